@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what `npm test` and `npm run demo` need on a fresh Debian machine (run as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+[ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
+command -v sudo >/dev/null 2>&1 || need_apt+=(sudo)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  echo "stagesync: installing ${need_apt[*]} with apt-get" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+# npm deps (package-lock.json is committed); reinstall when the lock changed.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "stagesync: installing npm dependencies" >&2
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi

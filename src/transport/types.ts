@@ -1,0 +1,69 @@
+// What every step sees of a host: run a command, stream into/out of it. No ssh2 here.
+import type { Readable, Writable } from 'node:stream';
+
+export interface Become {
+  /** OS user to become (sudo -u). */
+  user: string;
+  method?: 'sudo';
+  /** Password for sudo, if any (never logged). */
+  password?: string;
+  flags?: string;
+}
+
+export interface ExecOptions {
+  /** Run as another user (Ansible's become). */
+  become?: Become;
+  /** Data for the command's stdin; a stream is piped and ended by its source. */
+  stdin?: string | Buffer | Readable;
+  /** Environment for the command (passed safely, never interpolated). */
+  env?: Record<string, string>;
+  /** Kill the command and reject after this long. */
+  timeoutMs?: number;
+  /** Called with each chunk of output as it arrives (progress, -vvv). */
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+  /** Abort the command (kills it, rejects with an AbortError). */
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  code: number | null;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+}
+
+/** A command whose stdin/stdout are streams (for moving dumps host to host). */
+export interface StreamingProcess {
+  stdin: Writable;
+  stdout: Readable;
+  stderr: Readable;
+  /** Resolves when the command ends (non-zero codes resolve too; check `code`). */
+  done: Promise<{ code: number | null; signal?: string; stderr: string }>;
+  kill(): void;
+}
+
+/** A command as argv (each word quoted by src/util/shell) — or a script given to `sh -c`. */
+export type Command = { argv: readonly string[] } | { script: string };
+
+export interface Host {
+  /** inventory_hostname */
+  readonly name: string;
+  /** Open the connection (idempotent); throws UnreachableError. */
+  connect(): Promise<void>;
+  /** Run a command to completion. Non-zero exit resolves with `code`; it does not throw. */
+  exec(cmd: Command, opts?: ExecOptions): Promise<ExecResult>;
+  /** Start a command with streaming stdio. */
+  spawn(cmd: Command, opts?: Omit<ExecOptions, 'stdin' | 'onStdout' | 'onStderr'>): StreamingProcess;
+  /** Write a file (content + owner/mode), atomically (temp name then rename). */
+  putFile(path: string, content: string | Buffer, opts?: { mode?: number; owner?: string; group?: string; become?: Become }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The host could not be reached or authenticated (exit 4). */
+export class UnreachableError extends Error {
+  constructor(readonly host: string, message: string) {
+    super(message);
+    this.name = 'UnreachableError';
+  }
+}

@@ -1,0 +1,20 @@
+// Mocha's spec output plus the one closing line CI reads: "N passed, N failed".
+'use strict';
+const Mocha = require('mocha');
+const { Spec } = Mocha.reporters;
+const { EVENT_RUN_END } = Mocha.Runner.constants;
+
+class SummaryReporter extends Spec {
+  constructor(runner, options) {
+    super(runner, options);
+    runner.once(EVENT_RUN_END, () => {
+      const { passes, failures, pending } = runner.stats;
+      // Printed after Spec's epilogue (which also listens to EVENT_RUN_END).
+      setImmediate(() => {
+        const skipped = pending ? `, ${pending} skipped` : '';
+        process.stdout.write(`${passes} passed, ${failures} failed${skipped}\n`);
+      });
+    });
+  }
+}
+module.exports = SummaryReporter;

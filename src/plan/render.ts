@@ -1,0 +1,56 @@
+// --check output: the plan as a person reads it, and as JSON for --report (secrets masked).
+import { createHash } from 'node:crypto';
+import type { Plan } from './types.js';
+
+const WIDTH = 80;
+
+/** Ansible's banner: title, a space, `*` up to the line width. */
+export function banner(title: string, width = WIDTH): string {
+  return `${title} ${'*'.repeat(Math.max(3, width - title.length - 1))}`;
+}
+
+export function renderPlan(plan: Plan): string {
+  const out: string[] = ['', banner(`PLAN [${plan.name}]`)];
+  out.push(`inventory:     ${plan.inventorySources.join(', ') || '(none)'}`);
+  if (plan.limit) out.push(`limit:         ${plan.limit}`);
+  if (plan.tags.length || plan.skipTags.length) {
+    out.push(`tags:          ${plan.tags.join(',') || 'all'}${plan.skipTags.length ? ` (skipping ${plan.skipTags.join(',')})` : ''}`);
+  }
+  const db = plan.db;
+  if (db) {
+    const s = db.source;
+    const script = s.createScripts ? `${s.backupScript} (rendered from ${s.scriptTemplate})` : `${s.backupScript} (the host's own script)`;
+    out.push(`source:        ${s.host} — database ${s.database}, backup ${s.executeBackup ? `by ${script}` : 'skipped: newest existing dump'} as ${s.backupUser}`);
+    for (const d of db.destinations) {
+      out.push(`destination:   ${d.host} — database ${d.database} owned by ${d.role}, ${d.mode === 'swap' ? `swap (previous kept as ${d.database}_stagesync_prev)` : 'in place'}`);
+    }
+    out.push(`transfer:      ${db.transfer}`);
+  }
+  for (const d of plan.rollback?.destinations ?? []) out.push(`rollback:      ${d.host} — database ${d.database} ⇄ ${d.database}_stagesync_prev`);
+  for (const c of plan.copies) {
+    out.push(`bucket copy:   ${c.description}: s3://${c.sourceBucket}/${c.sourcePath} → s3://${c.destBucket}/${c.destPath}`);
+  }
+  if (plan.steps.length === 0) out.push('', 'nothing to do: no step is selected (check --limit and --tags)');
+  else {
+    out.push('');
+    const hostWidth = Math.max(...plan.steps.map((s) => s.host.length), 4);
+    const actionWidth = Math.max(...plan.steps.map((s) => s.action.length));
+    for (const s of plan.steps) {
+      out.push(`${String(s.id).padStart(3)}  ${s.host.padEnd(hostWidth)}  ${s.action.padEnd(actionWidth)}  ${s.summary}`);
+    }
+  }
+  for (const w of plan.warnings) out.push(`[WARNING]: ${w}`);
+  return out.join('\n') + '\n';
+}
+
+/** The plan for --report: script bodies become their digests; the secrets list is dropped. */
+export function planForReport(plan: Plan): Record<string, unknown> {
+  const digest = (text?: string) => (text === undefined ? undefined : `sha256:${createHash('sha256').update(text).digest('hex')}`);
+  const { secrets: _secrets, ...rest } = plan;
+  if (!rest.db) return rest;
+  const { backupScriptContent, cleanupScriptContent, ...source } = rest.db.source;
+  return {
+    ...rest,
+    db: { ...rest.db, source: { ...source, backupScriptDigest: digest(backupScriptContent), cleanupScriptDigest: digest(cleanupScriptContent) } },
+  };
+}

@@ -1,0 +1,82 @@
+// Orders the work of a plan into numbered steps (what --check prints and the recap follows).
+import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, PlanStep, StepAction, Tag } from './types.js';
+
+interface StepInput {
+  command: 'run' | 'rollback';
+  source?: DbSourcePlan;
+  destinations: DbDestinationPlan[];
+  copies: BucketCopyPlan[];
+}
+
+export function orderSteps({ command, source, destinations, copies }: StepInput): PlanStep[] {
+  const steps: PlanStep[] = [];
+  const add = (host: string, action: StepAction, tags: Tag[], summary: string) =>
+    steps.push({ id: steps.length + 1, host, action, tags, summary });
+  const dests = destinations.map((d) => d.host);
+
+  if (command === 'rollback') {
+    for (const d of destinations) {
+      add(d.host, 'preflight', ['db'], `reachable, become ${d.backupUser} works, psql present`);
+      add(d.host, 'rollback', ['db'], `swap ${d.database} and ${d.database}_stagesync_prev`);
+    }
+    return steps;
+  }
+
+  if (source) {
+    for (const h of [source.host, ...dests]) add(h, 'preflight', ['db'], preflightSummary(h, source));
+    for (const d of destinations) add(d.host, 'lock', ['db'], `take the stagesync lock on ${d.database}`);
+    for (const d of destinations) {
+      for (const c of d.preRestoreCommands) add(hookHost(c.host, d.host), 'pre_restore_commands', ['db'], `run: ${c.command}`);
+    }
+    add(source.host, 'backup', ['db'], backupSummary(source));
+    add(source.host, 'move', ['db'], `stream the dump to ${dests.join(', ')} (sha256 checked on both ends)`);
+    for (const d of destinations) {
+      if (d.mode === 'swap') {
+        add(d.host, 'restore', ['db'], `restore into ${d.database}_stagesync_new owned by ${d.role}${restoreDetails(d)}`);
+        if (d.postRestoreSql.length) add(d.host, 'post_restore_sql', ['db'], `${d.postRestoreSql.length} statement(s) with bound parameters`);
+        add(d.host, 'verify', ['db'], 'every restored table present, row counts recorded');
+        add(d.host, 'swap', ['db'], `rename ${d.database} → ${d.database}_stagesync_prev, ${d.database}_stagesync_new → ${d.database}`);
+      } else {
+        add(d.host, 'restore', ['db'], `pg_restore --clean --if-exists into the live ${d.database}${restoreDetails(d)}`);
+        if (d.postRestoreSql.length) add(d.host, 'post_restore_sql', ['db'], `${d.postRestoreSql.length} statement(s) with bound parameters`);
+        add(d.host, 'verify', ['db'], 'every restored table present, row counts recorded');
+      }
+      for (const c of d.postRestoreCommands) add(hookHost(c.host, d.host), 'post_restore_commands', ['db'], `run: ${c.command}`);
+    }
+  }
+  for (const c of copies) {
+    add('localhost', 'bucket_copy', ['files'], `${c.description}: s3://${c.sourceBucket}/${c.sourcePath} → s3://${c.destBucket}/${c.destPath} (profile ${profiles(c)}${c.delete ? `, delete up to ${c.maxDelete === -1 ? 'any' : c.maxDelete}` : ''}${c.acl ? `, acl ${c.acl}` : ''})`);
+  }
+  if (source) {
+    for (const d of destinations) {
+      for (const c of d.alwaysCommands) add(hookHost(c.host, d.host), 'always_commands', ['db'], `always run: ${c.command}`);
+    }
+    add(source.host, 'cleanup', ['db'], `remove temporary dumps on ${[source.host, ...dests].join(', ')}`);
+  }
+  return steps;
+}
+
+const hookHost = (where: 'dest' | 'localhost', dest: string) => (where === 'localhost' ? 'localhost' : dest);
+
+function preflightSummary(host: string, source: DbSourcePlan): string {
+  return `reachable, become ${source.backupUser} works, pg_dump/pg_restore/psql present, disk room${host === source.host ? '' : ''}`;
+}
+
+function backupSummary(s: DbSourcePlan): string {
+  if (!s.executeBackup) return `take the newest existing ${s.database}.*.dump in ${s.backupsDir}`;
+  const script = s.createScripts ? `render ${s.scriptTemplate} to ${s.backupScript}, run it` : `run the host's own ${s.backupScript}`;
+  return `${script} as ${s.backupUser} for ${s.database}; take the newest ${s.database}.*.dump in ${s.backupsDir}`;
+}
+
+function restoreDetails(d: DbDestinationPlan): string {
+  const parts: string[] = [];
+  if (d.jobs > 1) parts.push(`--jobs ${d.jobs}`);
+  if (d.excludeTables.length) parts.push(`without ${d.excludeTables.join(', ')}`);
+  if (!d.fkConstraints) parts.push('without foreign keys');
+  return parts.length ? ` (${parts.join('; ')})` : '';
+}
+
+function profiles(c: BucketCopyPlan): string {
+  if (c.sourceProfile || c.destProfile) return `${c.sourceProfile ?? c.awsProfile} → ${c.destProfile ?? c.awsProfile}`;
+  return c.awsProfile;
+}

@@ -1,0 +1,135 @@
+// The plan: plain data saying which host does what, in order (Terraform's plan, our --check).
+// Built from inventory + vars without touching the network; the executors carry it out.
+
+export type Tag = 'db' | 'files';
+
+export type StepAction =
+  | 'preflight'
+  | 'lock'
+  | 'pre_restore_commands'
+  | 'backup'
+  | 'move'
+  | 'restore'
+  | 'post_restore_sql'
+  | 'verify'
+  | 'swap'
+  | 'post_restore_commands'
+  | 'bucket_copy'
+  | 'always_commands'
+  | 'cleanup'
+  | 'rollback';
+
+export interface PlanStep {
+  /** 1-based position in the run. */
+  id: number;
+  /** inventory_hostname the step runs on (`localhost` for bucket copies). */
+  host: string;
+  action: StepAction;
+  tags: Tag[];
+  /** One readable line for --check. */
+  summary: string;
+}
+
+/** A hook: a command run on a destination host or on the controller. */
+export interface HookCommand {
+  command: string;
+  host: 'dest' | 'localhost';
+  becomeUser?: string;
+}
+
+export interface PostRestoreSql {
+  sql: string;
+  /** Bound as $1, $2, ...; secret: never printed. */
+  params: unknown[];
+}
+
+/** What the source host does (CONTRACT §5 step 2). */
+export interface DbSourcePlan {
+  host: string;
+  database: string;
+  backupUser: string;
+  backupGroup: string;
+  backupScript: string;
+  cleanupScript: string;
+  /** true: the rendered scripts below are installed; false: the host's own script is used. */
+  createScripts: boolean;
+  /** Rendered at plan time (so template errors are input errors); absent when createScripts is false. */
+  backupScriptContent?: string;
+  cleanupScriptContent?: string;
+  scriptTemplate: string;
+  executeBackup: boolean;
+  backupsDir: string;
+  tmpDir: string;
+}
+
+/** What each destination host does (CONTRACT §5 steps 3–4). */
+export interface DbDestinationPlan {
+  host: string;
+  database: string;
+  role: string;
+  backupUser: string;
+  tmpDir: string;
+  mode: 'swap' | 'in_place';
+  excludeTables: string[];
+  fkConstraints: boolean;
+  jobs: number;
+  postRestoreSql: PostRestoreSql[];
+  preRestoreCommands: HookCommand[];
+  postRestoreCommands: HookCommand[];
+  alwaysCommands: HookCommand[];
+  lockTimeoutSec: number;
+}
+
+/** One `stagesync_copies` item, defaults applied (CONTRACT §4). */
+export interface BucketCopyPlan {
+  index: number;
+  description: string;
+  sourceBucket: string;
+  sourcePath: string;
+  destBucket: string;
+  destPath: string;
+  awsProfile: string;
+  sourceProfile?: string;
+  destProfile?: string;
+  region: string;
+  delete: boolean;
+  maxDelete: number;
+  acl?: string;
+  include: string[];
+  exclude: string[];
+  concurrency?: number;
+  multipartThreshold?: number;
+}
+
+/** Connection settings of one host: its ansible_* variables only. */
+export interface HostConnection {
+  name: string;
+  vars: Record<string, unknown>;
+}
+
+export interface Plan {
+  /** The pair, e.g. `prod-to-stage1` (from the vars file name) or `db1-to-stage1`. */
+  name: string;
+  command: 'run' | 'rollback';
+  inventorySources: string[];
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  db?: {
+    source: DbSourcePlan;
+    destinations: DbDestinationPlan[];
+    transfer: 'stream' | 'direct';
+  };
+  /** `orchestrate rollback`: the destinations to swap back. */
+  rollback?: { destinations: DbDestinationPlan[] };
+  copies: BucketCopyPlan[];
+  /** Every host the run talks to, with its connection vars. */
+  hosts: HostConnection[];
+  steps: PlanStep[];
+  maxRetryCount: number;
+  notifyWebhook?: string;
+  forks: number;
+  /** Values never to print (collected from the vars: passwords, secrets, tokens, SQL params). */
+  secrets: string[];
+  warnings: string[];
+}

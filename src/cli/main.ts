@@ -1,0 +1,49 @@
+// orchestrate: parse the command line, build the plan, print it (--check) or carry it out.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExitCode, UserError } from '../errors.js';
+import { packageRoot } from '../util/paths.js';
+import { redactDeep } from '../util/redact.js';
+import { planForReport, renderPlan } from '../plan/render.js';
+import { parseCli } from './options.js';
+import { loadPlan } from './load-plan.js';
+import { confirmDestination } from './confirm.js';
+import { runPlan } from '../run/run.js';
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const opts = parseCli(argv, version());
+  if (!opts) return ExitCode.ok;
+  const { plan, config } = loadPlan(opts);
+  for (const w of plan.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
+
+  if (opts.check) {
+    process.stdout.write(renderPlan(plan));
+    process.stdout.write('\nCHECK MODE: nothing was changed on any host.\n');
+    if (opts.report) writeReport(opts.report, { check: true, plan: planForReport(plan) }, plan.secrets);
+    return ExitCode.ok;
+  }
+  await confirmDestination(plan, opts.confirm);
+  return runPlan(plan, { config, verbosity: opts.verbosity, ...(opts.report ? { reportFile: opts.report } : {}) });
+}
+
+export function writeReport(file: string, report: Record<string, unknown>, secrets: string[]): void {
+  try {
+    writeFileSync(file, JSON.stringify(redactDeep(report, secrets), null, 2) + '\n');
+  } catch (err) {
+    throw new UserError(`cannot write the report: ${(err as Error).message}`, { file });
+  }
+}
+
+export function errorExit(err: unknown): number {
+  if (err instanceof UserError) {
+    process.stderr.write(`ERROR! ${err.oneLine()}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`ERROR! unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+  return ExitCode.unexpected;
+}
+

@@ -1,0 +1,68 @@
+// What a run prints while it works: one line per step and host, Ansible's words, durations.
+// Plain timestamped lines (cron, CI); every line goes through the secret mask first.
+import type { Outcome } from './recap.js';
+
+export interface StepEvent {
+  host: string;
+  action: string;
+  outcome?: Outcome;
+  durationMs?: number;
+  /** Short result, e.g. "production.db1.2026-11-22-02-00-00.dump, 12.3 MB". */
+  detail?: string;
+  error?: string;
+}
+
+export interface RunOutput {
+  stepStarted(e: StepEvent): void;
+  stepFinished(e: StepEvent): void;
+  /** A line shown at this verbosity or more (1 = -v ... 4 = -vvvv). */
+  verbose(level: number, host: string, line: string): void;
+  info(line: string): void;
+  warn(line: string): void;
+}
+
+export interface PlainOutputOptions {
+  verbosity: number;
+  mask: (text: string) => string;
+  write?: (text: string) => void;
+  now?: () => Date;
+}
+
+const stamp = (d: Date) => d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)}s`;
+  return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+}
+
+const WORD: Record<Outcome, string> = { ok: 'ok', changed: 'changed', failed: 'fatal', skipped: 'skipping', unreachable: 'fatal' };
+
+export function plainOutput({ verbosity, mask, write = (t) => process.stdout.write(t), now = () => new Date() }: PlainOutputOptions): RunOutput {
+  const line = (text: string) => write(`${stamp(now())} ${mask(text)}\n`);
+  return {
+    stepStarted(e) {
+      if (verbosity >= 1) line(`[${e.host}] ${e.action}: started`);
+    },
+    stepFinished(e) {
+      const outcome = e.outcome ?? 'ok';
+      const took = e.durationMs === undefined ? '' : ` (${formatDuration(e.durationMs)})`;
+      if (outcome === 'failed' || outcome === 'unreachable') {
+        const kind = outcome === 'unreachable' ? 'UNREACHABLE!' : 'FAILED!';
+        line(`${WORD[outcome]}: [${e.host}] ${e.action}: ${kind} ${e.error ?? ''}${took}`.trimEnd());
+      } else {
+        line(`${WORD[outcome]}: [${e.host}] ${e.action}${e.detail ? ` => ${e.detail}` : ''}${took}`);
+      }
+    },
+    verbose(level, host, text) {
+      if (verbosity >= level) line(`<${host}> ${text}`);
+    },
+    info(text) {
+      line(text);
+    },
+    warn(text) {
+      line(`[WARNING]: ${text}`);
+    },
+  };
+}

@@ -1,23 +1,34 @@
 // npm run lab -- up | down | status | seed
-import { rmSync } from 'node:fs';
 import { labConfig } from './config.js';
-import { s3Up, startS3Endpoint, stopS3Endpoint } from './s3.js';
+import { labDown, labStatus, labUp } from './lab.js';
 
 async function main(cmd: string | undefined): Promise<number> {
   const cfg = labConfig();
+  const t0 = Date.now();
   switch (cmd) {
     case 'up':
-      console.log(`lab: S3 endpoint ${await startS3Endpoint(cfg)}`);
+      await labUp(cfg, (l) => console.log(l));
+      console.log(`lab: up in ${((Date.now() - t0) / 1000).toFixed(1)} s (state ${cfg.stateDir}; HOME for the lab: ${cfg.home})`);
       return 0;
     case 'down':
-      await stopS3Endpoint(cfg);
-      rmSync(cfg.stateDir, { recursive: true, force: true });
-      console.log('lab: down');
+      await labDown(cfg);
+      console.log(`lab: down (${cfg.stateDir} removed)`);
       return 0;
+    case 'seed': {
+      const { labSeed } = await import('./seed.js');
+      await labSeed(cfg, (l: string) => console.log(l));
+      console.log(`lab: seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      return 0;
+    }
     case 'status': {
-      const up = await s3Up(cfg);
-      console.log(`s3      ${cfg.s3.endpoint}  ${up ? 'up' : 'down'}`);
-      return up ? 0 : 3;
+      const st = await labStatus(cfg);
+      const word = (b: boolean) => (b ? 'up' : 'down');
+      for (const h of st.hosts) {
+        console.log(`${h.name.padEnd(7)} ${h.address.padEnd(11)} ssh ${word(h.ssh).padEnd(4)} postgres ${word(h.postgres)}`);
+      }
+      console.log(`${'s3'.padEnd(7)} ${st.s3.endpoint} ${word(st.s3.up)}`);
+      console.log(`lab: ${st.up ? 'up' : 'not (fully) up'} (state ${cfg.stateDir})`);
+      return st.up ? 0 : 3;
     }
     default:
       console.error('usage: npm run lab -- up | down | status | seed');

@@ -1,0 +1,94 @@
+// Bring the lab hosts up and down (all in parallel), and tell whether each one is up.
+import { existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import type { LabConfig, LabHost } from './config.js';
+import { writeKnownHosts, writeSshConfig } from './home.js';
+import { bootLogPath, nsRunning, prepareHostFiles, startNamespace, stopNamespace } from './namespace.js';
+import { waitFor } from './proc.js';
+import { ensureKey, prepareSshd } from './sshd.js';
+
+/** True when something accepts TCP at addr:port. */
+export function tcpOpen(address: string, port: number, ms = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: address, port });
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(ms, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+export interface HostState {
+  name: string;
+  address: string;
+  running: boolean;
+  ssh: boolean;
+  postgres: boolean;
+}
+
+export async function hostState(h: LabHost): Promise<HostState> {
+  const running = nsRunning(h);
+  const [ssh, postgres] = running ? await Promise.all([tcpOpen(h.address, h.sshPort), tcpOpen(h.address, h.pgPort)]) : [false, false];
+  return { name: h.name, address: h.address, running, ssh, postgres };
+}
+
+const isUp = (s: HostState): boolean => s.running && s.ssh && s.postgres;
+
+function tail(file: string, lines = 15): string {
+  if (!existsSync(file)) return '(no log)';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** Start one host unless it is already up; returns 'started' or 'running'. */
+async function hostUp(cfg: LabConfig, h: LabHost, clientPub: string): Promise<{ pub: string; action: 'started' | 'running' }> {
+  const pub = await prepareSshd(cfg, h, clientPub);
+  const st = await hostState(h);
+  if (isUp(st)) return { pub, action: 'running' };
+  // Half up (e.g. postgres died): restart the whole host; its data dirs persist.
+  if (st.running) await stopNamespace(h);
+  for (const [what, port] of [['ssh', h.sshPort], ['postgres', h.pgPort]] as const) {
+    if (await tcpOpen(h.address, port)) {
+      throw new Error(`lab: ${h.address}:${port} (${h.name} ${what}) is taken by a process this lab did not start; set STAGESYNC_LAB_SUBNET`);
+    }
+  }
+  prepareHostFiles(cfg, h);
+  startNamespace(h);
+  await waitFor(`${h.name} (sshd ${h.address}:${h.sshPort}, postgres :${h.pgPort})`, async () => {
+    if (!nsRunning(h)) throw new Error(`lab: host ${h.name} failed to boot:\n${tail(bootLogPath(h))}`);
+    return isUp(await hostState(h));
+  }, 60000, 100).catch((e: Error) => {
+    throw new Error(`${e.message}\n--- ${bootLogPath(h)}\n${tail(bootLogPath(h))}`);
+  });
+  return { pub, action: 'started' };
+}
+
+/** Every host up (idempotent); the lab HOME's ssh key, known_hosts and config written. */
+export async function hostsUp(cfg: LabConfig, log: (line: string) => void = () => undefined): Promise<void> {
+  const clientPub = await ensureKey(cfg.sshKeyPath, 'stagesync-lab');
+  const results = await Promise.allSettled(cfg.hosts.map((h) => hostUp(cfg, h, clientPub)));
+  const keys: Record<string, string> = {};
+  const errors: string[] = [];
+  results.forEach((r, i) => {
+    const h = cfg.hosts[i]!;
+    if (r.status === 'fulfilled') {
+      keys[h.name] = r.value.pub;
+      log(`lab: ${h.name.padEnd(7)} ${h.address}  ssh :${h.sshPort}  postgres :${h.pgPort}  ${r.value.action}`);
+    } else errors.push(String((r.reason as Error).message ?? r.reason));
+  });
+  writeKnownHosts(cfg, keys);
+  writeSshConfig(cfg);
+  if (errors.length) throw new Error(errors.join('\n'));
+}
+
+export async function hostsDown(cfg: LabConfig): Promise<void> {
+  await Promise.all(cfg.hosts.map((h) => stopNamespace(h)));
+}
+
+export async function hostsStatus(cfg: LabConfig): Promise<HostState[]> {
+  return Promise.all(cfg.hosts.map((h) => hostState(h)));
+}
+
+export { isUp as hostIsUp };

@@ -1,0 +1,52 @@
+// Streamed ListObjectsV2: one page (≤1000 keys) in hand and the next one already requested, so
+// memory stays bounded for millions of keys and the network is never idle between pages.
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { KeyFilter } from './filter.js';
+import { compareKeys } from './keys.js';
+import { withRetry, type RetryPolicy } from './retry.js';
+import type { ObjectInfo } from './types.js';
+
+export function stripQuotes(etag: string | undefined): string {
+  return (etag ?? '').replace(/^"+|"+$/g, '');
+}
+
+export interface ListTarget {
+  client: S3Client;
+  bucket: string;
+  /** Normalized prefix ('' or ending in '/'). */
+  prefix: string;
+}
+
+/**
+ * Every object under the prefix that passes the filter, in S3's (UTF-8 byte) order. Throws when a
+ * store lists out of order: the merge relies on it, and copying on a wrong merge could delete data.
+ */
+export async function* listObjects(target: ListTarget, filter: KeyFilter, retry: RetryPolicy): AsyncGenerator<ObjectInfo> {
+  const { client, bucket, prefix } = target;
+  const fetchPage = (token: string | undefined): Promise<ListObjectsV2CommandOutput> => {
+    const p = withRetry(
+      () => client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: 1000 })),
+      retry,
+    );
+    p.catch(() => undefined); // handled where awaited; keeps an abandoned prefetch from crashing the process
+    return p;
+  };
+  let pending: Promise<ListObjectsV2CommandOutput> | undefined = fetchPage(undefined);
+  let last: string | undefined;
+  while (pending) {
+    const page: ListObjectsV2CommandOutput = await pending;
+    pending = page.IsTruncated && page.NextContinuationToken ? fetchPage(page.NextContinuationToken) : undefined;
+    for (const o of page.Contents ?? []) {
+      const key = o.Key;
+      if (key === undefined || !key.startsWith(prefix)) continue;
+      if (last !== undefined && compareKeys(last, key) >= 0) {
+        throw new Error(`s3://${bucket}/${prefix}: the store lists keys out of order (${JSON.stringify(key)} after ${JSON.stringify(last)})`);
+      }
+      last = key;
+      const rel = key.slice(prefix.length);
+      // The prefix's own "folder" marker has no name relative to it.
+      if (rel === '' || !filter(rel)) continue;
+      yield { key, rel, size: o.Size ?? 0, etag: stripQuotes(o.ETag) };
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import { backoffDelay, describeError, isRetryable, withRetry } from '../../../src/buckets/retry.js';
+
+const s3err = (name: string, status: number) => Object.assign(new Error(name + ' message'), { name, $metadata: { httpStatusCode: status } });
+
+describe('buckets/retry', () => {
+  it('retries 5xx, SlowDown, throttling and dropped connections only', () => {
+    expect(isRetryable(s3err('SlowDown', 503))).to.equal(true);
+    expect(isRetryable(s3err('InternalError', 500))).to.equal(true);
+    expect(isRetryable(s3err('ThrottlingException', 400))).to.equal(true);
+    expect(isRetryable(s3err('TooManyRequests', 429))).to.equal(true);
+    expect(isRetryable(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).to.equal(true);
+    expect(isRetryable(new Error('socket hang up'))).to.equal(true);
+    expect(isRetryable(s3err('AccessDenied', 403))).to.equal(false);
+    expect(isRetryable(s3err('NoSuchKey', 404))).to.equal(false);
+    expect(isRetryable(s3err('PreconditionFailed', 412))).to.equal(false);
+    expect(isRetryable(undefined)).to.equal(false);
+  });
+  it('backs off exponentially with full jitter under a cap', () => {
+    expect(backoffDelay(0, 100, 10_000, () => 0.999)).to.equal(99);
+    expect(backoffDelay(3, 100, 10_000, () => 0.5)).to.equal(400);
+    expect(backoffDelay(20, 100, 10_000, () => 0.999)).to.equal(9990);
+    expect(backoffDelay(5, 100, 10_000, () => 0)).to.equal(0);
+  });
+  it('gives up after the attempts, waiting between them', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const err = s3err('SlowDown', 503);
+    const p = withRetry(
+      async () => {
+        calls++;
+        throw err;
+      },
+      { attempts: 4, baseMs: 100, capMs: 1000, random: () => 0.5, sleep: async (ms) => void waits.push(ms) },
+    );
+    await p.then(
+      () => expect.fail('should fail'),
+      (e) => expect(e).to.equal(err),
+    );
+    expect(calls).to.equal(4);
+    expect(waits).to.deep.equal([50, 100, 200]);
+  });
+  it('does not retry a permanent error and returns a later success', async () => {
+    let calls = 0;
+    const policy = { attempts: 5, baseMs: 1, capMs: 1, sleep: async () => undefined };
+    await withRetry(async () => {
+      calls++;
+      throw s3err('AccessDenied', 403);
+    }, policy).catch(() => undefined);
+    expect(calls).to.equal(1);
+    calls = 0;
+    const v = await withRetry(async () => {
+      if (++calls < 3) throw s3err('SlowDown', 503);
+      return 'ok';
+    }, policy);
+    expect([v, calls]).to.deep.equal(['ok', 3]);
+  });
+  it('describes S3 errors on one line', () => {
+    expect(describeError(s3err('SlowDown', 503))).to.equal('SlowDown, HTTP 503: SlowDown message');
+    expect(describeError(Object.assign(new Error('a\nstack'), { code: 'ECONNRESET' }))).to.equal('ECONNRESET: a');
+  });
+});

@@ -1,0 +1,140 @@
+// Move (CONTRACT §5.3): the dump streams source → controller → every destination at once
+// (SSH channel to SSH channel, no controller disk), lands under a temporary name, and is renamed
+// only when the sha256 computed here while streaming equals `sha256sum` on both ends.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Host, StreamingProcess } from '../transport/types.js';
+import { StepError, tail } from './errors.js';
+import { fanOut, type Sink } from './fanout.js';
+import { becomeOf } from './sql.js';
+
+export interface MoveEnd {
+  host: Host;
+  backupUser: string;
+}
+
+export interface MoveParams {
+  /** The dump on the source (path from the backup step). */
+  dumpPath: string;
+  source: MoveEnd;
+  dests: (MoveEnd & { tmpDir: string })[];
+  signal?: AbortSignal;
+  /** Bytes streamed so far (progress). */
+  onProgress?: (bytes: number) => void;
+}
+
+export type DestMove =
+  | { host: string; ok: true; path: string; bytes: number; sha256: string }
+  | { host: string; ok: false; error: StepError };
+
+export interface MoveResult {
+  bytes: number;
+  sha256: string;
+  durationMs: number;
+  dests: DestMove[];
+}
+
+const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+
+/** The final path of the dump on a destination. */
+export const destDumpPath = (tmpDir: string, dumpPath: string): string => `${tmpDir.replace(/\/+$/, '')}/${baseName(dumpPath)}`;
+
+/**
+ * Writer on the destination: `cat` into the temp file; a short file (the stream was cut) or a
+ * hang-up removes it at once, so a lost connection leaves nothing behind. $1 dir, $2 temp, $3 size.
+ */
+const WRITER = [
+  'umask 077',
+  'mkdir -p "$1" || exit 1',
+  `trap 'rm -f "$2"; exit 1' HUP INT TERM PIPE`,
+  'cat > "$2" || { rm -f "$2"; exit 1; }',
+  'n=$(stat -c %s "$2")',
+  '[ "$n" = "$3" ] || { rm -f "$2"; echo "short write: $n of $3 bytes" >&2; exit 1; }',
+].join('\n');
+
+async function sha256sum(end: MoveEnd, path: string): Promise<string> {
+  const r = await end.host.exec({ argv: ['sha256sum', path] }, { become: becomeOf(end.backupUser) });
+  if (r.code !== 0) throw new StepError(end.host.name, 'move', `sha256sum ${path} failed`, tail(r.stderr));
+  return r.stdout.split(' ')[0]!;
+}
+
+async function removeQuietly(end: MoveEnd, path: string): Promise<void> {
+  await end.host.exec({ argv: ['rm', '-f', path] }, { become: becomeOf(end.backupUser) }).catch(() => undefined);
+}
+
+const asStepError = (host: string, e: unknown): StepError =>
+  e instanceof StepError ? e : new StepError(host, 'move', e instanceof Error ? e.message : String(e));
+
+export async function move(p: MoveParams): Promise<MoveResult> {
+  const started = Date.now();
+  const src = p.source;
+  const become = becomeOf(src.backupUser);
+  const st = await src.host.exec({ argv: ['stat', '-c', '%s', p.dumpPath] }, { become });
+  const size = Number(st.stdout.trim());
+  if (st.code !== 0 || Number.isNaN(size)) throw new StepError(src.host.name, 'move', `cannot read ${p.dumpPath}`, tail(st.stderr));
+  // Read twice on the source (here and by the stream): a dump changing under us shows as a mismatch.
+  const sourceSum = sha256sum(src, p.dumpPath);
+  sourceSum.catch(() => undefined);
+
+  const tag = randomBytes(4).toString('hex');
+  const targets = p.dests.map((d) => {
+    const final = destDumpPath(d.tmpDir, p.dumpPath);
+    const temp = `${final}.part-${tag}`;
+    const proc: StreamingProcess = d.host.spawn(
+      { argv: ['sh', '-c', WRITER, 'sh', d.tmpDir, temp, String(size)] },
+      { become: becomeOf(d.backupUser), signal: p.signal },
+    );
+    const sink: Sink = { name: d.host.name, stream: proc.stdin, gone: proc.done };
+    proc.done.catch(() => undefined);
+    return { d, final, temp, proc, sink };
+  });
+
+  const reader = src.host.spawn({ argv: ['cat', p.dumpPath] }, { become, signal: p.signal });
+  reader.done.catch(() => undefined);
+  const hash = createHash('sha256');
+  let sent = 0;
+  let bytes: number;
+  try {
+    bytes = await fanOut(reader.stdout, targets.map((t) => t.sink), (chunk) => {
+      hash.update(chunk);
+      sent += chunk.length;
+      p.onProgress?.(sent);
+    });
+    const r = await reader.done;
+    if (r.code !== 0 || bytes !== size) {
+      throw new StepError(src.host.name, 'move', `reading ${p.dumpPath} failed after ${bytes} of ${size} bytes`, tail(r.stderr));
+    }
+  } catch (e) {
+    // Source side failed: every destination's writer sees a short file and removes it.
+    reader.kill();
+    for (const t of targets) t.proc.kill();
+    await Promise.all(targets.map((t) => t.proc.done.catch(() => undefined)));
+    await Promise.all(targets.map((t) => removeQuietly(t.d, t.temp)));
+    throw asStepError(src.host.name, e);
+  }
+  const sha256 = hash.digest('hex');
+  const srcSha = await sourceSum.catch((e: unknown) => asStepError(src.host.name, e));
+
+  const dests = await Promise.all(
+    targets.map(async (t): Promise<DestMove> => {
+      const name = t.d.host.name;
+      try {
+        if (t.sink.error) throw new StepError(name, 'move', `stream to ${t.temp} failed: ${t.sink.error.message}`);
+        const r = await t.proc.done;
+        if (r.code !== 0) throw new StepError(name, 'move', `writing ${t.temp} failed (exit ${r.code ?? r.signal})`, tail(r.stderr));
+        if (srcSha instanceof StepError) throw srcSha;
+        if (srcSha !== sha256) throw new StepError(name, 'move', `sha256 mismatch: ${sha256} streamed, ${srcSha} on ${src.host.name}`);
+        const destSha = await sha256sum(t.d, t.temp);
+        if (destSha !== sha256) throw new StepError(name, 'move', `sha256 mismatch: ${sha256} sent, ${destSha} received`);
+        const mv = await t.d.host.exec({ argv: ['mv', '-f', t.temp, t.final] }, { become: becomeOf(t.d.backupUser) });
+        if (mv.code !== 0) throw new StepError(name, 'move', `cannot rename ${t.temp}`, tail(mv.stderr));
+        return { host: name, ok: true, path: t.final, bytes, sha256 };
+      } catch (e) {
+        t.proc.kill();
+        await t.proc.done.catch(() => undefined);
+        await removeQuietly(t.d, t.temp);
+        return { host: name, ok: false, error: asStepError(name, e) };
+      }
+    }),
+  );
+  return { bytes, sha256, durationMs: Date.now() - started, dests };
+}

@@ -1,0 +1,156 @@
+// Preflight (CONTRACT §5.1): become works, the PostgreSQL tools are there and can read/write
+// each other's formats, and there is room on disk. Gathers facts per host; `checkCompat`
+// decides across hosts, before anything moves.
+import type { Host } from '../transport/types.js';
+import { quote } from '../util/shell.js';
+import { StepError, tail } from './errors.js';
+import { becomeOf, databaseExists, quoteLiteral, runSql, type PgConn } from './sql.js';
+
+export interface HostFacts {
+  host: string;
+  /** Major versions of the client tools (`pg_dump --version` …). */
+  tools: { pg_dump: number; pg_restore: number; psql: number };
+  /** Server major version (server_version_num / 10000). */
+  serverMajor: number;
+  /** Size of the database in bytes (the source db, or the destination db if it exists). */
+  dbSize?: number;
+  /** Free bytes per directory checked (nearest existing parent). */
+  free: Record<string, number>;
+}
+
+export interface PreflightParams {
+  backupUser: string;
+  database: string;
+  /** Directories that will hold dumps (backups dir and/or tmp dir), or the data directory. */
+  dirs: string[];
+  pg?: PgConn;
+}
+
+const TOOLS = ['pg_dump', 'pg_restore', 'psql'] as const;
+
+/** `pg_restore (PostgreSQL) 15.18 (Debian …)` → 15; `9.6.24` → 9. */
+export function majorOf(versionLine: string): number {
+  const m = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(versionLine) ?? /(\d+)(?:\.(\d+))?/.exec(versionLine);
+  if (!m) return NaN;
+  const major = Number(m[1]);
+  return major;
+}
+
+/** Facts of one host, as the backup user; throws StepError when become or a tool is missing. */
+export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostFacts> {
+  const become = becomeOf(p.backupUser);
+  const who = await host.exec({ argv: ['id', '-un'] }, { become });
+  if (who.code !== 0 || who.stdout.trim() !== p.backupUser) {
+    throw new StepError(host.name, 'preflight', `become ${p.backupUser} failed`, tail(who.stderr || who.stdout));
+  }
+  const versions = await host.exec(
+    { script: TOOLS.map((t) => `${t} --version || echo "${t}: missing"`).join('; ') },
+    { become },
+  );
+  const lines = versions.stdout.trim().split('\n');
+  const tools = {} as HostFacts['tools'];
+  TOOLS.forEach((t, i) => {
+    const major = majorOf(lines[i] ?? '');
+    if (!lines[i] || lines[i]!.includes('missing') || Number.isNaN(major)) {
+      throw new StepError(host.name, 'preflight', `${t} is not installed or not on PATH for ${p.backupUser}`, tail(versions.stderr));
+    }
+    tools[t] = major;
+  });
+  const t = { host, backupUser: p.backupUser, pg: p.pg };
+  const serverMajor = Math.floor(Number((await runSql(t, 'postgres', 'SHOW server_version_num;', 'preflight')).trim()) / 10000);
+  let dbSize: number | undefined;
+  if (await databaseExists(t, p.database)) {
+    dbSize = Number((await runSql(t, 'postgres', `SELECT pg_database_size(${quoteLiteral(p.database)});`, 'preflight')).trim());
+  }
+  return { host: host.name, tools, serverMajor, dbSize, free: await freeBytes(host, p.backupUser, p.dirs) };
+}
+
+/** Free bytes for each dir, measured at its nearest existing parent (it may not exist yet). */
+async function freeBytes(host: Host, user: string, dirs: string[]): Promise<Record<string, number>> {
+  const free: Record<string, number> = {};
+  for (const dir of dirs) {
+    const script = `d=${quote(dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done; df -Pk "$d" | awk 'NR==2 {print $4}'`;
+    const r = await host.exec({ script }, { become: becomeOf(user) });
+    const kb = Number(r.stdout.trim());
+    if (r.code !== 0 || Number.isNaN(kb)) throw new StepError(host.name, 'preflight', `cannot measure free space of ${dir}`, tail(r.stderr));
+    free[dir] = kb * 1024;
+  }
+  return free;
+}
+
+/** The data directory of the host's cluster (where a restored copy will live). */
+export async function dataDirectory(host: Host, backupUser: string, pg?: PgConn): Promise<string> {
+  return (await runSql({ host, backupUser, pg }, 'postgres', 'SHOW data_directory;', 'preflight')).trim();
+}
+
+export interface CompatInput {
+  source: HostFacts & { sourceDir: string };
+  dests: (HostFacts & { tmpDir: string; dataDir: string; swap: boolean })[];
+}
+
+export interface Problem {
+  host: string;
+  /** error: refuse before anything moves; warning: reported, the run goes on. */
+  level: 'error' | 'warning';
+  problem: string;
+}
+
+/** A custom-format dump is compressed: rarely below a tenth of the database size. */
+const DUMP_MIN_RATIO = 0.1;
+
+/**
+ * What must stop the run before anything moves, and what is only worth saying. The dump size
+ * is not known yet: the source database size bounds it (a restored copy is about that size).
+ */
+export function checkCompat({ source, dests }: CompatInput): Problem[] {
+  const out: Problem[] = [];
+  const add = (host: string, level: Problem['level'], problem: string) => out.push({ host, level, problem });
+  const need = source.dbSize;
+  if (need === undefined) add(source.host, 'error', 'the source database does not exist');
+  if (source.tools.pg_dump < source.serverMajor) {
+    add(source.host, 'error', `pg_dump ${source.tools.pg_dump} cannot dump a PostgreSQL ${source.serverMajor} server`);
+  }
+  const dumpRoom = (host: string, dir: string, free: number | undefined) => {
+    if (need === undefined || free === undefined || free >= need) return;
+    const level = free < need * DUMP_MIN_RATIO ? 'error' : 'warning';
+    add(host, level, `${dir} has ${gib(free)} free; the database is ${gib(need)} (its dump is smaller, by how much depends on the data)`);
+  };
+  dumpRoom(source.host, source.sourceDir, source.free[source.sourceDir]);
+  for (const d of dests) {
+    // An archive is readable by pg_restore of the same or a newer major version only.
+    if (d.tools.pg_restore < source.tools.pg_dump) {
+      add(d.host, 'error', `pg_restore ${d.tools.pg_restore} cannot read a dump made by pg_dump ${source.tools.pg_dump} (source server ${source.serverMajor})`);
+    }
+    if (d.serverMajor < source.serverMajor) {
+      add(d.host, 'warning', `PostgreSQL ${d.serverMajor} here is older than the source's ${source.serverMajor}; the restore may fail on newer syntax`);
+    }
+    dumpRoom(d.host, d.tmpDir, d.free[d.tmpDir]);
+    // Swap mode restores a full copy beside the current one.
+    const dataFree = d.free[d.dataDir];
+    if (need !== undefined && d.swap && dataFree !== undefined && dataFree < need) {
+      add(d.host, 'error', `${d.dataDir} has ${gib(dataFree)} free; a restored copy needs about ${gib(need)}`);
+    }
+  }
+  return out;
+}
+
+const gib = (b: number): string => `${(b / 2 ** 30).toFixed(2)} GiB`;
+
+export type SourceFacts = CompatInput['source'];
+export type DestFacts = CompatInput['dests'][number];
+
+/** Facts of the source host (dump goes to the backups dir). */
+export async function preflightSource(host: Host, p: { backupUser: string; database: string; backupsDir: string; pg?: PgConn }): Promise<SourceFacts> {
+  const f = await gatherFacts(host, { backupUser: p.backupUser, database: p.database, dirs: [p.backupsDir], pg: p.pg });
+  return { ...f, sourceDir: p.backupsDir };
+}
+
+/** Facts of a destination host (dump lands in tmpDir, the copy in the data directory). */
+export async function preflightDest(
+  host: Host,
+  p: { backupUser: string; database: string; tmpDir: string; mode: 'swap' | 'in_place'; pg?: PgConn },
+): Promise<DestFacts> {
+  const dataDir = await dataDirectory(host, p.backupUser, p.pg);
+  const f = await gatherFacts(host, { backupUser: p.backupUser, database: p.database, dirs: [p.tmpDir, dataDir], pg: p.pg });
+  return { ...f, tmpDir: p.tmpDir, dataDir, swap: p.mode === 'swap' };
+}

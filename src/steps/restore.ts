@@ -1,0 +1,119 @@
+// Restore on a destination (CONTRACT §5.4). Swap mode: a fresh `<destdb>_stagesync_new`, owned by
+// the role, restored, post-SQL'd and verified, then swapped in; any failure before the swap drops
+// it and leaves `<destdb>` as it was. in_place mode: `pg_restore --clean --if-exists` into the
+// live database, as the Stage Sync role does (no such guarantee).
+import type { Host } from '../transport/types.js';
+import { StepError } from './errors.js';
+import { listPathOf, pgRestore, readFilteredToc, writeFileAs } from './pg-restore.js';
+import { runPostRestoreSql, type PostRestoreSql, type PostSqlResult } from './post-sql.js';
+import { databaseExists, newDbName, quoteIdent as id, runSql, type PgConn, type SqlTarget } from './sql.js';
+import { swapIn } from './swap.js';
+import type { TableName } from './verify.js';
+import { verifyRestore, type VerifyResult } from './verify.js';
+
+export interface RestoreParams {
+  database: string;
+  role: string;
+  backupUser: string;
+  mode: 'swap' | 'in_place';
+  excludeTables: string[];
+  fkConstraints: boolean;
+  jobs: number;
+  postRestoreSql: PostRestoreSql[];
+  /** The dump on this host (from the move step). */
+  dumpPath: string;
+  pg?: PgConn;
+  signal?: AbortSignal;
+  /** Called right before the swap: e.g. a lost destination lock throws here. */
+  beforeSwap?: () => void | Promise<void>;
+}
+
+export interface PreparedRestore {
+  /** Where the dump was restored (`<destdb>_stagesync_new`, or `<destdb>` in place). */
+  restoredInto: string;
+  tables: TableName[];
+  excluded: string[];
+  /** exclude patterns that matched no table (likely typos). */
+  unmatchedExcludes: string[];
+  durationMs: number;
+}
+
+export interface RestoreResult extends PreparedRestore {
+  database: string;
+  mode: 'swap' | 'in_place';
+  postSql: PostSqlResult;
+  verify: VerifyResult;
+  /** Swap mode: the replaced copy's new name, if there was one. */
+  previous?: string;
+  swapped: boolean;
+}
+
+const target = (host: Host, p: RestoreParams): SqlTarget => ({ host, backupUser: p.backupUser, pg: p.pg });
+
+/** Drop `<destdb>_stagesync_new` if it exists (a leftover, or after a failure). */
+export async function dropNew(host: Host, p: { database: string; backupUser: string; pg?: PgConn }): Promise<boolean> {
+  const t = { host, backupUser: p.backupUser, pg: p.pg };
+  const fresh = newDbName(p.database);
+  if (!(await databaseExists(t, fresh))) return false;
+  await runSql(t, 'postgres', `DROP DATABASE IF EXISTS ${id(fresh)} WITH (FORCE);`, 'cleanup');
+  return true;
+}
+
+/**
+ * An empty database owned by the role. template0: nothing from template1 can clash with the
+ * dump. PostgreSQL 15 gives `public` to pg_database_owner; the role owns it outright here so
+ * a dump from any version restores the same way.
+ */
+async function createFresh(t: SqlTarget, db: string, role: string): Promise<void> {
+  await runSql(t, 'postgres', `CREATE DATABASE ${id(db)} OWNER ${id(role)} TEMPLATE template0;`, 'restore');
+  await runSql(t, db, `ALTER SCHEMA public OWNER TO ${id(role)};\nGRANT ALL ON SCHEMA public TO ${id(role)};`, 'restore');
+}
+
+/** TOC + list + (swap) fresh database + pg_restore. Swap mode drops the new database on failure. */
+export async function restoreDump(host: Host, p: RestoreParams): Promise<PreparedRestore> {
+  const started = Date.now();
+  const t = target(host, p);
+  const into = p.mode === 'swap' ? newDbName(p.database) : p.database;
+  const toc = await readFilteredToc(host, p.backupUser, p.dumpPath, { excludeTables: p.excludeTables, fkConstraints: p.fkConstraints });
+  const listPath = listPathOf(p.dumpPath);
+  await writeFileAs(host, p.backupUser, listPath, toc.list);
+  try {
+    if (p.mode === 'swap') {
+      await dropNew(host, p);
+      await createFresh(t, into, p.role);
+    } else if (!(await databaseExists(t, into))) {
+      await createFresh(t, into, p.role);
+    }
+    await pgRestore(host, { ...p, database: into, listPath, clean: p.mode === 'in_place' });
+  } catch (e) {
+    if (p.mode === 'swap') await dropNew(host, p).catch(() => undefined);
+    throw e;
+  } finally {
+    await host.exec({ argv: ['rm', '-f', listPath] }, { become: { user: p.backupUser } }).catch(() => undefined);
+  }
+  return { restoredInto: into, tables: toc.tables, excluded: toc.excluded, unmatchedExcludes: toc.unmatched, durationMs: Date.now() - started };
+}
+
+/** The whole destination side: restore, post-restore SQL, verify, swap. */
+export async function restore(host: Host, p: RestoreParams): Promise<RestoreResult> {
+  const t = target(host, p);
+  const prepared = await restoreDump(host, p);
+  try {
+    const postSql = await runPostRestoreSql(host, {
+      database: prepared.restoredInto,
+      role: p.role,
+      backupUser: p.backupUser,
+      statements: p.postRestoreSql,
+      pg: p.pg,
+      signal: p.signal,
+    });
+    const verify = await verifyRestore(t, prepared.restoredInto, prepared.tables);
+    if (p.mode === 'in_place') return { ...prepared, database: p.database, mode: p.mode, postSql, verify, swapped: false };
+    await p.beforeSwap?.();
+    const sw = await swapIn(t, p.database);
+    return { ...prepared, database: p.database, mode: p.mode, postSql, verify, previous: sw.previous, swapped: true };
+  } catch (e) {
+    if (p.mode === 'swap') await dropNew(host, p).catch(() => undefined);
+    throw e instanceof StepError ? e : new StepError(host.name, 'restore', e instanceof Error ? e.message : String(e));
+  }
+}

@@ -1,0 +1,36 @@
+// to_yaml / to_nice_yaml as Ansible's PyYAML dumps: keys sorted; to_yaml writes collections
+// that hold only scalars inline (default_flow_style=None), to_nice_yaml is all block style,
+// indent 4. YAML 1.1 so strings like "yes" stay quoted for Ansible's reader.
+import { Document, isMap, isSeq, isScalar, visit, type Node } from 'yaml';
+import { pyArgs } from './args.js';
+
+function leafCollection(node: unknown): boolean {
+  if (isSeq(node)) return node.items.every((i) => isScalar(i));
+  if (isMap(node)) return node.items.every((p) => isScalar(p.value) || p.value === null);
+  return false;
+}
+
+function dumpYaml(value: unknown, indent: number, flowLeaves: boolean): string {
+  const doc = new Document(value, { version: '1.1', sortMapEntries: true });
+  if (flowLeaves) {
+    visit(doc, {
+      Seq(_k, n) {
+        if (leafCollection(n)) (n as Node & { flow?: boolean }).flow = true;
+      },
+      Map(_k, n) {
+        if (leafCollection(n)) (n as Node & { flow?: boolean }).flow = true;
+      },
+    });
+  }
+  return doc.toString({ indent, indentSeq: false, flowCollectionPadding: false, lineWidth: 80 });
+}
+
+export function toYaml(value: unknown, ...args: unknown[]): string {
+  const a = pyArgs(args, ['indent'], { indent: 2 });
+  return dumpYaml(value, Number(a.indent), true);
+}
+
+export function toNiceYaml(value: unknown, ...args: unknown[]): string {
+  const a = pyArgs(args, ['indent'], { indent: 4 });
+  return dumpYaml(value, Number(a.indent), false);
+}

@@ -1,0 +1,173 @@
+// nunjucks' throwOnUndefined only checks `{{ }}` output. For Ansible parity we compile lookups
+// to return an undefined marker (see undefined.ts) and make conditions, loops and calls use()
+// their operands, so `{% if x %}`, `x.y`, `x | upper` and `{% for i in x %}` fail too.
+// nunjucks builds its Compiler inside compiler.compile(), so we patch Template#_compile once,
+// and only for environments marked as strict: other environments are untouched.
+import { createRequire } from 'node:module';
+import nunjucks from 'nunjucks';
+import { isUndefined, makeUndefined, use } from './undefined.js';
+
+const require = createRequire(import.meta.url);
+// Same module instances as nunjucks' own (not exported from its index).
+const transformer = require('nunjucks/src/transformer.js') as { transform(ast: unknown, asyncFilters: unknown, name: unknown): unknown };
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyNode = any;
+const nj = nunjucks as any;
+const BaseCompiler = nj.compiler.Compiler as new (name: string, throwOnUndefined: boolean) => any;
+
+const STRICT = Symbol.for('stagesync.strictEnv');
+
+/** Runtime helpers the compiled code reaches through `env` (always in scope there). */
+export interface StrictHelpers {
+  lookup(context: unknown, frame: unknown, name: string): unknown;
+  member(obj: unknown, key: unknown): unknown;
+  use<T>(value: T): T;
+}
+
+function describe(obj: unknown): string {
+  if (Array.isArray(obj)) return 'list object';
+  if (typeof obj === 'string') return 'str object';
+  if (typeof obj === 'number') return Number.isInteger(obj) ? 'int object' : 'float object';
+  return 'dict object';
+}
+
+const helpers: StrictHelpers = {
+  lookup(context, frame, name) {
+    const v = nj.runtime.contextOrFrameLookup(context, frame, name);
+    return v === undefined ? makeUndefined(name) : v;
+  },
+  member(obj, key) {
+    // Ansible: an attribute of an undefined is the same undefined (so `x.y | default` works).
+    if (isUndefined(obj)) return obj;
+    use(key);
+    if (obj === null || obj === undefined) return makeUndefined(String(key), `'None' has no attribute '${String(key)}'`);
+    // Read at call time: installJinjaCompat() replaces runtime.memberLookup (slices, .items()...).
+    const v = nj.runtime.memberLookup(obj, key);
+    if (v !== undefined) return v;
+    const what = Array.isArray(obj) && typeof key === 'number' ? `has no element ${key}` : `has no attribute '${String(key)}'`;
+    return makeUndefined(String(key), `'${describe(obj)}' ${what}`);
+  },
+  use,
+};
+
+/** A node that compiles to `env.__stagesync.use(<target>)`. */
+function useNode(target: AnyNode): AnyNode {
+  if (target && target.typename === 'StrictUse') return target;
+  return { typename: 'StrictUse', target, lineno: target?.lineno, colno: target?.colno };
+}
+
+class StrictCompiler extends BaseCompiler {
+  /**
+   * nunjucks records the position for runtime errors only at function calls; we record it
+   * (1-based, as its parse errors are) wherever an undefined can appear or fail.
+   */
+  _emitPos(node: AnyNode): void {
+    if (typeof node?.lineno === 'number') this._emit(`lineno = ${node.lineno + 1}, colno = ${(node.colno ?? 0) + 1}, `);
+  }
+  compileStrictUse(node: AnyNode, frame: AnyNode): void {
+    this._emit('(');
+    this._emitPos(node);
+    this._emit('env.__stagesync.use(');
+    this.compile(node.target, frame);
+    this._emit('))');
+  }
+  _compileExpression(node: AnyNode, frame: AnyNode): void {
+    if (node && node.typename === 'StrictUse') this.compileStrictUse(node, frame);
+    else super._compileExpression(node, frame);
+  }
+  compileSymbol(node: AnyNode, frame: AnyNode): void {
+    const local = frame.lookup(node.value);
+    if (local) {
+      this._emit(local);
+      return;
+    }
+    this._emit('(');
+    this._emitPos(node);
+    this._emit(`env.__stagesync.lookup(context, frame, ${JSON.stringify(node.value)}))`);
+  }
+  compileLookupVal(node: AnyNode, frame: AnyNode): void {
+    this._emit('(');
+    this._emitPos(node);
+    this._emit('env.__stagesync.member((');
+    this._compileExpression(node.target, frame);
+    this._emit('),');
+    this._compileExpression(node.val, frame);
+    this._emit('))');
+  }
+  compileIf(node: AnyNode, frame: AnyNode, async?: boolean): void {
+    node.cond = useNode(node.cond);
+    super.compileIf(node, frame, async);
+  }
+  compileInlineIf(node: AnyNode, frame: AnyNode): void {
+    node.cond = useNode(node.cond);
+    super.compileInlineIf(node, frame);
+  }
+  compileAnd(node: AnyNode, frame: AnyNode): void {
+    node.left = useNode(node.left);
+    node.right = useNode(node.right);
+    super.compileAnd(node, frame);
+  }
+  compileOr(node: AnyNode, frame: AnyNode): void {
+    node.left = useNode(node.left);
+    node.right = useNode(node.right);
+    super.compileOr(node, frame);
+  }
+  compileNot(node: AnyNode, frame: AnyNode): void {
+    node.target = useNode(node.target);
+    super.compileNot(node, frame);
+  }
+  compileIn(node: AnyNode, frame: AnyNode): void {
+    node.left = useNode(node.left);
+    node.right = useNode(node.right);
+    super.compileIn(node, frame);
+  }
+  compileCompare(node: AnyNode, frame: AnyNode): void {
+    node.expr = useNode(node.expr);
+    for (const op of node.ops) op.expr = useNode(op.expr);
+    super.compileCompare(node, frame);
+  }
+  compileFor(node: AnyNode, frame: AnyNode): void {
+    node.arr = useNode(node.arr);
+    super.compileFor(node, frame);
+  }
+  compileFunCall(node: AnyNode, frame: AnyNode): void {
+    node.name = useNode(node.name);
+    node.lineno += 1; // nunjucks emits this one 0-based
+    node.colno += 1;
+    super.compileFunCall(node, frame);
+  }
+}
+
+function strictCompile(src: string, asyncFilters: unknown, extensions: AnyNode[], name: string, opts: AnyNode): string {
+  const c = new StrictCompiler(name, opts.throwOnUndefined);
+  const pre = (extensions || []).map((e: AnyNode) => e.preprocess).filter(Boolean);
+  const processed = pre.reduce((s: string, p: (s: string) => string) => p(s), src);
+  c.compile(transformer.transform(nj.parser.parse(processed, extensions, opts), asyncFilters, name));
+  return c.getCode();
+}
+
+let patched = false;
+
+function patchTemplateCompile(): void {
+  if (patched) return;
+  patched = true;
+  const proto = nj.Template.prototype;
+  const original = proto._compile;
+  proto._compile = function (this: AnyNode) {
+    if (!this.env || !this.env[STRICT] || this.tmplProps) return original.call(this);
+    const source = strictCompile(this.tmplStr, this.env.asyncFilters, this.env.extensionsList, this.path, this.env.opts);
+    const props = new Function(source)();
+    this.blocks = this._getBlocks(props);
+    this.rootRenderFunc = props.root;
+    this.compiled = true;
+  };
+}
+
+/** Make `env` compile its templates with Ansible's undefined semantics. */
+export function makeStrict(env: nunjucks.Environment): void {
+  patchTemplateCompile();
+  const e = env as AnyNode;
+  e[STRICT] = true;
+  e.__stagesync = helpers;
+}

@@ -7,8 +7,15 @@ export interface SourcedVars {
   origins: Record<string, VarOrigin>;
 }
 export interface VarOrigin {
+  /** Path as shown to the user: relative to the cwd when below it, else absolute. */
   file: string;
+  /** 1-based line of the key, when known. */
   line?: number;
+  /**
+   * Lines of nested values, keyed by JSON pointer from the top (`/stagesync_copies/0/dest_bucket`),
+   * when the file was YAML. Lets a schema error (ajv `instancePath`) point at the exact line.
+   */
+  pointerLines?: Record<string, number>;
 }
 
 export interface InventoryGroup {
@@ -35,8 +42,13 @@ export interface InventoryHost {
 }
 
 export interface Inventory {
-  /** Inventory sources as given/resolved (files or directories), absolute. */
+  /** Inventory sources as given/resolved: absolute files or directories, or `h1,h2,` host lists verbatim. */
   sources: string[];
+  /**
+   * Directories searched for group_vars/ and host_vars/ "next to the inventory", one per
+   * file/directory source in source order (host lists have none). A later one wins.
+   */
+  sourceDirs: string[];
   groups: Map<string, InventoryGroup>;
   hosts: Map<string, InventoryHost>;
   /** Non-fatal notes Ansible would warn about (odd group names, unmatched patterns...). */

@@ -1,0 +1,20 @@
+// Ansible's magic variables that make sense without a play: they override everything, even -e.
+import { groupHosts, hostGroupNames } from '../inventory/groups.js';
+import type { Inventory, SourcedVars, VarOrigin } from '../inventory/types.js';
+
+const MAGIC: VarOrigin = { file: '(magic variable)' };
+
+/** inventory_hostname(_short), group_names (sorted, without `all`), groups (name → hosts), playbook_dir. */
+export function magicVars(inv: Inventory, hostName: string, playbookDir: string): SourcedVars {
+  const groups: Record<string, string[]> = {};
+  for (const name of inv.groups.keys()) groups[name] = groupHosts(inv, name);
+  const values: Record<string, unknown> = {
+    inventory_hostname: hostName,
+    inventory_hostname_short: hostName.split('.')[0],
+    group_names: hostGroupNames(inv, hostName).filter((g) => g !== 'all').sort(),
+    groups,
+    playbook_dir: playbookDir,
+  };
+  const origins = Object.fromEntries(Object.keys(values).map((k) => [k, MAGIC]));
+  return { values, origins };
+}

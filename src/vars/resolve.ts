@@ -1,0 +1,77 @@
+// A host's variables, merged in Ansible's precedence order (reference §4, the levels we have).
+import { UserError } from '../errors.js';
+import { groupsInMergeOrder } from '../inventory/groups.js';
+import { getHost } from '../inventory/localhost.js';
+import type { Inventory, SourcedVars } from '../inventory/types.js';
+import { magicVars } from './magic.js';
+import { combineVars, emptySourced } from './sourced.js';
+import { VarsFileCache } from './vars-dirs.js';
+
+export interface ResolveOptions {
+  /** The playbook dir: its group_vars/ and host_vars/ beat the inventory's. Default process.cwd(). */
+  cwd?: string;
+  /** Role defaults (loadDefaults()); lowest precedence. */
+  defaults?: SourcedVars;
+  /** parseExtraVars(...) result; always wins (except over magic vars). */
+  extraVars?: SourcedVars;
+  /** Share one cache across hosts so each vars file is read once (createVarsResolver does this). */
+  cache?: VarsFileCache;
+}
+
+/** One precedence level's contribution, lowest first; `label` says where it came from. */
+export interface VarLayer {
+  label: string;
+  vars: SourcedVars;
+}
+
+/**
+ * The layers of a host's variables, lowest precedence first:
+ * defaults < inventory-file `all` vars < inventory-file group vars (group order) <
+ * inventory group_vars/all < playbook group_vars/all < inventory group_vars/<g> <
+ * playbook group_vars/<g> < inventory-file host vars < inventory host_vars < playbook host_vars <
+ * extra vars < magic vars (inventory_hostname, group_names, groups, ...).
+ * With several inventory sources, each level runs over the sources in order (a later source wins).
+ * @throws UserError for an unknown host, or a bad group_vars/host_vars file (file and line).
+ */
+export function hostVarLayers(inv: Inventory, hostName: string, opts: ResolveOptions = {}): VarLayer[] {
+  const cwd = opts.cwd ?? process.cwd();
+  const cache = opts.cache ?? new VarsFileCache(cwd);
+  const host = getHost(inv, hostName);
+  if (!host) throw new UserError(`host not in the inventory: ${hostName}`);
+  const groups = groupsInMergeOrder(inv, hostName);
+  const layers: VarLayer[] = [];
+  const add = (label: string, vars: SourcedVars | undefined) => {
+    if (vars && Object.keys(vars.values).length > 0) layers.push({ label, vars });
+  };
+
+  add('role defaults', opts.defaults);
+  add('inventory file: all', inv.groups.get('all')?.vars);
+  for (const g of groups) add(`inventory file: ${g}`, inv.groups.get(g)?.vars);
+  for (const dir of inv.sourceDirs) add(`${dir}/group_vars/all`, cache.load(dir, 'group_vars', 'all'));
+  add(`playbook group_vars/all`, cache.load(cwd, 'group_vars', 'all'));
+  for (const dir of inv.sourceDirs) {
+    for (const g of groups) add(`${dir}/group_vars/${g}`, cache.load(dir, 'group_vars', g));
+  }
+  for (const g of groups) add(`playbook group_vars/${g}`, cache.load(cwd, 'group_vars', g));
+  add(`inventory file: host ${hostName}`, host.vars);
+  for (const dir of inv.sourceDirs) add(`${dir}/host_vars/${hostName}`, cache.load(dir, 'host_vars', hostName));
+  add(`playbook host_vars/${hostName}`, cache.load(cwd, 'host_vars', hostName));
+  add('extra vars', opts.extraVars);
+  add('magic vars', magicVars(inv, hostName, cwd));
+  return layers;
+}
+
+/** The host's resolved variables with per-key origins (see hostVarLayers for the order). */
+export function resolveHostVars(inv: Inventory, hostName: string, opts: ResolveOptions = {}): SourcedVars {
+  return hostVarLayers(inv, hostName, opts).reduce((acc, l) => combineVars(acc, l.vars), emptySourced());
+}
+
+/** A resolver for many hosts sharing one file cache; `warnings` collects YAML warnings (duplicate keys...). */
+export function createVarsResolver(inv: Inventory, opts: Omit<ResolveOptions, 'cache'> = {}) {
+  const cache = new VarsFileCache(opts.cwd ?? process.cwd());
+  return {
+    resolve: (hostName: string): SourcedVars => resolveHostVars(inv, hostName, { ...opts, cache }),
+    layers: (hostName: string): VarLayer[] => hostVarLayers(inv, hostName, { ...opts, cache }),
+    warnings: cache.warnings,
+  };
+}

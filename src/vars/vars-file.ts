@@ -1,0 +1,40 @@
+// One vars file (group_vars, host_vars, -e @file, defaults): a YAML/JSON mapping, or empty.
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import type { SourcedVars } from '../inventory/types.js';
+import { displayPath } from './display-path.js';
+import { sourcedFromMapping } from './sourced.js';
+import { parseYaml11 } from './yaml11.js';
+
+export interface VarsFileResult {
+  /** undefined for an empty file (ignored, as Ansible does). */
+  vars?: SourcedVars;
+  warnings: string[];
+}
+
+/**
+ * Reads a vars file. Origins and errors name it relative to `cwd` when below it.
+ * @throws UserError (file, line) for unreadable files, bad YAML, or a top level that is not a mapping.
+ */
+export function readVarsFile(path: string, cwd: string): VarsFileResult {
+  const file = displayPath(path, cwd);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'ENOENT' ? 'file not found' : `cannot read vars file: ${code ?? (e as Error).message}`, { file });
+  }
+  const parsed = parseYaml11(text, file);
+  if (parsed.value === null || parsed.value === undefined) return { warnings: parsed.warnings };
+  if (typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+    throw new UserError(`vars must be a mapping (key: value), got ${Array.isArray(parsed.value) ? 'a list' : typeof parsed.value}`, {
+      file,
+      line: 1,
+    });
+  }
+  return {
+    vars: sourcedFromMapping(parsed.value as Record<string, unknown>, file, parsed.pointerLines),
+    warnings: parsed.warnings,
+  };
+}

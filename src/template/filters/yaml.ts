@@ -22,7 +22,7 @@ function dumpYaml(value: unknown, indent: number, flowLeaves: boolean): string {
       },
     });
   }
-  return doc.toString({ indent, indentSeq: false, flowCollectionPadding: false, lineWidth: 80 });
+  return doc.toString({ indent, indentSeq: false, flowCollectionPadding: false, lineWidth: 80, singleQuote: true });
 }
 
 export function toYaml(value: unknown, ...args: unknown[]): string {

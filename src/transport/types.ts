@@ -67,3 +67,35 @@ export class UnreachableError extends Error {
     this.name = 'UnreachableError';
   }
 }
+
+/** The connection dropped while a command ran: its outcome is unknown (retryable; not "command failed"). */
+export class ConnectionLostError extends Error {
+  constructor(readonly host: string, message: string) {
+    super(message);
+    this.name = 'ConnectionLostError';
+  }
+}
+
+/** Privilege escalation failed (no success marker): wrong/missing password, user not in sudoers… */
+export class BecomeError extends Error {
+  constructor(readonly host: string, message: string) {
+    super(message);
+    this.name = 'BecomeError';
+  }
+}
+
+/** The command was killed because ExecOptions.timeoutMs passed. */
+export class CommandTimeoutError extends Error {
+  constructor(readonly host: string, readonly timeoutMs: number) {
+    super(`${host}: command timed out after ${Math.round(timeoutMs / 100) / 10}s and was killed`);
+    this.name = 'CommandTimeoutError';
+  }
+}
+
+/** The command was killed because ExecOptions.signal aborted. Name 'AbortError' as Node's own. */
+export class CommandAbortedError extends Error {
+  constructor(readonly host: string) {
+    super(`${host}: command aborted`);
+    this.name = 'AbortError';
+  }
+}

@@ -1,0 +1,77 @@
+// The controller itself as a Host (`localhost`, ansible_connection=local): same command lines
+// as over ssh, run by /bin/sh, become through the same sudo wrapping.
+import { execa } from 'execa';
+import { buildCommand } from './command.js';
+import { collect, startProcess, type RawProcess } from './process.js';
+import { putFileVia, type PutFileOptions } from './put-file.js';
+import type { Command, ExecOptions, ExecResult, Host, StreamingProcess } from './types.js';
+
+export interface LocalHostOptions {
+  /** -vvv: each command line before it runs (the caller masks secrets). */
+  log?: (line: string) => void;
+  /** Grace between TERM and KILL when stopping a command. */
+  killGraceMs?: number;
+}
+
+export class LocalHost implements Host {
+  constructor(
+    readonly name: string,
+    private readonly opts: LocalHostOptions = {},
+  ) {}
+
+  async connect(): Promise<void> {}
+
+  spawn(cmd: Command, o: Omit<ExecOptions, 'stdin' | 'onStdout' | 'onStderr'> = {}): StreamingProcess {
+    // Without become, env goes through the process environment (not visible in ps).
+    const built = buildCommand(cmd, { env: o.become ? o.env : undefined, become: o.become });
+    const env = o.become ? undefined : o.env;
+    return startProcess(this.name, async (line) => this.open(line, env), built, {
+      timeoutMs: o.timeoutMs,
+      signal: o.signal,
+      password: o.become?.password,
+    });
+  }
+
+  exec(cmd: Command, o: ExecOptions = {}): Promise<ExecResult> {
+    return collect(this.spawn(cmd, o), o);
+  }
+
+  putFile(path: string, content: string | Buffer, o: PutFileOptions = {}): Promise<void> {
+    return putFileVia((c, eo) => this.exec(c, eo), this.name, path, content, o);
+  }
+
+  async close(): Promise<void> {}
+
+  private open(line: string, env: Record<string, string> | undefined): RawProcess {
+    this.opts.log?.(`<${this.name}> EXEC ${line}`);
+    // detached: own process group, so kill() reaches the command's children too.
+    const child = execa('/bin/sh', ['-c', line], {
+      env,
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      detached: true,
+      stripFinalNewline: false,
+    });
+    const grace = this.opts.killGraceMs ?? 2000;
+    const signalGroup = (sig: NodeJS.Signals): void => {
+      try {
+        if (child.pid) process.kill(-child.pid, sig);
+      } catch {
+        /* already gone */
+      }
+    };
+    return {
+      stdin: child.stdin!,
+      stdout: child.stdout!,
+      stderr: child.stderr!,
+      exited: child.then((r) => ({ code: r.exitCode ?? null, ...(r.signal ? { signal: r.signal.replace(/^SIG/, '') } : {}) })),
+      kill: () => {
+        signalGroup('SIGTERM');
+        setTimeout(() => signalGroup('SIGKILL'), grace).unref();
+      },
+    };
+  }
+}

@@ -1,0 +1,301 @@
+// A Host over ssh2: one connection (plus its jump hosts) per host, opened lazily and reused by
+// every command as channels on it (ControlMaster-like), at most maxSessions at once.
+import { Transform, type Readable } from 'node:stream';
+import type { Client as ClientT, ClientChannel } from 'ssh2';
+import { buildCommand } from './command.js';
+import { collect, startProcess, type RawExit, type RawProcess } from './process.js';
+import { putFileVia, type PutFileOptions } from './put-file.js';
+import { Semaphore } from './semaphore.js';
+import { dial, type Chain, type DialContext } from './ssh-connect.js';
+import { defaultConfigEnv, loadConfigText, resolveSsh, type SshConfigEnv, type SshOverrides } from './ssh-config.js';
+import {
+  ConnectionLostError,
+  UnreachableError,
+  type Command,
+  type ExecOptions,
+  type ExecResult,
+  type Host,
+  type StreamingProcess,
+} from './types.js';
+
+export interface SshHostOptions {
+  /** The name ssh looks up in its config: ansible_host, else the inventory name. */
+  alias: string;
+  /** ansible_* connection vars, which beat ~/.ssh/config. */
+  overrides?: SshOverrides;
+  /** Ansible's host_key_checking. */
+  hostKeyChecking: boolean;
+  /** Connect timeout in seconds (Ansible's `timeout`, default 10). */
+  timeoutSec?: number;
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+  /** sshd's MaxSessions (10): more concurrent commands wait for a free channel. */
+  maxSessions?: number;
+  /** Grace between TERM and KILL when stopping a command. */
+  killGraceMs?: number;
+  /** Set when the vars ask for something we cannot do (ProxyCommand): connect() fails with it. */
+  unsupported?: string;
+  /** ansible_password / ansible_ssh_pass, for password authentication. */
+  password?: string;
+  /** HOME, local user and system config; default from the process. */
+  configEnv?: SshConfigEnv;
+  /** ssh-agent socket; default SSH_AUTH_SOCK; null = no agent. */
+  agentSocket?: string | null;
+  /** -vvv: connection events and each command line (the caller masks secrets). */
+  log?: (line: string) => void;
+  /** 4 adds ssh2's protocol debug to `log`. */
+  verbosity?: number;
+}
+
+interface Live extends Chain {
+  dead: boolean;
+  where: string;
+}
+
+const OPEN_RETRIES = 20;
+const PGID_TAG = 'stagesync-pgid:';
+
+export class SshHost implements Host {
+  private live?: Live;
+  private connecting?: Promise<Live>;
+  private closed = false;
+  private readonly sessions: Semaphore;
+
+  constructor(
+    readonly name: string,
+    private readonly opts: SshHostOptions,
+  ) {
+    // One session slot stays free for kill commands, so a full connection can still stop one.
+    this.sessions = new Semaphore(Math.max(1, (opts.maxSessions ?? 10) - 1));
+  }
+
+  async connect(): Promise<void> {
+    await this.ensure();
+  }
+
+  spawn(cmd: Command, o: Omit<ExecOptions, 'stdin' | 'onStdout' | 'onStderr'> = {}): StreamingProcess {
+    const built = buildCommand(cmd, { env: o.env, become: o.become });
+    return startProcess(this.name, (line) => this.open(line), built, {
+      timeoutMs: o.timeoutMs,
+      signal: o.signal,
+      password: o.become?.password,
+    });
+  }
+
+  exec(cmd: Command, o: ExecOptions = {}): Promise<ExecResult> {
+    return collect(this.spawn(cmd, o), o);
+  }
+
+  putFile(path: string, content: string | Buffer, o: PutFileOptions = {}): Promise<void> {
+    return putFileVia((c, eo) => this.exec(c, eo), this.name, path, content, o);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const live = this.live ?? (await this.connecting?.catch(() => undefined));
+    this.live = undefined;
+    if (!live) return;
+    await endClient(live.client);
+    for (const j of live.jumps) await endClient(j);
+  }
+
+  /** The live connection, dialing when there is none (again after a drop, so retries can work). */
+  private ensure(): Promise<Live> {
+    if (this.closed) return Promise.reject(new UnreachableError(this.name, `${this.name}: connection already closed`));
+    if (this.live && !this.live.dead) return Promise.resolve(this.live);
+    this.connecting ??= this.dialOnce().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async dialOnce(): Promise<Live> {
+    const env = this.opts.configEnv ?? defaultConfigEnv();
+    let ctx: DialContext;
+    let target;
+    if (this.opts.unsupported) throw new UnreachableError(this.name, `Failed to connect to the host via ssh: ${this.opts.unsupported}`);
+    try {
+      const configText = loadConfigText(env);
+      target = resolveSsh(this.opts.alias, configText, env, this.opts.overrides);
+      const agent = this.opts.agentSocket === null ? undefined : (this.opts.agentSocket ?? process.env.SSH_AUTH_SOCK);
+      ctx = {
+        host: this.name,
+        hostKeyChecking: this.opts.hostKeyChecking,
+        timeoutSec: this.opts.timeoutSec,
+        keepaliveIntervalMs: this.opts.keepaliveIntervalMs ?? 15000,
+        keepaliveCountMax: this.opts.keepaliveCountMax ?? 3,
+        ...(agent ? { agentSocket: agent } : {}),
+        ...(this.opts.password !== undefined ? { password: this.opts.password } : {}),
+        configText,
+        env,
+        log: this.opts.log,
+        verbosity: this.opts.verbosity ?? 0,
+      };
+    } catch (e) {
+      throw new UnreachableError(this.name, `Failed to connect to the host via ssh: ${(e as Error).message}`);
+    }
+    const chain = await dial(target, ctx);
+    const live: Live = { ...chain, dead: false, where: `${target.user}@${target.hostname}:${target.port}` };
+    const onGone = (): void => {
+      if (live.dead) return;
+      live.dead = true;
+      for (const j of live.jumps) j.end();
+    };
+    live.client.on('end', onGone).on('close', onGone);
+    // A jump host going away takes the tunnel with it.
+    for (const j of live.jumps) j.on('close', () => live.client.end());
+    if (this.closed) {
+      live.client.end();
+      onGone();
+      throw new UnreachableError(this.name, `${this.name}: connection already closed`);
+    }
+    this.live = live;
+    return live;
+  }
+
+  /** Open an exec channel for one command line (waiting for a free session slot). */
+  private async open(line: string): Promise<RawProcess> {
+    const release = await this.sessions.acquire();
+    try {
+      const live = await this.ensure();
+      this.opts.log?.(`<${this.name}> SSH EXEC (${live.where}) ${line}`);
+      // The login shell is the session's process-group leader (sshd calls setsid): its $$ lets
+      // kill() reach the whole group even where sshd refuses signal requests (root logins).
+      const ch = await this.openChannel(live, `echo ${PGID_TAG}$$ >&2; ${line}`);
+      return this.wrap(live, ch, release);
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  private async openChannel(live: Live, line: string): Promise<ClientChannel> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await new Promise<ClientChannel>((res, rej) => live.client.exec(line, (err, ch) => (err ? rej(err) : res(ch))));
+      } catch (e) {
+        if (live.dead) throw new ConnectionLostError(this.name, `${this.name}: connection lost (${live.where}) before the command started`);
+        // sshd frees a closed session slightly after it confirms the close: retry a refused open.
+        if (attempt < OPEN_RETRIES && /open failed|open failure/i.test((e as Error).message)) {
+          await new Promise((r) => setTimeout(r, 25 * (attempt + 1)));
+          continue;
+        }
+        throw new Error(`${this.name}: could not open an ssh session channel: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  private wrap(live: Live, ch: ClientChannel, release: () => void): RawProcess {
+    let exit: RawExit | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    let killing = false;
+    let pgid: number | undefined;
+    const grace = this.opts.killGraceMs ?? 2000;
+    ch.on('exit', (code: number | null, signal?: string) => {
+      exit = code !== null && code !== undefined ? { code } : { code: null, ...(signal ? { signal } : {}) };
+    });
+    const exited = new Promise<RawExit>((resolve, reject) => {
+      ch.on('close', () => {
+        release();
+        clearTimeout(killTimer);
+        if (exit) resolve(exit);
+        else if (live.dead)
+          reject(new ConnectionLostError(this.name, `${this.name}: connection lost (${live.where}) while the command was running; its outcome is unknown`));
+        else resolve({ code: null });
+      });
+    });
+    exited.catch(() => {});
+    const stderr = stripPgid(ch.stderr, (n) => {
+      pgid = n;
+      if (killing) this.killGroup(live, n, 'TERM');
+    });
+    return {
+      stdin: ch,
+      stdout: ch,
+      stderr,
+      exited,
+      kill: () => {
+        if (killing || exit) return;
+        killing = true;
+        sendSignal(ch, 'TERM');
+        if (pgid) this.killGroup(live, pgid, 'TERM');
+        killTimer = setTimeout(() => {
+          sendSignal(ch, 'KILL');
+          if (pgid) this.killGroup(live, pgid, 'KILL');
+          // Last resort: stop waiting for a command that cannot be killed.
+          setTimeout(() => safe(() => ch.close()), 1000).unref();
+        }, grace);
+        killTimer.unref();
+      },
+    };
+  }
+
+  /** `kill -SIG -- -PGID` on a separate channel (outside the session limit: the reserved slot). */
+  private killGroup(live: Live, pgid: number, sig: 'TERM' | 'KILL'): void {
+    if (live.dead) return;
+    this.opts.log?.(`<${this.name}> SSH EXEC (${live.where}) kill -${sig} -- -${pgid}`);
+    live.client.exec(`kill -${sig} -- -${pgid} 2>/dev/null`, (err, ch) => {
+      if (!err) {
+        ch.resume();
+        ch.stderr.resume();
+        ch.end();
+      }
+    });
+  }
+}
+
+/** Remove our `stagesync-pgid:N` first line from a command's stderr, reporting N. */
+export function stripPgid(src: Readable, onPgid: (pgid: number) => void): Readable {
+  let head: Buffer | undefined = Buffer.alloc(0);
+  const out = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      if (!head) return cb(null, chunk);
+      head = Buffer.concat([head, chunk]);
+      const nl = head.indexOf(0x0a);
+      if (nl < 0 && head.length < 64) return cb();
+      const first = head.subarray(0, nl < 0 ? 0 : nl).toString('latin1');
+      const rest = head;
+      head = undefined;
+      if (first.startsWith(PGID_TAG)) {
+        const n = Number(first.slice(PGID_TAG.length));
+        if (Number.isInteger(n) && n > 1) onPgid(n);
+        return cb(null, rest.subarray(nl + 1));
+      }
+      cb(null, rest);
+    },
+    flush(cb) {
+      cb(null, head && head.length ? head : undefined);
+    },
+  });
+  src.pipe(out);
+  return out;
+}
+
+/**
+ * Channel.signal() stays silent once we sent EOF (stdin ended), which is the usual case; the
+ * protocol allows the request until the channel closes, so send it through ssh2's protocol object.
+ */
+function sendSignal(ch: ClientChannel, sig: 'TERM' | 'KILL'): void {
+  const c = ch as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, s: string): void } } };
+  const proto = c._client?._protocol;
+  if (c.outgoing && proto && (c.outgoing.state === 'open' || c.outgoing.state === 'eof')) safe(() => proto.signal(c.outgoing!.id, sig));
+  else safe(() => ch.signal(sig));
+}
+
+function safe(f: () => unknown): void {
+  try {
+    f();
+  } catch {
+    /* channel already gone */
+  }
+}
+
+function endClient(c: ClientT): Promise<void> {
+  return new Promise((res) => {
+    const t = setTimeout(res, 2000);
+    t.unref();
+    c.once('close', () => {
+      clearTimeout(t);
+      res();
+    });
+    c.end();
+  });
+}

@@ -31,6 +31,7 @@ export function createEnvironment(opts: { cwd?: string } = {}): nunjucks.Environ
     autoescape: false,
     trimBlocks: true,
     lstripBlocks: false,
+    // Output of undefined fails; the strict compiler (strict.ts) enforces it everywhere else too.
     throwOnUndefined: true,
   });
   const filters: Record<string, Fn> = {

@@ -5,7 +5,7 @@
 // and only for environments marked as strict: other environments are untouched.
 import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
-import { isUndefined, makeUndefined, use } from './undefined.js';
+import { isUndefined, makeUndefined, use, UndefinedVariableError } from './undefined.js';
 
 const require = createRequire(import.meta.url);
 // Same module instances as nunjucks' own (not exported from its index).
@@ -21,8 +21,9 @@ const STRICT = Symbol.for('stagesync.strictEnv');
 /** Runtime helpers the compiled code reaches through `env` (always in scope there). */
 export interface StrictHelpers {
   lookup(context: unknown, frame: unknown, name: string): unknown;
-  member(obj: unknown, key: unknown): unknown;
+  member(obj: unknown, key: unknown, ...slice: unknown[]): unknown;
   use<T>(value: T): T;
+  output(value: unknown): unknown;
 }
 
 function describe(obj: unknown): string {
@@ -37,10 +38,12 @@ const helpers: StrictHelpers = {
     const v = nj.runtime.contextOrFrameLookup(context, frame, name);
     return v === undefined ? makeUndefined(name) : v;
   },
-  member(obj, key) {
+  member(obj, key, ...slice) {
     // Ansible: an attribute of an undefined is the same undefined (so `x.y | default` works).
     if (isUndefined(obj)) return obj;
     use(key);
+    // Jinja compat compiles `x[a:b:c]` to memberLookup(x, a, b, c).
+    if (slice.length > 0) return nj.runtime.memberLookup(obj, key, ...slice);
     if (obj === null || obj === undefined) return makeUndefined(String(key), `'None' has no attribute '${String(key)}'`);
     // Read at call time: installJinjaCompat() replaces runtime.memberLookup (slices, .items()...).
     const v = nj.runtime.memberLookup(obj, key);
@@ -49,6 +52,13 @@ const helpers: StrictHelpers = {
     return makeUndefined(String(key), `'${describe(obj)}' ${what}`);
   },
   use,
+  // Ansible prints None as '' (its finalize); an undefined fails. nunjucks' own
+  // throwOnUndefined check would reject None, so our compiler replaces it with this.
+  output(value) {
+    if (value === undefined) throw new UndefinedVariableError('an undefined value was output');
+    use(value);
+    return value === null ? '' : value;
+  },
 };
 
 /** A node that compiles to `env.__stagesync.use(<target>)`. */
@@ -75,6 +85,17 @@ class StrictCompiler extends BaseCompiler {
   _compileExpression(node: AnyNode, frame: AnyNode): void {
     if (node && node.typename === 'StrictUse') this.compileStrictUse(node, frame);
     else super._compileExpression(node, frame);
+  }
+  compileStrictOutput(node: AnyNode, frame: AnyNode): void {
+    this._emit('env.__stagesync.output(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  }
+  compileOutput(node: AnyNode, frame: AnyNode): void {
+    node.children = node.children.map((child: AnyNode) =>
+      child instanceof nj.nodes.TemplateData ? child : { typename: 'StrictOutput', target: child, lineno: child.lineno, colno: child.colno },
+    );
+    super.compileOutput(node, frame);
   }
   compileSymbol(node: AnyNode, frame: AnyNode): void {
     const local = frame.lookup(node.value);
@@ -140,7 +161,8 @@ class StrictCompiler extends BaseCompiler {
 }
 
 function strictCompile(src: string, asyncFilters: unknown, extensions: AnyNode[], name: string, opts: AnyNode): string {
-  const c = new StrictCompiler(name, opts.throwOnUndefined);
+  // false: compileOutput's checks (StrictOutput) replace nunjucks' ensureDefined.
+  const c = new StrictCompiler(name, false);
   const pre = (extensions || []).map((e: AnyNode) => e.preprocess).filter(Boolean);
   const processed = pre.reduce((s: string, p: (s: string) => string) => p(s), src);
   c.compile(transformer.transform(nj.parser.parse(processed, extensions, opts), asyncFilters, name));

@@ -1,0 +1,153 @@
+// The built-in bash templates: rendered with the defaults, syntax-checked, and run for real
+// (cleanup.sh on a temp dir; postgresbackup.sh with a stand-in pg_dump).
+import { expect } from 'chai';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { renderTemplate } from '../../../src/template/index.js';
+import type { UserError } from '../../../src/errors.js';
+import { defaultsFile } from '../../../src/util/paths.js';
+
+const defaults = parse(readFileSync(defaultsFile(), 'utf8'), { version: '1.1' }) as Record<string, unknown>;
+
+function writeScript(dir: string, name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  chmodSync(p, 0o755);
+  return p;
+}
+
+const DAY = 24 * 3600;
+function age(path: string, seconds: number): void {
+  const t = Date.now() / 1000 - seconds;
+  utimesSync(path, t, t);
+}
+
+describe('built-in script templates', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'stagesync-tpl-'));
+  });
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+  for (const name of ['postgresbackup.sh.j2', 'cleanup.sh.j2']) {
+    it(`${name} renders with the defaults and passes bash -n`, () => {
+      const out = renderTemplate(name, { ...defaults, inventory_hostname: 'db1.example.com' }, { cwd: tmp });
+      expect(out.startsWith('#!/usr/bin/env bash\n')).to.equal(true);
+      expect(out).to.include('set -euo pipefail');
+      const p = writeScript(tmp, 'x.sh', out);
+      expect(spawnSync('bash', ['-n', p]).status).to.equal(0);
+    });
+  }
+
+  it('quotes every rendered value (a hostile directory name stays one word)', () => {
+    const dir = join(tmp, "it's $(touch pwned) dir");
+    const out = renderTemplate('cleanup.sh.j2', { ...defaults, stagesync_source_backups_dir: dir }, { cwd: tmp });
+    expect(spawnSync('bash', ['-n', writeScript(tmp, 'c.sh', out)]).status).to.equal(0);
+    mkdirSync(dir);
+    execFileSync('bash', [join(tmp, 'c.sh')], { cwd: tmp });
+    expect(existsSync(join(tmp, 'pwned'))).to.equal(false);
+  });
+
+  it('cleanup.sh removes only *.dump files older than the retention, directly in the directory', () => {
+    const dir = join(tmp, 'backups');
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    const files: Record<string, number> = {
+      'production.db1.2020-01-01-00-00-00.dump': 3 * DAY, // old dump: removed
+      'production.db1.2020-01-02-00-00-00.dump': 2 * DAY + 3600, // just over 2 days: removed
+      'production.db1.new.dump': 1 * DAY, // recent: kept
+      'notes.txt': 10 * DAY, // not a dump: kept
+      '.production.db1.x.dump.partial': 10 * DAY, // in-progress name: kept
+      'sub/old.dump': 10 * DAY, // not directly in the directory: kept
+    };
+    for (const [f, s] of Object.entries(files)) {
+      writeFileSync(join(dir, f), 'x');
+      age(join(dir, f), s);
+    }
+    const out = renderTemplate('cleanup.sh.j2', { ...defaults, stagesync_source_backups_dir: dir, stagesync_backups_retention_days: 2 }, { cwd: tmp });
+    const printed = execFileSync('bash', [writeScript(tmp, 'cleanup.sh', out)], { encoding: 'utf8' });
+    expect(readdirSync(dir).sort()).to.deep.equal(['.production.db1.x.dump.partial', 'notes.txt', 'production.db1.new.dump', 'sub']);
+    expect(existsSync(join(dir, 'sub/old.dump'))).to.equal(true);
+    expect(printed.trim().split('\n').sort()).to.deep.equal([
+      join(dir, 'production.db1.2020-01-01-00-00-00.dump'),
+      join(dir, 'production.db1.2020-01-02-00-00-00.dump'),
+    ]);
+  });
+
+  it('cleanup.sh succeeds when the directory does not exist yet', () => {
+    const out = renderTemplate('cleanup.sh.j2', { ...defaults, stagesync_source_backups_dir: join(tmp, 'none') }, { cwd: tmp });
+    expect(spawnSync('bash', [writeScript(tmp, 'cleanup.sh', out)]).status).to.equal(0);
+  });
+
+  describe('postgresbackup.sh with a stand-in pg_dump', () => {
+    function render(pgDumpBody: string): { script: string; dir: string } {
+      const fake = writeScript(tmp, 'fake pg_dump', `#!/usr/bin/env bash\n${pgDumpBody}\n`);
+      const dir = join(tmp, 'backups dir');
+      const out = renderTemplate(
+        'postgresbackup.sh.j2',
+        { ...defaults, stagesync_source_backups_dir: dir, stagesync_backups_pgdump: fake, inventory_hostname: 'db1' },
+        { cwd: tmp },
+      );
+      return { script: writeScript(tmp, 'postgresbackup.sh', out), dir };
+    }
+    // The stand-in records its arguments in the dump it writes to --file=.
+    const GOOD = 'for a in "$@"; do case "$a" in --file=*) f="${a#--file=}";; esac; done; printf "%s\\n" "$*" > "$f"';
+
+    it('dumps each database to <db>.<host>.<timestamp>.dump, creating the directory, printing the paths', () => {
+      const { script, dir } = render(GOOD);
+      const res = spawnSync('bash', [script, 'production', 'other'], { encoding: 'utf8' });
+      expect(res.status, res.stderr).to.equal(0);
+      const files = readdirSync(dir).sort();
+      expect(files).to.have.length(2);
+      expect(files[0]).to.match(/^other\.db1\.\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.dump$/);
+      expect(files[1]).to.match(/^production\.db1\.\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.dump$/);
+      expect(res.stdout.trim().split('\n').map((l) => l.slice(dir.length + 1)).sort()).to.deep.equal(files);
+      const args = readFileSync(join(dir, files[1]!), 'utf8');
+      expect(args).to.match(/^-Fc --file=.*\/\.production\.db1\.[\d-]+\.dump\.partial -- production\n$/);
+    });
+
+    it('fails with pg_dump’s status and leaves no partial file', () => {
+      const { script, dir } = render(`${GOOD}; echo 'pg_dump: error: boom' >&2; exit 3`);
+      const res = spawnSync('bash', [script, 'production'], { encoding: 'utf8' });
+      expect(res.status).to.equal(3);
+      expect(res.stdout).to.equal('');
+      expect(readdirSync(dir)).to.deep.equal([]);
+    });
+
+    it('refuses no arguments and database names that would escape the directory', () => {
+      const { script } = render(GOOD);
+      expect(spawnSync('bash', [script]).status).to.equal(2);
+      expect(spawnSync('bash', [script, '../etc']).status).to.equal(2);
+    });
+  });
+
+  it('fails naming the template and line when a variable is missing', () => {
+    try {
+      renderTemplate('postgresbackup.sh.j2', defaults, { cwd: tmp });
+      expect.fail('rendered without inventory_hostname');
+    } catch (e) {
+      expect((e as UserError).oneLine()).to.match(/\/templates\/postgresbackup\.sh\.j2:\d+: 'inventory_hostname' is undefined$/);
+    }
+  });
+
+  it("a user's templates/<name> overrides the built-in one", () => {
+    mkdirSync(join(tmp, 'templates'));
+    writeFileSync(join(tmp, 'templates', 'cleanup.sh.j2'), '#!/bin/sh\n# mine: {{ stagesync_source_backups_dir }}\n');
+    expect(renderTemplate('cleanup.sh.j2', defaults, { cwd: tmp })).to.equal('#!/bin/sh\n# mine: /opt/backups/postgres\n');
+    // Others still come from the package.
+    expect(renderTemplate('postgresbackup.sh.j2', { ...defaults, inventory_hostname: 'h' }, { cwd: tmp })).to.include('pg_dump');
+  });
+
+  it("errors in a user's template name that file, relative to the working directory", () => {
+    mkdirSync(join(tmp, 'templates'));
+    writeFileSync(join(tmp, 'templates', 'mine.j2'), 'ok\n{{ nope }}\n');
+    expect(() => renderTemplate('mine.j2', {}, { cwd: tmp })).to.throw(/^'nope' is undefined$/).with.property('location').that.deep.equals({ file: 'templates/mine.j2', line: 2 });
+  });
+
+  it('a missing template is a clear error', () => {
+    expect(() => renderTemplate('nope.j2', {}, { cwd: tmp })).to.throw(/template not found: nope\.j2/);
+  });
+});

@@ -29,7 +29,7 @@ export function parseYamlInventory(text: string, file: string, builder: Inventor
   const doc = parseDocument(text, { ...YAML11_OPTIONS, lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    throw new NotYamlInventory(`invalid YAML: ${err.message.split('\n')[0]}`, err.linePos?.[0]?.line);
+    throw new NotYamlInventory(`invalid YAML: ${err.message.split('\n')[0]}`, lc.linePos(err.pos[0]).line);
   }
   const root = deref(doc, doc.contents as Node | null);
   if (root === null || (isScalar(root) && root.value === null)) throw new NotYamlInventory('empty YAML file');

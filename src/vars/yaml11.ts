@@ -20,11 +20,49 @@ const vaultTag: ScalarTag = {
   },
 };
 
+// PyYAML's resolvers differ from the YAML 1.1 spec that `yaml` follows: `y`/`n` are strings,
+// an exponent needs a dot and a sign (`1.0e+5`; `1e5` is a string), and we keep dates as text.
+const pyBool = (value: boolean, test: RegExp): ScalarTag => ({
+  tag: 'tag:yaml.org,2002:bool',
+  default: true,
+  identify: (v: unknown) => v === value,
+  test,
+  resolve: () => value,
+});
+const pyTrue = pyBool(true, /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/);
+const pyFalse = pyBool(false, /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/);
+const pyExpFloat: ScalarTag = {
+  tag: 'tag:yaml.org,2002:float',
+  default: true,
+  identify: () => false,
+  test: /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)[eE][-+][0-9]+$/,
+  resolve: (s: string) => parseFloat(s.replace(/_/g, '')),
+};
+const pyBareFloat: ScalarTag = {
+  tag: 'tag:yaml.org,2002:float',
+  default: true,
+  identify: () => false,
+  test: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/,
+  resolve: (s: string) => parseFloat(s.replace(/_/g, '')),
+};
+
+function pyyamlTags(tags: SchemaOptions['customTags'] & unknown[]): ScalarTag[] {
+  const dropped = (t: { tag?: string; test?: RegExp }) =>
+    t.tag === 'tag:yaml.org,2002:bool' ||
+    t.tag === 'tag:yaml.org,2002:timestamp' ||
+    (t.tag === 'tag:yaml.org,2002:float' && (t.test?.test('1e5') || t.test?.test('.')));
+  return [
+    pyTrue, pyFalse, pyExpFloat, pyBareFloat,
+    ...(tags as ScalarTag[]).filter((t) => !dropped(t)),
+    unsafeTag, vaultTag,
+  ];
+}
+
 export const YAML11_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   merge: true,
   uniqueKeys: false, // PyYAML keeps the last of duplicate keys (Ansible warns)
-  customTags: [unsafeTag, vaultTag],
+  customTags: (tags) => pyyamlTags(tags as never),
 };
 
 /** Parses YAML/JSON text; a syntax error becomes a UserError naming `file` and the line. */
@@ -34,13 +72,13 @@ export function parseYaml11(text: string, file: string): ParsedYaml {
   const json = tryJson(text);
   if (doc.errors.length > 0 && json === undefined) {
     const err = doc.errors[0]!;
-    throw new UserError(`invalid YAML: ${firstLine(err.message)}`, { file, line: err.linePos?.[0]?.line });
+    throw new UserError(`invalid YAML: ${firstLine(err.message)}`, { file, line: lineCounter.linePos(err.pos[0]).line });
   }
   const pointerLines: Record<string, number> = {};
   const warnings: string[] = [];
   if (doc.errors.length === 0) {
     collectLines(doc.contents as Node | null, '', pointerLines, lineCounter);
-    for (const w of doc.warnings) warnings.push(`${file}:${w.linePos?.[0]?.line ?? '?'}: ${firstLine(w.message)}`);
+    for (const w of doc.warnings) warnings.push(`${file}:${lineCounter.linePos(w.pos[0]).line}: ${firstLine(w.message)}`);
     warnings.push(...duplicateKeyWarnings(doc.contents as Node | null, file, lineCounter));
   }
   const value = json !== undefined ? json.value : doc.toJS({ maxAliasCount: -1 });

@@ -92,14 +92,14 @@ export function credentialProvider(settings: SideSettings, explicit: boolean): A
 }
 
 /** An S3 client sized for `concurrency` requests in flight on kept-alive sockets. */
-export function makeS3Client(settings: SideSettings, credentials: AwsCredentialIdentity, concurrency: number): S3Client {
+export function makeS3Client(settings: SideSettings, credentials: AwsCredentialIdentity, concurrency: number, maxAttempts = 3): S3Client {
   const agentOpts = { keepAlive: true, maxSockets: Math.max(concurrency, 1) };
   return new S3Client({
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     forcePathStyle: settings.forcePathStyle,
     credentials,
-    maxAttempts: 3,
+    maxAttempts,
     // Only where S3 requires them: MinIO/moto versions differ in which flexible checksums they know.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
@@ -118,6 +118,7 @@ export async function openSide(
   defaultRegion: string | undefined,
   concurrency: number,
   env: NodeJS.ProcessEnv = process.env,
+  sdkMaxAttempts = 3,
 ): Promise<S3Side> {
   const settings = await resolveSideSettings(profileName, defaultRegion, env);
   let credentials: AwsCredentialIdentity;
@@ -126,7 +127,7 @@ export async function openSide(
   } catch (e) {
     throw new Error(`AWS profile "${settings.profile}": no credentials (${(e as Error).message.split('\n')[0]})`);
   }
-  return { ...settings, credentials, client: makeS3Client(settings, credentials, concurrency) };
+  return { ...settings, credentials, client: makeS3Client(settings, credentials, concurrency, sdkMaxAttempts) };
 }
 
 /**

@@ -71,8 +71,8 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
   let source: S3Side;
   let dest: S3Side;
   try {
-    source = await openSide(srcProfile, opts.defaultRegion, concurrency, env);
-    dest = srcProfile === dstProfile ? source : await openSide(dstProfile, opts.defaultRegion, concurrency, env);
+    source = await openSide(srcProfile, opts.defaultRegion, concurrency, env, opts.sdkMaxAttempts);
+    dest = srcProfile === dstProfile ? source : await openSide(dstProfile, opts.defaultRegion, concurrency, env, opts.sdkMaxAttempts);
   } catch (e) {
     return finish(result, started, describeError(e));
   }

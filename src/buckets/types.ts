@@ -66,6 +66,8 @@ export interface SyncOptions {
   /** Base and cap of the exponential backoff in ms (defaults 200 / 10000). */
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /** Attempts the SDK itself makes per request (default 3); tests set 1 to exercise ours alone. */
+  sdkMaxAttempts?: number;
   /** Environment to read AWS_* variables from (default process.env); tests pass their own. */
   env?: NodeJS.ProcessEnv;
 }

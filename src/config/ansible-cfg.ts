@@ -57,7 +57,7 @@ export function findAnsibleConfig(opts: AnsibleConfigOptions = {}): { file?: str
   }
   candidates.push(join(home, '.ansible.cfg'), opts.systemFile ?? '/etc/ansible/ansible.cfg');
   const file = candidates.find(readable);
-  if (skippedPublic && file !== envFile) {
+  if (skippedPublic && (envFile === undefined || file !== envFile)) {
     warnings.push(`ansible is being run in a world writable directory (${cwd}), ignoring it as an ansible.cfg source`);
   }
   return { file, warnings };

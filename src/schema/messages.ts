@@ -70,6 +70,8 @@ export function toPathMessage(err: ErrorObject, data: unknown): PathMessage | nu
   const parent = (err.parentSchema ?? {}) as ParentSchema;
   const p = err.params as Record<string, unknown>;
   let message: string;
+  // Unknown names are reported by validate.ts with a suggestion; propertyNames is for editors.
+  if (err.keyword === 'propertyNames' || err.propertyName !== undefined) return null;
   switch (err.keyword) {
     case 'if':
       return null; // the failing then/else branch reports the detail

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { UserError, ExitCode } from '../../../src/errors.js';
 import { collectVarErrors, validateVars } from '../../../src/schema/validate.js';
-import { knownVariables } from '../../../src/schema/schema.js';
+import { knownVariables, loadSchema } from '../../../src/schema/schema.js';
 import { defaults, goodCopy, sourced } from './helpers.js';
 
 function firstLine(user: Record<string, unknown>, file = 'vars/prod-to-stage1.yml'): string {
@@ -150,5 +150,22 @@ describe('validateVars', () => {
     for (const k of Object.keys(defaults())) expect(known.has(k), k).to.equal(true);
     const d = defaults();
     for (const n of CONTRACT_VARS) expect(n in d, n).to.equal(true);
+  });
+});
+
+describe('schema file', () => {
+  it('lists every stagesync_ variable in propertyNames, so editors flag unknown ones too', () => {
+    const s = loadSchema() as { propertyNames: { then: { enum: string[] } } };
+    expect(s.propertyNames.then.enum).to.deep.equal(knownVariables().filter((k) => k.startsWith('stagesync_')));
+  });
+
+  it('gives every variable a description, and every stagesync_ variable of the defaults a default', () => {
+    const d = defaults();
+    for (const [name, node] of Object.entries(
+      (loadSchema().properties ?? {}) as Record<string, { description?: string; default?: unknown }>,
+    )) {
+      expect(node.description, name).to.be.a('string').and.not.equal('');
+      if (name in d) expect(node.default, name).to.deep.equal(d[name]);
+    }
   });
 });

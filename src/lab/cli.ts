@@ -1,5 +1,7 @@
-// npm run lab -- up | down | status | seed
+// npm run lab -- up | down | status | seed | env
+import { quote } from '../util/shell.js';
 import { labConfig } from './config.js';
+import { labEnvOf } from './home.js';
 import { labDown, labStatus, labUp } from './lab.js';
 
 async function main(cmd: string | undefined): Promise<number> {
@@ -20,6 +22,12 @@ async function main(cmd: string | undefined): Promise<number> {
       console.log(`lab: seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return 0;
     }
+    case 'env': {
+      // For shells: eval "$(npm run --silent lab -- env)" (HOME, AWS_* files, LAB_SSH_CONFIG).
+      const vars = { ...labEnvOf(cfg), LAB_SSH_CONFIG: cfg.sshConfigPath };
+      for (const [k, v] of Object.entries(vars)) console.log(`export ${k}=${quote(v)}`);
+      return 0;
+    }
     case 'status': {
       const st = await labStatus(cfg);
       const word = (b: boolean) => (b ? 'up' : 'down');
@@ -31,7 +39,7 @@ async function main(cmd: string | undefined): Promise<number> {
       return st.up ? 0 : 3;
     }
     default:
-      console.error('usage: npm run lab -- up | down | status | seed');
+      console.error('usage: npm run lab -- up | down | status | seed | env');
       return 5;
   }
 }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# npm run demo: bring up and seed the lab, then show what production and staging hold.
+# (The sync itself is added here by the database and bucket work.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
+export NODE_NO_WARNINGS=1
+
+npm run --silent lab -- up
+npm run --silent lab -- seed
+# HOME, AWS_CONFIG_FILE, ... of the lab, as a user of orchestrate would have them; LAB_SSH_CONFIG for ssh.
+eval "$(npm run --silent lab -- env)"
+
+# Run SQL on a lab host the way an operator would: ssh in, then sudo -u postgres psql.
+on_host() { # host db sql
+  ssh -F "$LAB_SSH_CONFIG" -o BatchMode=yes "$1" "cd / && sudo -u postgres psql -X -P pager=off -d $2 -c \"$3\""
+}
+
+echo; echo "== db1 / production: users and the OAuth app =="
+on_host db1 production "SELECT id, username, email, kind FROM auth_user ORDER BY id LIMIT 3"
+on_host db1 production "SELECT provider, client_id FROM socialaccount_socialapp ORDER BY id"
+on_host db1 production "SELECT (SELECT count(*) FROM auth_user) AS users, (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM billing.invoices) AS invoices"
+
+echo; echo "== stage1 / stage: stale staging content =="
+on_host stage1 stage "SELECT id, username, email FROM auth_user ORDER BY id LIMIT 3"
+on_host stage1 stage "SELECT provider, client_id FROM socialaccount_socialapp"
+
+echo; echo "== S3: prod-media (a few keys) =="
+if command -v aws >/dev/null 2>&1; then
+  keys=$(aws --profile production s3 ls --recursive s3://prod-media/)
+  printf '%s\n' "$keys" | sed -n 1,5p
+  echo "... $(printf '%s\n' "$keys" | wc -l) objects"
+else
+  echo "(aws CLI not on PATH; the bucket is at $(grep -m1 endpoint_url "$AWS_CONFIG_FILE" | cut -d' ' -f3))"
+fi

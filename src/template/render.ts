@@ -1,11 +1,10 @@
 // Rendering entry points. Any template problem (syntax, undefined variable, failing filter)
 // becomes a UserError naming the template file and line.
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import nunjucks from 'nunjucks';
 import { UserError } from '../errors.js';
 import { createEnvironment, templateSearchPath } from './environment.js';
-import { join } from 'node:path';
 
 export interface RenderOptions {
   /** Directory whose templates/ overrides the built-in templates (default: process.cwd()). */
@@ -44,11 +43,19 @@ export function toTemplateError(err: unknown, file: string): UserError {
   return new UserError(message, { file, line });
 }
 
+// Environments hold no per-render state (the loader does not cache): one per cwd is enough.
+const envs = new Map<string, nunjucks.Environment>();
+function envFor(cwd: string): nunjucks.Environment {
+  let env = envs.get(cwd);
+  if (!env) envs.set(cwd, (env = createEnvironment({ cwd })));
+  return env;
+}
+
 /** Render the template `name` (user's templates/ first, then built-in) with `vars`. */
 export function renderTemplate(name: string, vars: Record<string, unknown>, opts: RenderOptions = {}): string {
   const cwd = opts.cwd ?? process.cwd();
   const file = resolveTemplate(name, { cwd });
-  const env = createEnvironment({ cwd });
+  const env = envFor(cwd);
   try {
     const tmpl = new nunjucks.Template(readFileSync(file, 'utf8'), env, file, false);
     return tmpl.render(vars);
@@ -59,7 +66,7 @@ export function renderTemplate(name: string, vars: Record<string, unknown>, opts
 
 /** Render template source; `name` is used in error messages (e.g. the vars file it came from). */
 export function renderString(src: string, vars: Record<string, unknown>, opts: RenderOptions & { name?: string } = {}): string {
-  const env = createEnvironment({ cwd: opts.cwd });
+  const env = envFor(opts.cwd ?? process.cwd());
   const name = opts.name ?? '<template string>';
   try {
     return new nunjucks.Template(src, env, name, false).render(vars);

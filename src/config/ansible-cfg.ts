@@ -25,10 +25,10 @@ export interface AnsibleSettings {
   remote_port?: number;
 }
 
-export interface AnsibleConfig {
+/** The effective settings, plus where they came from. */
+export interface AnsibleConfig extends AnsibleSettings {
   /** The ansible.cfg used, if any. */
   file?: string;
-  settings: AnsibleSettings;
   /** Raw `[section] key` lookup in the file (no env override), e.g. get('ssh_connection', 'ssh_args'). */
   get(section: string, key: string): string | undefined;
   warnings: string[];
@@ -107,8 +107,8 @@ export function readAnsibleConfig(opts: AnsibleConfigOptions = {}): AnsibleConfi
     remote_port: int('remote_port'),
   };
   return {
+    ...settings,
     file,
-    settings,
     get: (section, key) => sections.get(section)?.get(key.toLowerCase())?.value,
     warnings,
   };

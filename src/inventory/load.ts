@@ -8,9 +8,14 @@ import { parseAddress } from './host-pattern.js';
 import { parseInventoryFile } from './parse-file.js';
 import type { Inventory } from './types.js';
 
+// Convenience: the CLI imports source resolution from here too.
+export { resolveInventorySources } from './sources.js';
+
 export interface LoadInventoryOptions {
   /** Relative sources and display paths are taken from here (default: process.cwd()). */
   cwd?: string;
+  /** Accepted for symmetry with resolveInventorySources; loading reads no environment. */
+  env?: NodeJS.ProcessEnv;
 }
 
 // Ansible's IGNORED_ALWAYS and INVENTORY_IGNORE_EXTS (REJECT_EXTS + .orig, .cfg, .retry).

@@ -3,6 +3,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, NoHostsMatchedError, UserError } from '../errors.js';
 import { groupHosts } from './groups.js';
+
+// Convenience: group membership is the other question callers ask alongside patterns.
+export { hostsOfGroup } from './groups.js';
 import { parseAddress } from './host-pattern.js';
 import { getHost, LOCALHOST_NAMES } from './localhost.js';
 import type { Inventory } from './types.js';

@@ -21,7 +21,7 @@ export const DEFAULT_INVENTORY_CANDIDATES = [
 export function resolveInventorySources(cliValues: readonly string[], opts: AnsibleConfigOptions = {}): string[] {
   const cwd = opts.cwd ?? process.cwd();
   if (cliValues.length > 0) return cliValues.map((v) => (v.includes(',') && !existsSync(resolve(cwd, v)) ? v : resolve(cwd, v)));
-  const fromCfg = readAnsibleConfig(opts).settings.inventory;
+  const fromCfg = readAnsibleConfig(opts).inventory;
   if (fromCfg && fromCfg.length > 0) return fromCfg;
   const found = DEFAULT_INVENTORY_CANDIDATES.map((c) => join(cwd, c)).find((p) => existsSync(p));
   if (!found) {

@@ -28,7 +28,7 @@ ssh_args = -C
     const dir = tmpTree({ 'ansible.cfg': cfg });
     const c = readAnsibleConfig(opts(dir));
     expect(c.file).to.equal(join(dir, 'ansible.cfg'));
-    expect(c.settings).to.deep.equal({
+    expect(c).to.deep.include({
       inventory: [join(dir, 'inventories/hosts')],
       forks: 10,
       host_key_checking: false,
@@ -41,7 +41,7 @@ ssh_args = -C
   });
 
   it('has Ansible\'s defaults without any file', () => {
-    expect(readAnsibleConfig(opts(tmpTree())).settings).to.deep.equal({
+    expect(readAnsibleConfig(opts(tmpTree()))).to.deep.include({
       inventory: undefined, forks: 5, host_key_checking: true, remote_user: undefined,
       private_key_file: undefined, timeout: 10, remote_port: undefined,
     });
@@ -49,7 +49,7 @@ ssh_args = -C
 
   it('lets ANSIBLE_<KEY> override the file', () => {
     const dir = tmpTree({ 'ansible.cfg': cfg });
-    const s = readAnsibleConfig(opts(dir, { ANSIBLE_HOST_KEY_CHECKING: 'yes', ANSIBLE_FORKS: '3' })).settings;
+    const s = readAnsibleConfig(opts(dir, { ANSIBLE_HOST_KEY_CHECKING: 'yes', ANSIBLE_FORKS: '3' }));
     expect([s.host_key_checking, s.forks]).to.deep.equal([true, 3]);
   });
 
@@ -60,11 +60,11 @@ ssh_args = -C
       'home/.ansible.cfg': '[defaults]\nforks = 3\ntimeout = 99\n',
       'etc/ansible.cfg': '[defaults]\nforks = 4\n',
     });
-    expect(readAnsibleConfig(opts(dir, { ANSIBLE_CONFIG: join(dir, 'env') })).settings.forks).to.equal(1);
-    expect(readAnsibleConfig(opts(dir)).settings).to.include({ forks: 2, timeout: 10 });
-    expect(readAnsibleConfig({ ...opts(dir), cwd: join(dir, 'home') }).settings.forks).to.equal(3);
-    expect(readAnsibleConfig({ ...opts(dir), cwd: join(dir, 'env'), home: join(dir, 'nohome') }).settings.forks).to.equal(1);
-    expect(readAnsibleConfig({ ...opts(join(dir, 'etc')), home: join(dir, 'nohome'), systemFile: join(dir, 'etc/ansible.cfg') }).settings.forks).to.equal(4);
+    expect(readAnsibleConfig(opts(dir, { ANSIBLE_CONFIG: join(dir, 'env') })).forks).to.equal(1);
+    expect(readAnsibleConfig(opts(dir))).to.include({ forks: 2, timeout: 10 });
+    expect(readAnsibleConfig({ ...opts(dir), cwd: join(dir, 'home') }).forks).to.equal(3);
+    expect(readAnsibleConfig({ ...opts(dir), cwd: join(dir, 'env'), home: join(dir, 'nohome') }).forks).to.equal(1);
+    expect(readAnsibleConfig({ ...opts(join(dir, 'etc')), home: join(dir, 'nohome'), systemFile: join(dir, 'etc/ansible.cfg') }).forks).to.equal(4);
   });
 
   it('skips ./ansible.cfg in a world-writable cwd, with a warning', () => {

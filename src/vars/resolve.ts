@@ -14,8 +14,22 @@ export interface ResolveOptions {
   defaults?: SourcedVars;
   /** parseExtraVars(...) result; always wins (except over magic vars). */
   extraVars?: SourcedVars;
-  /** Share one cache across hosts so each vars file is read once (createVarsResolver does this). */
+  /** File cache; by default one per inventory and cwd, so each vars file is read once per run. */
   cache?: VarsFileCache;
+}
+
+const defaultCaches = new WeakMap<Inventory, Map<string, VarsFileCache>>();
+
+/** The inventory's cache for `cwd`; YAML warnings of vars files (duplicate keys...) go to inv.warnings. */
+function cacheFor(inv: Inventory, cwd: string): VarsFileCache {
+  let byCwd = defaultCaches.get(inv);
+  if (!byCwd) defaultCaches.set(inv, (byCwd = new Map()));
+  let cache = byCwd.get(cwd);
+  if (!cache) {
+    cache = new VarsFileCache(cwd, (w) => inv.warnings.push(w));
+    byCwd.set(cwd, cache);
+  }
+  return cache;
 }
 
 /** One precedence level's contribution, lowest first; `label` says where it came from. */
@@ -35,7 +49,7 @@ export interface VarLayer {
  */
 export function hostVarLayers(inv: Inventory, hostName: string, opts: ResolveOptions = {}): VarLayer[] {
   const cwd = opts.cwd ?? process.cwd();
-  const cache = opts.cache ?? new VarsFileCache(cwd);
+  const cache = opts.cache ?? cacheFor(inv, cwd);
   const host = getHost(inv, hostName);
   if (!host) throw new UserError(`host not in the inventory: ${hostName}`);
   const groups = groupsInMergeOrder(inv, hostName);
@@ -66,12 +80,10 @@ export function resolveHostVars(inv: Inventory, hostName: string, opts: ResolveO
   return hostVarLayers(inv, hostName, opts).reduce((acc, l) => combineVars(acc, l.vars), emptySourced());
 }
 
-/** A resolver for many hosts sharing one file cache; `warnings` collects YAML warnings (duplicate keys...). */
-export function createVarsResolver(inv: Inventory, opts: Omit<ResolveOptions, 'cache'> = {}) {
-  const cache = new VarsFileCache(opts.cwd ?? process.cwd());
+/** Binds the options once: `resolve(host)` and `layers(host)` for many hosts. */
+export function createVarsResolver(inv: Inventory, opts: ResolveOptions = {}) {
   return {
-    resolve: (hostName: string): SourcedVars => resolveHostVars(inv, hostName, { ...opts, cache }),
-    layers: (hostName: string): VarLayer[] => hostVarLayers(inv, hostName, { ...opts, cache }),
-    warnings: cache.warnings,
+    resolve: (hostName: string): SourcedVars => resolveHostVars(inv, hostName, opts),
+    layers: (hostName: string): VarLayer[] => hostVarLayers(inv, hostName, opts),
   };
 }

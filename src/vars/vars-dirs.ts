@@ -44,16 +44,19 @@ function statOrUndefined(path: string) {
   }
 }
 
-/** Reads files once per resolver, since every host reads group_vars/all again. */
+/** Reads each file once, since every host reads group_vars/all again. */
 export class VarsFileCache {
   private readonly files = new Map<string, SourcedVars | undefined>();
-  readonly warnings: string[] = [];
-  constructor(readonly cwd: string) {}
+  /**
+   * @param cwd files are named relative to it in origins and errors
+   * @param onWarning receives YAML warnings (duplicate keys, unknown tags)
+   */
+  constructor(readonly cwd: string, private readonly onWarning: (message: string) => void = () => {}) {}
 
   read(path: string): SourcedVars | undefined {
     if (!this.files.has(path)) {
       const r = readVarsFile(path, this.cwd);
-      this.warnings.push(...r.warnings);
+      r.warnings.forEach(this.onWarning);
       this.files.set(path, r.vars);
     }
     return this.files.get(path);

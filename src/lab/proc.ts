@@ -2,17 +2,34 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** Start time of a process (clock ticks since boot; /proc/<pid>/stat field 22), or undefined. */
+export function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The pid recorded in `file`, only if that very process still runs: the file also holds its start
+ * time, so a pid reused by some unrelated process (after a reboot, say) is never taken for ours.
+ */
 export function readPid(file: string): number | undefined {
   try {
-    const n = Number(readFileSync(file, 'utf8').trim());
-    return Number.isInteger(n) && n > 0 ? n : undefined;
+    const [p, start] = readFileSync(file, 'utf8').trim().split(/\s+/);
+    const n = Number(p);
+    if (!Number.isInteger(n) || n <= 0) return undefined;
+    if (start && startTime(n) !== start) return undefined;
+    return n;
   } catch {
     return undefined;
   }
 }
 
 export function writePid(file: string, pid: number): void {
-  writeFileSync(file, `${pid}\n`);
+  writeFileSync(file, `${pid} ${startTime(pid) ?? ''}\n`);
 }
 
 /** True when the pid exists and is not a zombie. */

@@ -10,11 +10,12 @@ import { nsInitPid, nsPidFile } from '../../../src/lab/namespace.js';
 import { alive, readPid } from '../../../src/lab/proc.js';
 import { packageRoot } from '../../../src/util/paths.js';
 
-// Not under /tmp: that is one of the dirs each lab host shadows.
+// Not under /tmp: that is one of the dirs each lab host shadows. Addresses and port vary with the
+// pid so that two suites running at once (two checkouts) do not collide.
 const env = {
   STAGESYNC_LAB_DIR: join('/var/tmp', `stagesync-lab-test-${process.pid}`),
-  STAGESYNC_LAB_SUBNET: '127.0.2',
-  STAGESYNC_LAB_S3_PORT: '5056',
+  STAGESYNC_LAB_SUBNET: `127.${20 + (process.pid % 200)}.1`,
+  STAGESYNC_LAB_S3_PORT: String(5100 + (process.pid % 800)),
 };
 const cfg = labConfig({ ...process.env, ...env });
 

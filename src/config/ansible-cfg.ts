@@ -4,6 +4,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { displayPath } from '../vars/display-path.js';
 import { parseCfg, type CfgSections } from './configparser.js';
 
 export interface AnsibleConfigOptions {
@@ -72,7 +73,8 @@ export function readAnsibleConfig(opts: AnsibleConfigOptions = {}): AnsibleConfi
   const env = opts.env ?? process.env;
   const home = opts.home ?? homedir();
   const { file, warnings } = findAnsibleConfig(opts);
-  const sections: CfgSections = file ? parseCfg(readFileSync(file, 'utf8'), file) : new Map();
+  const shown = file ? displayPath(file, cwd) : undefined;
+  const sections: CfgSections = file ? parseCfg(readFileSync(file, 'utf8'), shown!) : new Map();
   const defaults = sections.get('defaults');
 
   /** The value and the directory relative paths in it are taken from. */
@@ -80,7 +82,7 @@ export function readAnsibleConfig(opts: AnsibleConfigOptions = {}): AnsibleConfi
     const fromEnv = env[`ANSIBLE_${key.toUpperCase()}`];
     if (fromEnv !== undefined) return { value: fromEnv, base: cwd, where: `ANSIBLE_${key.toUpperCase()}` };
     const entry = defaults?.get(key);
-    if (entry && file) return { value: entry.value, base: dirname(file), where: file, line: entry.line };
+    if (entry && file) return { value: entry.value, base: dirname(file), where: shown!, line: entry.line };
     return undefined;
   };
   const int = (key: string): number | undefined => {

@@ -13,7 +13,7 @@ const YAML_EXTS = new Set(['.yml', '.yaml', '.json']);
 export function parseInventoryFile(path: string, file: string, builder: InventoryBuilder): void {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, ''); // a BOM would hide the first header
   } catch (e) {
     throw new UserError(`cannot read inventory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
   }

@@ -66,6 +66,8 @@ function readNumber(rest: string, toks: Tok[]): number {
     // Python 3: "leading zeros in decimal integer literals are not permitted" (`00` is fine).
     if (/^0+[1-9]/.test(digits)) throw new NotALiteral();
     value = Number(digits);
+    // Python ints are exact; rather than round a long number (an ID...), keep the text.
+    if (!Number.isSafeInteger(value)) throw new NotALiteral();
   } else {
     throw new NotALiteral();
   }

@@ -77,7 +77,7 @@ ssh_args = -C
 
   it('names file and line of a malformed cfg or a non-numeric number', () => {
     const bad = tmpTree({ 'ansible.cfg': '[defaults]\nforks\n' });
-    expect(() => readAnsibleConfig(opts(bad))).to.throw(UserError).that.satisfies((e: UserError) => e.oneLine().endsWith('ansible.cfg:2: expected key = value, got: forks'));
+    expect(() => readAnsibleConfig(opts(bad))).to.throw(UserError).that.satisfies((e: UserError) => e.oneLine() === 'ansible.cfg:2: expected key = value, got: forks');
     const nan = tmpTree({ 'ansible.cfg': '[defaults]\nforks = many\n' });
     expect(() => readAnsibleConfig(opts(nan))).to.throw(UserError, /forks must be an integer/);
   });

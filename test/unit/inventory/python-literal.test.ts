@@ -46,3 +46,9 @@ describe('INI value typing (Python literal_eval)', () => {
     });
   }
 });
+
+describe('INI value typing: where JavaScript cannot follow Python', () => {
+  it('keeps an integer too long for a JS number as its exact text', () => {
+    expect(parsePythonLiteral('12345678901234567890')).to.equal('12345678901234567890');
+  });
+});

@@ -46,8 +46,8 @@ const cases: { name: string; files: Record<string, string>; run: Run; line: RegE
   { name: '-e inline YAML syntax error', files: {}, run: extra('{a: [1'), line: /^-e:1: invalid YAML/ },
   { name: '-e unclosed quote', files: {}, run: extra('a="x'), line: /^-e: .*no closing quotation/ },
   { name: '-e bare word', files: {}, run: extra('justaword'), line: /^-e: expected key=value/ },
-  { name: 'ansible.cfg non-numeric forks', files: { 'ansible.cfg': '[defaults]\nforks = many\n' }, run: cfg, line: /ansible\.cfg:2: forks must be an integer/ },
-  { name: 'ansible.cfg option before any section', files: { 'ansible.cfg': 'forks = 5\n' }, run: cfg, line: /ansible\.cfg:1: option before any \[section\]/ },
+  { name: 'ansible.cfg non-numeric forks', files: { 'ansible.cfg': '[defaults]\nforks = many\n' }, run: cfg, line: /^ansible\.cfg:2: forks must be an integer/ },
+  { name: 'ansible.cfg option before any section', files: { 'ansible.cfg': 'forks = 5\n' }, run: cfg, line: /^ansible\.cfg:1: option before any \[section\]/ },
   { name: '@limit file missing', files: { hosts: 'h1\n' }, run: (cwd) => matchHosts(loadInventory(['hosts'], { cwd }), '@nolimit', { cwd }), line: /^nolimit: cannot read limit file/ },
 ];
 

@@ -34,13 +34,15 @@ function displayName(file: string, cwd: string): string {
 }
 
 /** nunjucks' "(path) [Line 3, Column 5]\n  Error: msg" → {line, message}. */
-export function toTemplateError(err: unknown, file: string): UserError {
+export function toTemplateError(err: unknown, file: string, cwd?: string): UserError {
   const raw = err instanceof Error ? err.message : String(err);
   const located = /\(([^()\n]*)\) \[Line (\d+)(?:, Column \d+)?\]\n\s*([\s\S]*)$/.exec(raw);
   let message = located ? located[3]! : raw.replace(/^\([^()\n]*\)\n\s*/gm, '');
   message = message.replace(/^(Template render error|UndefinedError|Error): /, '').replace(/^\([^()\n]*\)\s*/, '').trim();
   const line = located ? Number(located[2]) : undefined;
-  return new UserError(message, { file, line });
+  // In an {% include %}d template the located path is the included file's.
+  const where = located && cwd && isAbsolute(located[1]!) ? displayName(located[1]!, cwd) : file;
+  return new UserError(message, { file: where, line });
 }
 
 // Environments hold no per-render state (the loader does not cache): one per cwd is enough.
@@ -60,7 +62,7 @@ export function renderTemplate(name: string, vars: Record<string, unknown>, opts
     const tmpl = new nunjucks.Template(readFileSync(file, 'utf8'), env, file, false);
     return tmpl.render(vars);
   } catch (e) {
-    throw toTemplateError(e, displayName(file, cwd));
+    throw toTemplateError(e, displayName(file, cwd), cwd);
   }
 }
 

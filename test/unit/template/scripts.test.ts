@@ -151,3 +151,24 @@ describe('built-in script templates', () => {
     expect(() => renderTemplate('nope.j2', {}, { cwd: tmp })).to.throw(/template not found: nope\.j2/);
   });
 });
+
+describe('template includes', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'stagesync-inc-'));
+    mkdirSync(join(tmp, 'templates'));
+    writeFileSync(join(tmp, 'templates', 'part.j2'), 'inc:{{ y }}\n');
+    writeFileSync(join(tmp, 'templates', 'main.j2'), 'main\n{% include "part.j2" %}');
+  });
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('includes from the same search path, strictly, naming the included file on error', () => {
+    expect(renderTemplate('main.j2', { y: 1 }, { cwd: tmp })).to.equal('main\ninc:1\n');
+    try {
+      renderTemplate('main.j2', {}, { cwd: tmp });
+      expect.fail('rendered without y');
+    } catch (e) {
+      expect((e as UserError).oneLine()).to.equal("templates/part.j2:1: 'y' is undefined");
+    }
+  });
+});

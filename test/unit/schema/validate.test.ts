@@ -89,6 +89,7 @@ describe('validateVars', () => {
       stagesync_post_restore_commands: ['cd /srv/app && ./migrate', { command: 'curl -fsS http://x/ready', host: 'localhost' }],
       stagesync_always_commands: [{ command: 'rm -f /srv/maintenance' }],
       stagesync_notify_webhook: 'https://hooks.slack.com/services/T/B/X',
+      stagesync_backups_retention_days: 0,
       stagesync_compare_git_commits: true,
       stagesync_local_repo: '/opt/src/app',
       ansible_host: '10.0.0.5', ansible_port: 2222, ansible_user: 'deploy', ansible_ssh_extra_args: '-A',
@@ -137,6 +138,10 @@ describe('validateVars', () => {
     const v = sourced(withCopy({ delete: 'true', max_delete: '-1' }));
     validateVars(v);
     expect((v.values.stagesync_copies as Record<string, unknown>[])[0]).to.include({ delete: true, max_delete: -1 });
+  });
+
+  it('accepts an empty webhook as "none", as Ansible roles often write it', () => {
+    expect(collectVarErrors(sourced({ stagesync_notify_webhook: '' }))).to.deep.equal([]);
   });
 
   it('suggests nothing for a name far from every known one', () => {

@@ -82,12 +82,14 @@ export function readAnsibleConfig(opts: AnsibleConfigOptions = {}): AnsibleConfi
     const fromEnv = env[`ANSIBLE_${key.toUpperCase()}`];
     if (fromEnv !== undefined) return { value: fromEnv, base: cwd, where: `ANSIBLE_${key.toUpperCase()}` };
     const entry = defaults?.get(key);
-    if (entry && file) return { value: entry.value, base: dirname(file), where: shown!, line: entry.line };
+    // Ansible unquotes string values read from an ini file (`remote_user = "deploy"`).
+    if (entry && file) return { value: unquote(entry.value), base: dirname(file), where: shown!, line: entry.line };
     return undefined;
   };
   const int = (key: string): number | undefined => {
     const v = lookup(key);
-    if (!v) return undefined;
+    // An empty environment variable means "use the default" for a number, as in Ansible.
+    if (!v || (v.value === '' && v.where.startsWith('ANSIBLE_'))) return undefined;
     if (!/^\s*-?\d+\s*$/.test(v.value)) throw new UserError(`${key} must be an integer, got '${v.value}'`, { file: v.where, line: v.line });
     return Number(v.value);
   };
@@ -119,6 +121,10 @@ export function readAnsibleConfig(opts: AnsibleConfigOptions = {}): AnsibleConfi
 /** Ansible's boolean(strict=False): y/yes/on/1/true/t (any case) are true, everything else false. */
 export function ansibleBoolean(value: string): boolean {
   return ['y', 'yes', 'on', '1', 'true', 't', '1.0'].includes(value.trim().toLowerCase());
+}
+
+function unquote(v: string): string {
+  return v.length > 1 && (v[0] === '"' || v[0] === "'") && v.at(-1) === v[0] ? v.slice(1, -1) : v;
 }
 
 function expandHome(p: string, home: string): string {

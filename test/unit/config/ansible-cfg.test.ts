@@ -14,7 +14,7 @@ describe('ansible.cfg', () => {
 inventory = inventories/hosts
 host_key_checking = False
 forks = 10  ; inline comment
-remote_user = deploy
+remote_user = "deploy"
 private_key_file = ~/.ssh/id_x
 timeout = 30
 remote_port = 2222
@@ -49,8 +49,8 @@ ssh_args = -C
 
   it('lets ANSIBLE_<KEY> override the file', () => {
     const dir = tmpTree({ 'ansible.cfg': cfg });
-    const s = readAnsibleConfig(opts(dir, { ANSIBLE_HOST_KEY_CHECKING: 'yes', ANSIBLE_FORKS: '3' }));
-    expect([s.host_key_checking, s.forks]).to.deep.equal([true, 3]);
+    const s = readAnsibleConfig(opts(dir, { ANSIBLE_HOST_KEY_CHECKING: 'yes', ANSIBLE_FORKS: '3', ANSIBLE_TIMEOUT: '' }));
+    expect([s.host_key_checking, s.forks, s.timeout]).to.deep.equal([true, 3, 10]);
   });
 
   it('takes the first of $ANSIBLE_CONFIG (file or dir), ./ansible.cfg, ~/.ansible.cfg, system; no merging', () => {

@@ -24,6 +24,7 @@ export interface StrictHelpers {
   member(obj: unknown, key: unknown, ...slice: unknown[]): unknown;
   use<T>(value: T): T;
   output(value: unknown): unknown;
+  keys(value: unknown): unknown;
 }
 
 function describe(obj: unknown): string {
@@ -54,6 +55,12 @@ const helpers: StrictHelpers = {
   use,
   // Ansible prints None as '' (its finalize); an undefined fails. nunjucks' own
   // throwOnUndefined check would reject None, so our compiler replaces it with this.
+  // Jinja iterates a dict's keys with `{% for k in d %}`; nunjucks would yield nothing.
+  keys(value) {
+    use(value);
+    const plain = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+    return plain ? Object.keys(value as object) : value;
+  },
   output(value) {
     if (value === undefined) throw new UndefinedVariableError('an undefined value was output');
     use(value);
@@ -84,6 +91,7 @@ class StrictCompiler extends BaseCompiler {
   }
   _compileExpression(node: AnyNode, frame: AnyNode): void {
     if (node && node.typename === 'StrictUse') this.compileStrictUse(node, frame);
+    else if (node && node.typename === 'StrictKeys') this.compileStrictKeys(node, frame);
     else super._compileExpression(node, frame);
   }
   compileStrictOutput(node: AnyNode, frame: AnyNode): void {
@@ -148,8 +156,14 @@ class StrictCompiler extends BaseCompiler {
     for (const op of node.ops) op.expr = useNode(op.expr);
     super.compileCompare(node, frame);
   }
+  compileStrictKeys(node: AnyNode, frame: AnyNode): void {
+    this._emit('env.__stagesync.keys(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  }
   compileFor(node: AnyNode, frame: AnyNode): void {
-    node.arr = useNode(node.arr);
+    const oneName = !(node.name instanceof nj.nodes.Array);
+    node.arr = oneName ? { typename: 'StrictKeys', target: node.arr, lineno: node.arr.lineno, colno: node.arr.colno } : useNode(node.arr);
     super.compileFor(node, frame);
   }
   compileFunCall(node: AnyNode, frame: AnyNode): void {

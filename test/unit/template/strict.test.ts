@@ -68,6 +68,9 @@ describe('templates: undefined variables fail as in Ansible', () => {
     ['{{ nothing | default("d") }}', ''],
     ['[{{ nothing }}]', '[]'],
     ['{% for k, v in d.items() %}{{ k }}{% endfor %}', 'kn'],
+    ['{% for k in d %}{{ k }}{% endfor %}', 'kn'],
+    ['{% for k, v in d %}{{ v }}{% endfor %}', 'v'],
+    ['{% for i in list %}{{ i }}{% endfor %}', '12'],
     ['{{ list[1:] | join(",") }}', '2'],
     ['{{ True }} {{ None is none }}', 'true true'],
   ];

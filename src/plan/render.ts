@@ -39,7 +39,6 @@ export function renderPlan(plan: Plan): string {
       out.push(`${String(s.id).padStart(3)}  ${s.host.padEnd(hostWidth)}  ${s.action.padEnd(actionWidth)}  ${s.summary}`);
     }
   }
-  for (const w of plan.warnings) out.push(`[WARNING]: ${w}`);
   return out.join('\n') + '\n';
 }
 

@@ -1,0 +1,82 @@
+// Carries out the bucket copies of a plan on the controller (CONTRACT §5 step 5), forks at a time.
+import pLimit from 'p-limit';
+import { copySucceeded, formatCopyFailures, syncBucket, type CopyResult, type CopySpec } from '../buckets/index.js';
+import type { BucketCopyPlan, Plan } from '../plan/types.js';
+import type { RunOutput } from './output.js';
+import type { Tracker } from './tracker.js';
+
+export interface CopyRunContext {
+  plan: Plan;
+  tracker: Tracker;
+  output: RunOutput;
+  signal: AbortSignal;
+  record(key: string, value: unknown): void;
+}
+
+/** The plan's camelCase copy back into the `stagesync_copies` item the bucket engine reads. */
+export function copySpecOf(c: BucketCopyPlan): CopySpec {
+  return {
+    description: c.description,
+    source_bucket: c.sourceBucket,
+    source_path: c.sourcePath,
+    dest_bucket: c.destBucket,
+    dest_path: c.destPath,
+    aws_profile: c.awsProfile,
+    delete: c.delete,
+    max_delete: c.maxDelete,
+    include: c.include,
+    exclude: c.exclude,
+    ...(c.acl ? { acl: c.acl } : {}),
+    ...(c.sourceProfile ? { source_profile: c.sourceProfile } : {}),
+    ...(c.destProfile ? { dest_profile: c.destProfile } : {}),
+    ...(c.concurrency ? { concurrency: c.concurrency } : {}),
+    ...(c.multipartThreshold ? { multipart_threshold: c.multipartThreshold } : {}),
+  };
+}
+
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+
+export async function runBucketCopies(ctx: CopyRunContext): Promise<void> {
+  const results: Record<string, unknown>[] = [];
+  ctx.record('copies', results);
+  const limit = pLimit(ctx.plan.forks);
+  await Promise.all(
+    ctx.plan.copies.map((c) =>
+      limit(() =>
+        ctx.tracker
+          .step('localhost', 'bucket_copy', async () => {
+            if (ctx.signal.aborted) throw new Error('interrupted');
+            let lastTold = 0;
+            const r: CopyResult = await syncBucket(copySpecOf(c), {
+              defaultRegion: c.region,
+              log: (level, message) => (level === 'warn' ? ctx.output.warn(message) : ctx.output.verbose(level === 'info' ? 1 : 2, 'localhost', message)),
+              onProgress: (p) => {
+                if (Date.now() - lastTold < 5000) return;
+                lastTold = Date.now();
+                ctx.output.verbose(1, 'localhost', `${c.description}: ${p.done}/${p.listingDone ? p.total : `${p.total}+`} objects, ${mib(p.bytes)}, ${mib(p.rate)}/s`);
+              },
+            });
+            results.push({
+              description: c.description,
+              source: r.source,
+              dest: r.dest,
+              mode: r.mode,
+              listed: r.listed,
+              copied: r.copied,
+              skipped: r.skipped,
+              deleted: r.deleted,
+              bytes: r.bytes,
+              failures: r.failures,
+              ...(r.error ? { error: r.error } : {}),
+              ...(r.deleteSkipped ? { deleteSkipped: r.deleteSkipped } : {}),
+              durationMs: r.durationMs,
+            });
+            if (!copySucceeded(r)) throw new Error(formatCopyFailures(r).join('\n'));
+            const detail = `${c.description}: ${r.copied} copied (${mib(r.bytes)}), ${r.skipped} unchanged, ${r.deleted} deleted`;
+            return { value: r, outcome: r.copied || r.deleted ? 'changed' : 'ok', detail };
+          })
+          .catch(() => undefined),
+      ),
+    ),
+  );
+}

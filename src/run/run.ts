@@ -1,0 +1,96 @@
+// Executes a Plan: hosts, output, the database part and the bucket copies side by side, then
+// the recap, the report and the exit code (ansible-playbook's).
+import { writeFileSync } from 'node:fs';
+import type { AnsibleConfig } from '../config/ansible-cfg.js';
+import { ExitCode, UserError } from '../errors.js';
+import type { Plan } from '../plan/types.js';
+import { banner } from '../plan/render.js';
+import { HostPool } from '../transport/factory.js';
+import { redact, redactDeep } from '../util/redact.js';
+import { runBucketCopies } from './bucket-copies.js';
+import { runDbSync } from './db-sync.js';
+import { runRollback } from './rollback.js';
+import { plainOutput, type RunOutput } from './output.js';
+import { RunReport } from './report.js';
+import { Tracker } from './tracker.js';
+
+export interface RunOptions {
+  config: AnsibleConfig;
+  verbosity: number;
+  reportFile?: string;
+  /** Where lines go (tests capture them). */
+  write?: (text: string) => void;
+}
+
+export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
+  const mask = (text: string) => redact(text, plan.secrets);
+  const write = opts.write ?? ((t: string) => process.stdout.write(t));
+  const output: RunOutput = plainOutput({ verbosity: opts.verbosity, mask, write });
+  const report = new RunReport(plan.name, plan.command);
+  const tracker = new Tracker(output, report, mask);
+  const pool = new HostPool({
+    hostKeyChecking: opts.config.host_key_checking,
+    timeoutSec: opts.config.timeout,
+    verbosity: opts.verbosity,
+    log: (line) => output.verbose(3, 'ssh', line),
+  });
+  const varsOf = new Map(plan.hosts.map((h) => [h.name, withConfigDefaults(h.vars, opts.config)]));
+  const hostOf = (name: string) => pool.get(name, varsOf.get(name) ?? {});
+
+  // Ctrl-C / SIGTERM: abort the steps, let cleanup run, exit 99. A second signal exits at once.
+  const abort = new AbortController();
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) process.exit(ExitCode.interrupted);
+    interrupted = true;
+    output.warn('interrupted: stopping and cleaning up (press Ctrl-C again to exit at once)');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  write(`\n${banner(`PLAY [${plan.name}]`)}\n`);
+  const record = (key: string, value: unknown) => report.set(key, value);
+  try {
+    if (plan.command === 'rollback') {
+      await runRollback({ plan, hostOf, tracker, output, signal: abort.signal });
+    } else {
+      await Promise.all([
+        runDbSync({ plan, hostOf, tracker, output, signal: abort.signal, record }),
+        runBucketCopies({ plan, tracker, output, signal: abort.signal, record }),
+      ]);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await pool.closeAll();
+  }
+
+  const code = interrupted
+    ? ExitCode.interrupted
+    : tracker.recap.anyUnreachable()
+      ? ExitCode.unreachable
+      : tracker.recap.anyFailed()
+        ? ExitCode.hostFailed
+        : ExitCode.ok;
+  write(mask(tracker.recap.render(Boolean(process.stdout.isTTY) && !opts.write)));
+  if (opts.reportFile) {
+    const result = code === ExitCode.ok ? 'ok' : code === ExitCode.interrupted ? 'interrupted' : code === ExitCode.unreachable ? 'unreachable' : 'failed';
+    try {
+      writeFileSync(opts.reportFile, JSON.stringify(redactDeep(report.toJSON(tracker.recap, code, result), plan.secrets), null, 2) + '\n');
+    } catch (err) {
+      throw new UserError(`cannot write the report: ${(err as Error).message}`, { file: opts.reportFile });
+    }
+  }
+  return code;
+}
+
+/** ansible.cfg's remote_user / private_key_file / remote_port, below the host's own ansible_* vars. */
+function withConfigDefaults(vars: Record<string, unknown>, cfg: AnsibleConfig): Record<string, unknown> {
+  return {
+    ...(cfg.remote_user ? { ansible_user: cfg.remote_user } : {}),
+    ...(cfg.private_key_file ? { ansible_ssh_private_key_file: cfg.private_key_file } : {}),
+    ...(cfg.remote_port ? { ansible_port: cfg.remote_port } : {}),
+    ...vars,
+  };
+}

@@ -1,0 +1,85 @@
+// Runs one step on one host: times it, tells the output, counts it in the recap and records it
+// in the report. Turns what went wrong into Ansible's words: unreachable, failed.
+import { ConnectionLostError, UnreachableError } from '../transport/types.js';
+import { StepError } from '../steps/errors.js';
+import type { RunOutput } from './output.js';
+import { Recap, type Outcome } from './recap.js';
+import type { RunReport } from './report.js';
+
+export interface StepDone<T> {
+  value: T;
+  /** `changed` unless the step says it only looked. */
+  outcome?: Extract<Outcome, 'ok' | 'changed'>;
+  detail?: string;
+  data?: Record<string, unknown>;
+}
+
+/** A step failed; the host is out of the run (Ansible removes failed hosts from the play). */
+export class HostFailed extends Error {
+  constructor(
+    readonly host: string,
+    readonly step: string,
+    readonly unreachable: boolean,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HostFailed';
+  }
+}
+
+export class Tracker {
+  readonly recap = new Recap();
+  /** Hosts that failed or were unreachable, and why (first failure). */
+  readonly failures = new Map<string, HostFailed>();
+
+  constructor(
+    private readonly output: RunOutput,
+    private readonly report: RunReport,
+    private readonly mask: (s: string) => string,
+  ) {}
+
+  async step<T>(host: string, action: string, fn: () => Promise<StepDone<T>>): Promise<T> {
+    const startedAt = new Date();
+    this.output.stepStarted({ host, action });
+    try {
+      const r = await fn();
+      const durationMs = Date.now() - startedAt.getTime();
+      const outcome = r.outcome ?? 'changed';
+      this.recap.count(host, outcome);
+      this.output.stepFinished({ host, action, outcome, durationMs, ...(r.detail ? { detail: r.detail } : {}) });
+      this.report.add({ host, action, outcome, startedAt: startedAt.toISOString(), durationMs, ...(r.detail ? { detail: r.detail } : {}), ...(r.data ? { data: r.data } : {}) });
+      return r.value;
+    } catch (err) {
+      const durationMs = Date.now() - startedAt.getTime();
+      const failed = this.toHostFailed(host, action, err);
+      const outcome: Outcome = failed.unreachable ? 'unreachable' : 'failed';
+      this.recap.count(host, outcome);
+      const error = this.mask(failed.message);
+      this.output.stepFinished({ host, action, outcome, durationMs, error });
+      this.report.add({ host, action, outcome, startedAt: startedAt.toISOString(), durationMs, error });
+      if (!this.failures.has(host)) this.failures.set(host, failed);
+      throw failed;
+    }
+  }
+
+  /** A step this host will not run (an earlier failure, --tags, nothing to do). */
+  skip(host: string, action: string, reason: string): void {
+    this.recap.count(host, 'skipped');
+    this.output.stepFinished({ host, action, outcome: 'skipped', detail: reason });
+    this.report.add({ host, action, outcome: 'skipped', startedAt: new Date().toISOString(), durationMs: 0, detail: reason });
+  }
+
+  private toHostFailed(host: string, action: string, err: unknown): HostFailed {
+    if (err instanceof HostFailed) return err;
+    if (err instanceof UnreachableError) return new HostFailed(host, action, true, err.message);
+    if (err instanceof ConnectionLostError) return new HostFailed(host, action, true, err.message);
+    if (err instanceof StepError) return new HostFailed(host, action, false, err.output ? `${stripPrefix(err.message)}` : stripPrefix(err.message));
+    if (err instanceof Error && err.name === 'AbortError') return new HostFailed(host, action, false, 'interrupted');
+    return new HostFailed(host, action, false, err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** StepError messages start with `host: step: `, which the output line already shows. */
+function stripPrefix(message: string): string {
+  return message.replace(/^[^:]+: [a-z_]+: /, '');
+}

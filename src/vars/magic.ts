@@ -1,4 +1,5 @@
 // Ansible's magic variables that make sense without a play: they override everything, even -e.
+import { isIP } from 'node:net';
 import { groupHosts, hostGroupNames } from '../inventory/groups.js';
 import type { Inventory, SourcedVars, VarOrigin } from '../inventory/types.js';
 
@@ -10,7 +11,8 @@ export function magicVars(inv: Inventory, hostName: string, playbookDir: string)
   for (const name of inv.groups.keys()) groups[name] = groupHosts(inv, name);
   const values: Record<string, unknown> = {
     inventory_hostname: hostName,
-    inventory_hostname_short: hostName.split('.')[0],
+    // Host.get_magic_vars: an IP address is its own short name
+    inventory_hostname_short: isIP(hostName) ? hostName : hostName.split('.')[0],
     group_names: hostGroupNames(inv, hostName).filter((g) => g !== 'all').sort(),
     groups,
     playbook_dir: playbookDir,

@@ -51,6 +51,11 @@ describe('implicit localhost and magic vars', () => {
     });
   });
 
+  it('keeps an IP address whole as inventory_hostname_short', () => {
+    const cwd = tmpTree({ hosts: '10.0.0.5\n' });
+    expect(resolveHostVars(loadInventory(['hosts'], { cwd }), '10.0.0.5', { cwd }).values.inventory_hostname_short).to.equal('10.0.0.5');
+  });
+
   it('refuses a host that is not in the inventory', () => {
     const cwd = tmpTree({ hosts: 'h1\n' });
     expect(() => resolveHostVars(loadInventory(['hosts'], { cwd }), 'h2', { cwd })).to.throw(UserError, /not in the inventory: h2/);

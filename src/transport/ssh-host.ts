@@ -190,9 +190,12 @@ export class SshHost implements Host {
     let pgid: number | undefined;
     const grace = this.opts.killGraceMs ?? 2000;
     ch.on('exit', (code: number | null, signal?: string) => {
-      exit = code !== null && code !== undefined ? { code } : { code: null, ...(signal ? { signal } : {}) };
+      exit = code !== null && code !== undefined ? { code } : { code: null, ...(signal ? { signal: signal.replace(/^SIG/, '') } : {}) };
     });
+    let giveUp: (() => void) | undefined;
     const exited = new Promise<RawExit>((resolve, reject) => {
+      // sshd keeps the channel open while the command lives; after a failed kill we stop waiting.
+      giveUp = () => resolve({ code: null, signal: 'KILL' });
       ch.on('close', () => {
         release();
         clearTimeout(killTimer);
@@ -220,8 +223,11 @@ export class SshHost implements Host {
         killTimer = setTimeout(() => {
           sendSignal(ch, 'KILL');
           if (pgid) this.killGroup(live, pgid, 'KILL');
-          // Last resort: stop waiting for a command that cannot be killed.
-          setTimeout(() => safe(() => ch.close()), 1000).unref();
+          // Last resort: stop waiting for a command that cannot be killed (its slot stays taken until it ends).
+          setTimeout(() => {
+            safe(() => ch.close());
+            giveUp?.();
+          }, 1000).unref();
         }, grace);
         killTimer.unref();
       },

@@ -84,8 +84,9 @@ function matchOne(inv: Inventory, part: string, warn: (m: string) => void): stri
     expr = m[1]!;
     subscript = m[2] !== undefined ? [Number(m[2]), undefined] : [Number(m[3]), m[5] ? Number(m[5]) : -1];
   }
-  const hosts = enumerateMatches(inv, expr);
-  if (hosts.length === 0) warn(`could not match supplied host pattern, ignoring: ${expr}`);
+  const { hosts, groupMatched } = enumerateMatches(inv, expr);
+  // as Ansible: a group that exists but is empty is no reason to warn
+  if (hosts.length === 0 && !groupMatched) warn(`could not match supplied host pattern, ignoring: ${expr}`);
   if (!subscript || hosts.length === 0) return hosts;
   const [start, end] = subscript;
   if (end) return hosts.slice(start, (end === -1 ? hosts.length - 1 : end) + 1);
@@ -96,7 +97,7 @@ function matchOne(inv: Inventory, part: string, warn: (m: string) => void): stri
   return [one];
 }
 
-function enumerateMatches(inv: Inventory, expr: string): string[] {
+function enumerateMatches(inv: Inventory, expr: string): { hosts: string[]; groupMatched: boolean } {
   const re = compilePattern(expr);
   const results: string[] = [];
   const groups = [...inv.groups.keys()].filter((g) => re.test(g));
@@ -105,7 +106,7 @@ function enumerateMatches(inv: Inventory, expr: string): string[] {
     for (const h of inv.hosts.keys()) if (re.test(h)) results.push(h);
   }
   if (results.length === 0 && LOCALHOST_NAMES.includes(expr) && getHost(inv, expr)) results.push(expr);
-  return [...new Set(results)];
+  return { hosts: [...new Set(results)], groupMatched: groups.length > 0 };
 }
 
 /** `~regex` (anchored at the start, as Python's re.match) or a shell glob (whole name). */

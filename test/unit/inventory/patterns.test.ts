@@ -85,6 +85,12 @@ describe('host patterns (--limit)', () => {
     expect(matchHosts(inv(), 'stage1:nosuch', { onWarning: (m) => warnings.push(m) })).to.deep.equal(['stage1']);
     expect(warnings).to.deep.equal(['could not match supplied host pattern, ignoring: nosuch']);
   });
+  it('does not warn about a group that exists but is empty', () => {
+    const warnings: string[] = [];
+    const i = ini('[empty]\n[web]\nw1\n');
+    expect(matchHosts(i, 'web:empty', { onWarning: (m) => warnings.push(m) })).to.deep.equal(['w1']);
+    expect(warnings).to.deep.equal([]);
+  });
   it('throws NoHostsMatchedError (exit 1) when nothing is left', () => {
     expect(() => matchHosts(inv(), 'nosuch', { onWarning: () => {} })).to.throw(NoHostsMatchedError).with.property('exitCode', 1);
     expect(() => matchHosts(inv(), 'production:!db1')).to.throw(NoHostsMatchedError);

@@ -137,13 +137,16 @@ export async function nsExec(h: LabHost, argv: string[], opts: { input?: string 
   return execa('nsenter', ['--target', String(init), '--mount', '--uts', '--ipc', '--pid', '--', ...argv], { reject: false, input: opts.input });
 }
 
-/** Stop PostgreSQL cleanly (fast mode), then the namespace; waits until every pid of it is gone. */
+/**
+ * Stop PostgreSQL (immediate mode: no shutdown checkpoint to write for a lab about to be removed or
+ * restarted; it recovers on the next start), then the namespace; waits until every pid of it is gone.
+ */
 export async function stopNamespace(h: LabHost): Promise<void> {
   const u = readPid(nsPidFile(h));
   if (alive(u)) {
     const init = nsInitPid(h);
     if (init && existsSync(join(h.root, 'fs', 'var-lib-postgresql', '15', 'lab', 'postmaster.pid'))) {
-      await nsExec(h, ['runuser', '-u', 'postgres', '--', '/usr/lib/postgresql/15/bin/pg_ctl', '-D', PGDATA, '-m', 'fast', '-w', '-t', '20', '-s', 'stop']).catch(() => undefined);
+      await nsExec(h, ['runuser', '-u', 'postgres', '--', '/usr/lib/postgresql/15/bin/pg_ctl', '-D', PGDATA, '-m', 'immediate', '-w', '-t', '20', '-s', 'stop']).catch(() => undefined);
     }
     // unshare blocks SIGTERM while it waits for its child, so signal pid 1 (sshd) itself; when it
     // ends, the kernel kills the rest of the ns and unshare exits with it.

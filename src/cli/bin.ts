@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `orchestrate` executable.
+import './quiet-warnings.js';
 import { ExitCode } from '../errors.js';
 import { errorExit, main } from './main.js';
 

@@ -46,7 +46,7 @@ export function loadPlan(opts: CliOptions, cwd = process.cwd(), env = process.en
       varsOf: (host) => resolveHostVars(inventory, host, { cwd, extraVars, defaults }),
       validate: (vars, host) => validateVars(vars, { host }),
       render: (name, vars) => renderTemplate(name, vars, { cwd }),
-      renderString: (text, vars) => renderString(text, vars),
+      renderString: (text, vars, origin) => renderString(text, vars, { cwd, ...(origin ? { name: origin } : {}) }),
       secretsOf: (vars) => collectSecrets(vars),
     },
   );

@@ -66,7 +66,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
     let v = validated.get(host);
     if (!v) {
       const sourced = inp.varsOf(host);
-      const templated = { values: templateValues(sourced.values, (t, vars) => inp.renderString(t, vars)), origins: sourced.origins };
+      const templated = { values: templateValues(sourced.values, (t, vars, key) => inp.renderString(t, vars, sourced.origins[key]?.file)), origins: sourced.origins };
       inp.validate(templated, host);
       v = templated.values;
       validated.set(host, v);

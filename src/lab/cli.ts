@@ -4,6 +4,9 @@ import { labConfig } from './config.js';
 import { labEnvOf } from './home.js';
 import { labDown, labStatus, labUp } from './lab.js';
 
+// The SDK's "node >= 22 from 2027" notice is noise in every lab command.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(cmd: string | undefined): Promise<number> {
   const cfg = labConfig();
   const t0 = Date.now();

@@ -53,6 +53,7 @@ export function startProcess(host: string, open: RawOpener, built: BuiltCommand,
   let failure: Error | undefined; // why we killed it (timeout, abort, become)
   let tail = '';
   let gateOpen = false;
+  let killed = false; // kill() before the carrier was open
   const keepTail = (b: Buffer | string): void => {
     tail = (tail + b.toString()).slice(-STDERR_TAIL);
   };
@@ -68,7 +69,13 @@ export function startProcess(host: string, open: RawOpener, built: BuiltCommand,
   };
   const stop = (why?: Error): void => {
     if (why && !failure) failure = why;
-    raw?.kill();
+    if (!raw) return; // open() still running: run() kills it as soon as it exists
+    raw.kill();
+    // Output after a kill is meaningless; drain it so the carrier can close even when the
+    // consumer stopped reading (an ssh channel only reports close once its output is read).
+    raw.stdout.unpipe(stdout);
+    raw.stdout.resume();
+    stdout.end();
   };
 
   const stdout = new Transform({
@@ -94,8 +101,8 @@ export function startProcess(host: string, open: RawOpener, built: BuiltCommand,
     if (opts.timeoutMs) timer = setTimeout(() => stop(new CommandTimeoutError(host, opts.timeoutMs!)), opts.timeoutMs);
     raw = await open(built.line);
     raw.stdin.on('error', noop); // EPIPE when the command exits before reading all input
-    if (failure) raw.kill();
     raw.stdout.pipe(stdout);
+    if (failure || killed) stop();
     raw.stderr.on('data', (chunk: Buffer) => {
       if (!hs) return passStderr(chunk);
       const { pass, sendPassword } = hs.stderr(chunk);
@@ -138,7 +145,11 @@ export function startProcess(host: string, open: RawOpener, built: BuiltCommand,
   };
   done.catch(noop); // the caller awaits it; an unawaited rejection must not crash the process
 
-  return { stdin, stdout, stderr, done, kill: () => stop() };
+  const kill = (): void => {
+    killed = true;
+    stop();
+  };
+  return { stdin, stdout, stderr, done, kill };
 }
 
 /** Run to completion, collecting output (exec() of both hosts). */

@@ -33,7 +33,14 @@ export interface ExecResult {
   stderr: string;
 }
 
-/** A command whose stdin/stdout are streams (for moving dumps host to host). */
+/**
+ * A command whose stdin/stdout are streams (for moving dumps host to host).
+ * Read stdout (or resume() it): like a child process, the command cannot finish while its output
+ * is unread. stderr is drained for you (unread stderr beyond 1 MiB is dropped). After kill(),
+ * remaining output is discarded and stdout ends.
+ * `done` rejects with UnreachableError, ConnectionLostError, BecomeError, CommandTimeoutError or
+ * an AbortError; a non-zero exit resolves.
+ */
 export interface StreamingProcess {
   stdin: Writable;
   stdout: Readable;

@@ -196,6 +196,19 @@ describe('transport: ssh against the lab', function () {
     expect(left.stdout.trim(), 'processes left').to.equal('');
   });
 
+  it('kill() of a spawned command ends it promptly even when nobody reads its output', async () => {
+    const h = host('stage2');
+    await h.connect();
+    const p = h.spawn({ argv: ['yes'] }); // endless output, never read
+    p.stdin.end();
+    await new Promise((r) => setTimeout(r, 1000));
+    const t0 = Date.now();
+    p.kill();
+    const r = await p.done;
+    expect(r.code).to.equal(null);
+    expect(Date.now() - t0).to.be.below(1500);
+  });
+
   it('rejects a command whose connection drops with ConnectionLostError, then reconnects', async () => {
     const h = host('dev1');
     await h.connect();

@@ -8,7 +8,6 @@ import { planForReport, renderPlan } from '../plan/render.js';
 import { parseCli } from './options.js';
 import { loadPlan } from './load-plan.js';
 import { confirmDestination } from './confirm.js';
-import { runPlan } from '../run/run.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -24,13 +23,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`[WARNING]: ${w}\n`);
   }
 
+  // A wrong --confirm is bad input even in check mode; the prompt itself is only for real runs.
+  if (opts.confirm !== undefined) await confirmDestination(plan, opts.confirm);
   if (opts.check) {
     process.stdout.write(renderPlan(plan));
     process.stdout.write('\nCHECK MODE: nothing was changed on any host.\n');
     if (opts.report) writeReport(opts.report, { check: true, plan: planForReport(plan) }, plan.secrets);
     return ExitCode.ok;
   }
-  await confirmDestination(plan, opts.confirm);
+  if (opts.confirm === undefined) await confirmDestination(plan, undefined);
+  // Loaded only for real runs: --check never pulls in ssh2 or the AWS SDK.
+  const { runPlan } = await import('../run/run.js');
   return runPlan(plan, { config, verbosity: opts.verbosity, ...(opts.report ? { reportFile: opts.report } : {}) });
 }
 

@@ -1,0 +1,29 @@
+// Runs the real `orchestrate` (compiled by `npm test`'s build, else through tsx) as a user would.
+import { execa, type Result } from 'execa';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+const compiled = join(repoRoot, 'dist/src/cli/bin.js');
+const source = join(repoRoot, 'src/cli/bin.ts');
+const tsx = join(repoRoot, 'node_modules/.bin/tsx');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs orchestrate with args in cwd; never throws on a non-zero exit. */
+export async function orchestrate(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+  const [cmd, pre] = existsSync(compiled) && !process.env.STAGESYNC_TEST_FROM_SOURCE ? [process.execPath, [compiled]] : [tsx, [source]];
+  const r: Result = await execa(cmd, [...pre, ...args], {
+    cwd: opts.cwd ?? repoRoot,
+    env: { ...opts.env },
+    extendEnv: true,
+    reject: false,
+    input: opts.input ?? '',
+    timeout: opts.timeoutMs ?? 600_000,
+  });
+  return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}

@@ -1,0 +1,97 @@
+// `orchestrate --check` end to end on the example ops files: the plan, -i/-e spellings, --limit, --tags.
+import { expect } from 'chai';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { orchestrate, repoRoot } from '../../support/cli.js';
+
+const steps = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => /^\s+\d+\s{2}/.test(l))
+    .map((l) => l.trim().split(/\s+/).slice(1, 3).join(' '));
+
+describe('orchestrate --check', function () {
+  this.timeout(60_000);
+  let ops: string;
+  before(() => {
+    ops = mkdtempSync(join(tmpdir(), 'stagesync-ops-'));
+    for (const dir of ['inventories', 'vars', 'group_vars']) cpSync(join(repoRoot, dir), join(ops, dir), { recursive: true });
+  });
+  after(() => rmSync(ops, { recursive: true, force: true }));
+
+  it('prints the same plan for `-i inventories/hosts -e @vars/x.yml` and `--extra-vars vars/x.yml`', async () => {
+    const a = await orchestrate(['--check', '-i', 'inventories/hosts', '-e', '@vars/prod-to-stage1.yml'], { cwd: ops });
+    const b = await orchestrate(['--check', '--extra-vars', 'vars/prod-to-stage1.yml'], { cwd: ops });
+    expect(a.code, a.stderr).to.equal(0);
+    expect(b.code, b.stderr).to.equal(0);
+    expect(a.stdout).to.equal(b.stdout);
+    expect(steps(a.stdout)).to.deep.equal([
+      'db1 preflight',
+      'stage1 preflight',
+      'stage1 lock',
+      'db1 backup',
+      'db1 move',
+      'stage1 restore',
+      'stage1 post_restore_sql',
+      'stage1 verify',
+      'stage1 swap',
+      'localhost bucket_copy',
+      'db1 cleanup',
+    ]);
+    expect(a.stdout).to.contain('CHECK MODE: nothing was changed on any host.');
+  });
+
+  it('the YAML inventory gives the same plan as the INI one', async () => {
+    const ini = await orchestrate(['--check', '-i', 'inventories/hosts', '-e', 'vars/prod-to-stage2.yml'], { cwd: ops });
+    const yml = await orchestrate(['--check', '-i', 'inventories/hosts.yml', '-e', 'vars/prod-to-stage2.yml'], { cwd: ops });
+    expect(steps(yml.stdout)).to.deep.equal(steps(ini.stdout));
+  });
+
+  it('without stagesync_dest_hosts every stagesync-destdb host is a destination; -l shrinks them', async () => {
+    const all = await orchestrate(['--check', '-e', 'stagesync_sourcedb=production'], { cwd: ops });
+    expect(all.code, all.stderr).to.equal(0);
+    expect(steps(all.stdout).filter((s) => s.endsWith('swap'))).to.deep.equal(['stage1 swap', 'stage2 swap', 'dev1 swap']);
+    const one = await orchestrate(['--check', '-e', 'stagesync_sourcedb=production', '-l', 'stage2'], { cwd: ops });
+    expect(steps(one.stdout).filter((s) => s.endsWith('swap'))).to.deep.equal(['stage2 swap']);
+    const but = await orchestrate(['--check', '-e', 'stagesync_sourcedb=production', '-l', 'stagesync-destdb:!dev1'], { cwd: ops });
+    expect(steps(but.stdout).filter((s) => s.endsWith('swap'))).to.deep.equal(['stage1 swap', 'stage2 swap']);
+  });
+
+  it('-l leaves out the bucket copies unless localhost is in the pattern', async () => {
+    const r = await orchestrate(['--check', '-e', 'vars/prod-to-stage1.yml', '-l', 'stage1'], { cwd: ops });
+    expect(steps(r.stdout)).to.not.include('localhost bucket_copy');
+    expect(steps(r.stdout)).to.include('stage1 swap');
+    const both = await orchestrate(['--check', '-e', 'vars/prod-to-stage1.yml', '-l', 'stage1:localhost'], { cwd: ops });
+    expect(steps(both.stdout)).to.include('localhost bucket_copy');
+  });
+
+  it('-t files keeps only the bucket copies; -t db and --skip-tags files only the database', async () => {
+    const files = await orchestrate(['--check', '-e', 'vars/prod-to-stage1.yml', '-t', 'files'], { cwd: ops });
+    expect(steps(files.stdout)).to.deep.equal(['localhost bucket_copy']);
+    const db = await orchestrate(['--check', '-e', 'vars/prod-to-stage1.yml', '-t', 'db'], { cwd: ops });
+    const skip = await orchestrate(['--check', '-e', 'vars/prod-to-stage1.yml', '--skip-tags', 'files'], { cwd: ops });
+    expect(steps(db.stdout)).to.not.include('localhost bucket_copy');
+    expect(steps(db.stdout)).to.deep.equal(steps(skip.stdout));
+  });
+
+  it('a pair whose source is another pair’s destination (stage1-to-dev)', async () => {
+    const r = await orchestrate(['--check', '-e', 'vars/stage1-to-dev.yml'], { cwd: ops });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(steps(r.stdout)).to.include.members(['stage1 backup', 'dev1 swap', 'localhost bucket_copy']);
+  });
+
+  it('--report writes the plan as JSON without secrets or script bodies', async () => {
+    const report = join(ops, 'plan.json');
+    const r = await orchestrate(['--check', '-e', 'vars/prod-to-stage1.yml', '-e', 'stage_oauth_secret=hunter2-very-secret', '--report', report], { cwd: ops });
+    expect(r.code, r.stderr).to.equal(0);
+    const text = readFileSync(report, 'utf8');
+    const json = JSON.parse(text) as { check: boolean; plan: { steps: unknown[]; db: { source: Record<string, unknown> } } };
+    expect(json.check).to.equal(true);
+    expect(json.plan.steps).to.have.length(11);
+    expect(json.plan.db.source.backupScriptDigest).to.match(/^sha256:[0-9a-f]{64}$/);
+    expect(json.plan.db.source).to.not.have.property('backupScriptContent');
+    expect(text).to.not.contain('hunter2-very-secret');
+    expect(r.stdout).to.not.contain('hunter2-very-secret');
+  });
+});

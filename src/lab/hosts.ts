@@ -5,7 +5,7 @@ import type { LabConfig, LabHost } from './config.js';
 import { writeKnownHosts, writeSshConfig } from './home.js';
 import { bootLogPath, nsRunning, prepareHostFiles, startNamespace, stopNamespace } from './namespace.js';
 import { waitFor } from './proc.js';
-import { ensureKey, prepareSshd } from './sshd.js';
+import { ensureKey, prepareSshd, writeHostSshClient } from './sshd.js';
 
 /** True when something accepts TCP at addr:port. */
 export function tcpOpen(address: string, port: number, ms = 500): Promise<boolean> {
@@ -43,8 +43,7 @@ function tail(file: string, lines = 15): string {
 }
 
 /** Start one host unless it is already up; returns 'started' or 'running'. */
-async function hostUp(cfg: LabConfig, h: LabHost, clientPub: string): Promise<{ pub: string; action: 'started' | 'running' }> {
-  const pub = await prepareSshd(cfg, h, clientPub);
+async function hostUp(cfg: LabConfig, h: LabHost, pub: string): Promise<{ pub: string; action: 'started' | 'running' }> {
   const st = await hostState(h);
   if (isUp(st)) return { pub, action: 'running' };
   // Half up (e.g. postgres died): restart the whole host; its data dirs persist.
@@ -68,7 +67,11 @@ async function hostUp(cfg: LabConfig, h: LabHost, clientPub: string): Promise<{ 
 /** Every host up (idempotent); the lab HOME's ssh key, known_hosts and config written. */
 export async function hostsUp(cfg: LabConfig, log: (line: string) => void = () => undefined): Promise<void> {
   const clientPub = await ensureKey(cfg.sshKeyPath, 'stagesync-lab');
-  const results = await Promise.allSettled(cfg.hosts.map((h) => hostUp(cfg, h, clientPub)));
+  // Every host key first: each host's /etc/ssh/ssh_known_hosts lists all of them.
+  const pubs = await Promise.all(cfg.hosts.map((h) => prepareSshd(cfg, h, clientPub)));
+  const all = Object.fromEntries(cfg.hosts.map((h, i) => [h.name, pubs[i]!]));
+  for (const h of cfg.hosts) writeHostSshClient(cfg, h, all);
+  const results = await Promise.allSettled(cfg.hosts.map((h, i) => hostUp(cfg, h, pubs[i]!)));
   const keys: Record<string, string> = {};
   const errors: string[] = [];
   results.forEach((r, i) => {

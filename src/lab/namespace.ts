@@ -52,6 +52,7 @@ function bootScript(h: LabHost): string {
     `hostname ${q(h.name)}`,
     ...mounts,
     `mount --bind ${q(fs(h, 'hosts'))} /etc/hosts`,
+    `mount --bind ${q(fs(h, 'etc-ssh'))} /etc/ssh`,
     // sshd's privilege-separation dir (shared /run; Debian's package creates it at boot).
     'mkdir -p /run/sshd && chmod 755 /run/sshd',
     `if [ ! -f ${PGDATA}/PG_VERSION ]; then`,

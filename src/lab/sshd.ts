@@ -1,7 +1,7 @@
 // Keys and sshd_config of a lab host. Each host has its own ed25519 host key; one client key logs in
 // as root everywhere (authorized_keys inside the lab, never in /root/.ssh).
 import { execa } from 'execa';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { LabConfig, LabHost } from './config.js';
 
@@ -56,4 +56,25 @@ export async function prepareSshd(cfg: LabConfig, h: LabHost, clientPub: string)
   ].join('\n');
   writeFileSync(sshdConfigPath(h), conf);
   return pub;
+}
+
+/** The host's private /etc/ssh (bind-mounted over the machine's inside its namespace). */
+export const hostEtcSsh = (h: LabHost): string => join(h.root, 'fs', 'etc-ssh');
+
+/**
+ * The host's ssh client setup, so hosts can reach each other (e.g. a destination pulling a dump
+ * from the source with a forwarded agent): the machine's ssh_config and moduli (never its host
+ * keys), the lab hosts by name, and all their keys in ssh_known_hosts.
+ */
+export function writeHostSshClient(cfg: LabConfig, h: LabHost, hostKeys: Record<string, string>): void {
+  const dir = hostEtcSsh(h);
+  mkdirSync(join(dir, 'ssh_config.d'), { recursive: true });
+  for (const f of ['ssh_config', 'moduli']) if (existsSync(`/etc/ssh/${f}`)) copyFileSync(`/etc/ssh/${f}`, join(dir, f));
+  if (!existsSync(join(dir, 'ssh_config'))) writeFileSync(join(dir, 'ssh_config'), 'Include /etc/ssh/ssh_config.d/*.conf\n');
+  const hostsConf = cfg.hosts.flatMap((o) => [`Host ${o.name}`, `  HostName ${o.address}`, `  Port ${o.sshPort}`, '  User root', '']);
+  writeFileSync(join(dir, 'ssh_config.d', 'lab.conf'), ['# lab hosts (src/lab/sshd.ts)', ...hostsConf].join('\n'));
+  const known = cfg.hosts
+    .filter((o) => hostKeys[o.name])
+    .map((o) => `[${o.address}]:${o.sshPort},[${o.name}]:${o.sshPort} ${hostKeys[o.name]!.trim()}`);
+  writeFileSync(join(dir, 'ssh_known_hosts'), known.join('\n') + '\n');
 }

@@ -141,6 +141,39 @@ describe('lab: ssh host keys', function () {
   });
 });
 
+describe('lab: hosts reach each other', function () {
+  let agent: ReturnType<typeof execa> | undefined;
+  let sock: string;
+  before(async function () {
+    await requireLab(this);
+    sock = join(cfg.stateDir, `agent-${tag}.sock`);
+    // A foreground agent we own (killed by pid in after()), holding the lab key.
+    agent = execa('ssh-agent', ['-D', '-a', sock], { reject: false, stdin: 'ignore' });
+    for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+    await execa('ssh-add', ['-q', cfg.sshKeyPath], { env: { SSH_AUTH_SOCK: sock } });
+  });
+  after(async () => {
+    agent?.kill();
+    await agent;
+    rmSync(sock, { force: true });
+  });
+
+  it('by name over ssh with a forwarded agent, keys checked against each host\'s /etc/ssh/ssh_known_hosts', async () => {
+    const r = await execa('ssh', [...sshArgs(cfg), '-A', 'stage1', 'ssh -o BatchMode=yes -o StrictHostKeyChecking=yes db1 hostname'], {
+      reject: false,
+      stdin: 'ignore',
+      env: { SSH_AUTH_SOCK: sock },
+    });
+    expect(r.exitCode, `${r.stderr}\n(a lab started before hosts had a private /etc/ssh needs: npm run lab -- down && npm run lab -- up)`).to.equal(0);
+    expect(r.stdout.trim()).to.equal('db1');
+  });
+
+  it('without a forwarded agent, a host cannot log in to another', async () => {
+    const r = await sshExec('stage2', 'ssh -o BatchMode=yes db1 hostname');
+    expect(r.code).to.not.equal(0);
+  });
+});
+
 describe('lab: S3 endpoint and HOME', function () {
   before(async function () {
     await requireLab(this);

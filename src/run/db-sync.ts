@@ -23,6 +23,7 @@ import {
   type PreparedRestore,
 } from '../steps/index.js';
 import { StepError } from '../steps/errors.js';
+import { prepareDirs } from '../steps/prepare-dirs.js';
 import { HostFailed, type Tracker } from './tracker.js';
 import type { RunOutput } from './output.js';
 
@@ -36,6 +37,7 @@ export interface DbRunContext {
   record(key: string, value: unknown): void;
 }
 
+const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 export async function runDbSync(ctx: DbRunContext): Promise<void> {
@@ -57,16 +59,16 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
   try {
     // 1. Preflight: every host, before anything is written anywhere.
     const src = ctx.hostOf(source.host);
-    const sourceFacts = await tracker
-      .step(source.host, 'preflight', async () => {
-        await src.connect();
-        const f = await preflightSource(src, { backupUser: source.backupUser, database: source.database, backupsDir: source.backupsDir });
-        return { value: f, outcome: 'ok', detail: `PostgreSQL ${f.serverMajor}, ${source.database} ${f.dbSize === undefined ? 'missing' : mib(f.dbSize)}` };
-      })
-      .catch(() => undefined);
     const destFacts = new Map<string, DestFacts>();
-    await Promise.all(
-      live.map((d) =>
+    const [sourceFacts] = await Promise.all([
+      tracker
+        .step(source.host, 'preflight', async () => {
+          await src.connect();
+          const f = await preflightSource(src, { backupUser: source.backupUser, database: source.database, backupsDir: source.backupsDir });
+          return { value: f, outcome: 'ok', detail: `PostgreSQL ${f.serverMajor}, ${source.database} ${f.dbSize === undefined ? 'missing' : mib(f.dbSize)}` };
+        })
+        .catch(() => undefined),
+      ...live.map((d) =>
         limit(() =>
           tracker
             .step(d.host, 'preflight', async () => {
@@ -79,7 +81,7 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
             .catch(() => drop(d.host)),
         ),
       ),
-    );
+    ]);
     if (!sourceFacts) return failRest(ctx, live, 'the source failed its preflight');
     // Across hosts: dump format vs pg_restore, disk room. Errors stop that host before anything moves.
     const problems = checkCompat({ source: sourceFacts, dests: live.map((d) => destFacts.get(d.host)!).filter(Boolean) });
@@ -124,6 +126,8 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
     // 4. Backup on the source.
     const backed = await tracker
       .step(source.host, 'backup', async () => {
+        const scriptDirs = source.createScripts ? [dirOf(source.backupScript), dirOf(source.cleanupScript)] : [];
+        if (source.executeBackup) await prepareDirs(src, { dirs: [source.backupsDir, ...scriptDirs], owner: source.backupUser, group: source.backupGroup });
         const r = await backup(src, backupParams(source));
         return {
           value: r,
@@ -300,7 +304,8 @@ async function finish(
   if (dumpPath && source.createScripts && source.cleanupScriptContent) {
     await ctx.tracker
       .step(source.host, 'cleanup', async () => {
-        const r = await ctx.hostOf(source.host).exec({ argv: [source.cleanupScript] }, { become: { user: source.backupUser } });
+        // From /: sudo keeps the login user's cwd, which the backup user may not enter.
+        const r = await ctx.hostOf(source.host).exec({ argv: ['sh', '-c', 'cd / && exec "$0"', source.cleanupScript] }, { become: { user: source.backupUser } });
         if (r.code !== 0) throw new StepError(source.host, 'cleanup', `${source.cleanupScript} exited with ${r.code}`, r.stderr.trim());
         return { value: r, outcome: r.stdout.trim() ? 'changed' : 'ok', detail: `dumps older than the retention removed` };
       })

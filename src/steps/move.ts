@@ -33,6 +33,15 @@ export interface MoveResult {
   dests: DestMove[];
 }
 
+/** How long to wait for a killed command to report its end before going on without it. */
+const KILL_WAIT_MS = 15_000;
+
+function within<T, F>(p: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
 /** The final path of the dump on a destination. */
@@ -99,15 +108,19 @@ export async function move(p: MoveParams): Promise<MoveResult> {
       sent += chunk.length;
       p.onProgress?.(sent);
     });
-    const r = await reader.done;
-    if (r.code !== 0 || bytes !== size) {
+    // Every destination failed: the fan-out stopped reading, so stop `cat` too; each
+    // destination reports its own failure below.
+    const allFailed = targets.every((t) => t.sink.error);
+    if (allFailed) reader.kill();
+    const r = allFailed ? await within(reader.done, KILL_WAIT_MS, { code: null, stderr: '' }) : await reader.done;
+    if (!allFailed && (r.code !== 0 || bytes !== size)) {
       throw new StepError(src.host.name, 'move', `reading ${p.dumpPath} failed after ${bytes} of ${size} bytes`, tail(r.stderr));
     }
   } catch (e) {
     // Source side failed: every destination's writer sees a short file and removes it.
     reader.kill();
     for (const t of targets) t.proc.kill();
-    await Promise.all(targets.map((t) => t.proc.done.catch(() => undefined)));
+    await Promise.all(targets.map((t) => within(t.proc.done.catch(() => undefined), KILL_WAIT_MS, undefined)));
     await Promise.all(targets.map((t) => removeQuietly(t.d, t.temp)));
     throw asStepError(src.host.name, e);
   }
@@ -130,7 +143,7 @@ export async function move(p: MoveParams): Promise<MoveResult> {
         return { host: name, ok: true, path: t.final, bytes, sha256 };
       } catch (e) {
         t.proc.kill();
-        await t.proc.done.catch(() => undefined);
+        await within(t.proc.done.catch(() => undefined), KILL_WAIT_MS, undefined);
         await removeQuietly(t.d, t.temp);
         return { host: name, ok: false, error: asStepError(name, e) };
       }

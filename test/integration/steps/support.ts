@@ -117,3 +117,15 @@ export async function prepareSourceHost(db1: Host): Promise<void> {
   if (r.code !== 0) throw new Error(r.stderr);
   await db1.putFile(CUSTOM_SCRIPT, CUSTOM_SCRIPT_TEXT, { mode: 0o750, owner: 'postgres', group: 'postgres' });
 }
+
+/** A dump of steps_prod on db1 (the newest, or a new one made with the custom script). */
+export async function ensureDump(db1: Host): Promise<string> {
+  const { backup, newestDump } = await import('../../../src/steps/backup.js');
+  await prepareSourceHost(db1);
+  const have = await newestDump(db1, { database: SRC_DB, backupsDir: BACKUPS_DIR, backupUser: USER });
+  if (have) return have.path;
+  const r = await backup(db1, { database: SRC_DB, backupUser: USER, backupGroup: USER, backupScript: CUSTOM_SCRIPT, createScripts: false, executeBackup: true, backupsDir: BACKUPS_DIR });
+  return r.dump.path;
+}
+
+export const destPathOf = (dump: string): string => `${TMP_DIR}/${dump.split('/').pop()}`;

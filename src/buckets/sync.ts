@@ -143,6 +143,10 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
     const srcList = listObjects({ client: source.client, bucket: spec.source_bucket, prefix: srcPrefix }, filter, retry);
     const dstList = listObjects({ client: dest.client, bucket: spec.dest_bucket, prefix: dstPrefix }, filter, retry);
     for await (const pair of mergeListings(srcList, dstList)) {
+      if (opts.signal?.aborted) {
+        result.error = 'interrupted';
+        break;
+      }
       if (pair.src) {
         result.listed++;
         progress.update((p) => p.listed++);
@@ -155,7 +159,7 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
         if (maxDelete < 0 || toDelete.length <= maxDelete || dryRun) toDelete.push(pair.dst.key);
       }
     }
-    progress.update((p) => (p.listingDone = true));
+    if (!result.error) progress.update((p) => (p.listingDone = true));
   } catch (e) {
     result.error = `listing ${result.source} / ${result.dest}: ${describeError(e)}`;
   }

@@ -68,6 +68,8 @@ export interface SyncOptions {
   backoffCapMs?: number;
   /** Attempts the SDK itself makes per request (default 3); tests set 1 to exercise ours alone. */
   sdkMaxAttempts?: number;
+  /** Aborting stops starting new copies, lets those in flight finish, and skips deletions. */
+  signal?: AbortSignal;
   /** Environment to read AWS_* variables from (default process.env); tests pass their own. */
   env?: NodeJS.ProcessEnv;
 }

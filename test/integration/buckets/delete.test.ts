@@ -108,6 +108,16 @@ describe('buckets: delete, max_delete and filters', function () {
     expect(typo.error).to.match(/AWS profile "prodution" is in neither/);
   });
 
+  it('stops when aborted, deleting nothing', async () => {
+    const dst = await destWithStale(3);
+    const ac = new AbortController();
+    ac.abort();
+    const r = await syncBucket({ source_bucket: src, dest_bucket: dst, aws_profile: 'production', delete: true }, { env: home.env, signal: ac.signal });
+    expect(r.error).to.equal('interrupted');
+    expect(r.deleted).to.equal(0);
+    expect(await listAll(s3, dst)).to.have.length(23);
+  });
+
   it('refuses a destination inside the source on the same endpoint', async () => {
     const r = await syncBucket({ source_bucket: src, dest_bucket: src, dest_path: 'copy', aws_profile: 'production' }, { env: home.env });
     expect(r.error).to.match(/overlap/);

@@ -1,0 +1,161 @@
+// Bucket-copy benchmark on the lab's S3 endpoint (issue 5): 2,000 objects of 4–64 KiB, copied by
+// orchestrate's engine, `aws s3 sync` and `rclone sync --transfers 16 --checksum`, in alternating
+// order, each into a fresh bucket; then a no-op re-sync. Prints medians and ratios.
+// Goals: orchestrate ≤ 0.5 × aws, ≤ 1.0 × rclone.
+//
+//   npx tsx bench/buckets.ts [--rounds 3] [--objects 2000] [--keep-source]
+// Needs the lab's S3 endpoint (`npm run lab -- up`); installs Debian's rclone with apt-get if missing.
+import { CreateBucketCommand, HeadBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import { execa } from 'execa';
+import { createHash } from 'node:crypto';
+import { syncBucket } from '../src/buckets/index.js';
+import { labConfig, labEnv, s3Up } from '../src/lab/index.js';
+import { S3_KEYS } from '../src/lab/config.js';
+import { dropBucket, listAll, putAll, type Obj } from '../test/integration/buckets/support.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const ROUNDS = opt('rounds', 3);
+const OBJECTS = opt('objects', 2000);
+const KEEP = args.includes('--keep-source');
+
+const cfg = labConfig();
+const keys = S3_KEYS.production!;
+const s3 = new S3Client({
+  endpoint: cfg.s3.endpoint,
+  region: cfg.s3.region,
+  forcePathStyle: true,
+  credentials: { accessKeyId: keys.id, secretAccessKey: keys.secret },
+});
+const env = { ...process.env, ...labEnv(cfg) };
+
+async function ensureRclone(): Promise<void> {
+  if ((await execa('rclone', ['version'], { reject: false })).exitCode === 0) return;
+  console.log('installing rclone (Debian package)…');
+  await execa('apt-get', ['update', '-qq'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'rclone'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+function body(i: number): Buffer {
+  // Sizes spread over 4–64 KiB, deterministic.
+  const size = 4096 + ((i * 7919) % (60 * 1024 + 1));
+  const out = Buffer.alloc(size);
+  let block = createHash('sha256').update(`bench${i}`).digest();
+  for (let off = 0; off < size; off += 32) {
+    block.copy(out, off);
+    block = createHash('sha256').update(block).digest();
+  }
+  return out;
+}
+
+async function ensureSource(bucket: string): Promise<void> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    if ((await listAll(s3, bucket)).length === OBJECTS) return;
+    await dropBucket(s3, bucket);
+  } catch {
+    /* create below */
+  }
+  await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: cfg.s3.region as BucketLocationConstraint } }));
+  const objs: Obj[] = Array.from({ length: OBJECTS }, (_, i) => ({
+    Key: `bench/${i % 20}/sub ${i % 7}/object-${i}.bin`,
+    Body: body(i),
+    ContentType: 'application/octet-stream',
+  }));
+  const t = Date.now();
+  await putAll(s3, bucket, objs, 32);
+  console.log(`source: ${OBJECTS} objects written in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+}
+
+type Tool = 'orchestrate' | 'aws' | 'rclone';
+
+async function runTool(tool: Tool, src: string, dst: string): Promise<void> {
+  if (tool === 'orchestrate') {
+    const r = await syncBucket({ source_bucket: src, dest_bucket: dst, aws_profile: 'production' }, { env });
+    if (r.error || r.failures.length) throw new Error(`orchestrate: ${r.error ?? r.failures[0]?.error}`);
+    return;
+  }
+  if (tool === 'aws') {
+    await execa('aws', ['s3', 'sync', `s3://${src}`, `s3://${dst}`, '--profile', 'production', '--endpoint-url', cfg.s3.endpoint, '--only-show-errors'], { env });
+    return;
+  }
+  await execa(
+    'rclone',
+    ['sync', `lab:${src}`, `lab:${dst}`, '--transfers', '16', '--checksum', '--config', '/dev/null', '-q'],
+    {
+      env: {
+        ...env,
+        // This machine sets AWS_CA_BUNDLE; rclone refuses it with a plain-http endpoint.
+        AWS_CA_BUNDLE: undefined,
+        RCLONE_CONFIG_LAB_TYPE: 's3',
+        RCLONE_CONFIG_LAB_PROVIDER: 'Other',
+        RCLONE_CONFIG_LAB_ACCESS_KEY_ID: keys.id,
+        RCLONE_CONFIG_LAB_SECRET_ACCESS_KEY: keys.secret,
+        RCLONE_CONFIG_LAB_ENDPOINT: cfg.s3.endpoint,
+        RCLONE_CONFIG_LAB_REGION: cfg.s3.region,
+        RCLONE_CONFIG_LAB_FORCE_PATH_STYLE: 'true',
+      },
+    },
+  );
+}
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function main(): Promise<void> {
+  if (!(await s3Up(cfg))) throw new Error(`lab S3 endpoint ${cfg.s3.endpoint} is not up: run \`npm run lab -- up\``);
+  await ensureRclone();
+  const src = `bench-src-${OBJECTS}`;
+  await ensureSource(src);
+  const tools: Tool[] = ['orchestrate', 'aws', 'rclone'];
+  const full: Record<Tool, number[]> = { orchestrate: [], aws: [], rclone: [] };
+  const noop: Record<Tool, number[]> = { orchestrate: [], aws: [], rclone: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotate the order each round so no tool always runs on a warm (or tired) endpoint.
+    const order = tools.map((_, i) => tools[(i + round) % tools.length]!);
+    for (const tool of order) {
+      const dst = `bench-dst-${tool}-${Date.now().toString(36)}`;
+      await s3.send(new CreateBucketCommand({ Bucket: dst, CreateBucketConfiguration: { LocationConstraint: cfg.s3.region as BucketLocationConstraint } }));
+      const f = await timed(() => runTool(tool, src, dst));
+      const copied = (await listAll(s3, dst)).length;
+      if (copied !== OBJECTS) throw new Error(`${tool} left ${copied} of ${OBJECTS} objects`);
+      const n = await timed(() => runTool(tool, src, dst));
+      full[tool].push(f);
+      noop[tool].push(n);
+      console.log(`round ${round + 1}  ${tool.padEnd(11)}  full ${f.toFixed(2)} s   no-op ${n.toFixed(2)} s`);
+      await dropBucket(s3, dst);
+    }
+  }
+  const row = (t: Tool) =>
+    `${t.padEnd(11)}  full ${median(full[t]).toFixed(2)} s  (${(OBJECTS / median(full[t])).toFixed(0)} obj/s)   no-op ${median(noop[t]).toFixed(2)} s`;
+  console.log(`\n${OBJECTS} objects of 4–64 KiB, ${ROUNDS} rounds, medians:`);
+  for (const t of tools) console.log(row(t));
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  const o = median(full.orchestrate);
+  console.log(`\nfull copy  orchestrate / aws    = ${ratio(o, median(full.aws))}   (goal ≤ 0.50)`);
+  console.log(`full copy  orchestrate / rclone = ${ratio(o, median(full.rclone))}   (goal ≤ 1.00)`);
+  console.log(`no-op      orchestrate / aws    = ${ratio(median(noop.orchestrate), median(noop.aws))}`);
+  console.log(`no-op      orchestrate / rclone = ${ratio(median(noop.orchestrate), median(noop.rclone))}`);
+  if (!KEEP) await dropBucket(s3, src);
+  s3.destroy();
+}
+
+main().catch((e) => {
+  console.error(`bench: ${(e as Error).message}`);
+  process.exit(1);
+});

@@ -1,8 +1,8 @@
-// npm run lab -- up | down | status | seed | env
+// npm run lab -- up | down | status | seed | env | restart
 import { quote } from '../util/shell.js';
 import { labConfig } from './config.js';
 import { labEnvOf } from './home.js';
-import { labDown, labStatus, labUp } from './lab.js';
+import { labDown, labRestart, labStatus, labUp } from './lab.js';
 
 // The SDK's "node >= 22 from 2027" notice is noise in every lab command.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -14,6 +14,10 @@ async function main(cmd: string | undefined): Promise<number> {
     case 'up':
       await labUp(cfg, (l) => console.log(l));
       console.log(`lab: up in ${((Date.now() - t0) / 1000).toFixed(1)} s (state ${cfg.stateDir}; HOME for the lab: ${cfg.home})`);
+      return 0;
+    case 'restart':
+      await labRestart(cfg, (l) => console.log(l));
+      console.log(`lab: hosts restarted in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return 0;
     case 'down':
       await labDown(cfg);
@@ -42,7 +46,7 @@ async function main(cmd: string | undefined): Promise<number> {
       return st.up ? 0 : 3;
     }
     default:
-      console.error('usage: npm run lab -- up | down | status | seed | env');
+      console.error('usage: npm run lab -- up | down | status | seed | env | restart');
       return 5;
   }
 }

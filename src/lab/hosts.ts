@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { LabConfig, LabHost } from './config.js';
 import { writeKnownHosts, writeSshConfig } from './home.js';
-import { bootLogPath, nsRunning, prepareHostFiles, startNamespace, stopNamespace } from './namespace.js';
+import { bootCurrent, bootLogPath, nsRunning, prepareHostFiles, startNamespace, stopNamespace } from './namespace.js';
 import { waitFor } from './proc.js';
 import { ensureKey, prepareSshd, writeHostSshClient } from './sshd.js';
 
@@ -42,10 +42,12 @@ function tail(file: string, lines = 15): string {
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** Start one host unless it is already up; returns 'started' or 'running'. */
-async function hostUp(cfg: LabConfig, h: LabHost, pub: string): Promise<{ pub: string; action: 'started' | 'running' }> {
+type Action = 'started' | 'running' | 'running (booted by an older lab: npm run lab -- restart)';
+
+/** Start one host unless it is already up (or restart it when asked). */
+async function hostUp(cfg: LabConfig, h: LabHost, pub: string, restart = false): Promise<{ pub: string; action: Action }> {
   const st = await hostState(h);
-  if (isUp(st)) return { pub, action: 'running' };
+  if (isUp(st) && !restart) return { pub, action: bootCurrent(h) ? 'running' : 'running (booted by an older lab: npm run lab -- restart)' };
   // Half up (e.g. postgres died): restart the whole host; its data dirs persist.
   if (st.running) await stopNamespace(h);
   for (const [what, port] of [['ssh', h.sshPort], ['postgres', h.pgPort]] as const) {
@@ -65,13 +67,13 @@ async function hostUp(cfg: LabConfig, h: LabHost, pub: string): Promise<{ pub: s
 }
 
 /** Every host up (idempotent); the lab HOME's ssh key, known_hosts and config written. */
-export async function hostsUp(cfg: LabConfig, log: (line: string) => void = () => undefined): Promise<void> {
+export async function hostsUp(cfg: LabConfig, log: (line: string) => void = () => undefined, restart = false): Promise<void> {
   const clientPub = await ensureKey(cfg.sshKeyPath, 'stagesync-lab');
   // Every host key first: each host's /etc/ssh/ssh_known_hosts lists all of them.
   const pubs = await Promise.all(cfg.hosts.map((h) => prepareSshd(cfg, h, clientPub)));
   const all = Object.fromEntries(cfg.hosts.map((h, i) => [h.name, pubs[i]!]));
   for (const h of cfg.hosts) writeHostSshClient(cfg, h, all);
-  const results = await Promise.allSettled(cfg.hosts.map((h, i) => hostUp(cfg, h, pubs[i]!)));
+  const results = await Promise.allSettled(cfg.hosts.map((h, i) => hostUp(cfg, h, pubs[i]!, restart)));
   const keys: Record<string, string> = {};
   const errors: string[] = [];
   results.forEach((r, i) => {

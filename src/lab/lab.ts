@@ -15,6 +15,16 @@ export async function labUp(cfg: LabConfig = labConfig(), log: (line: string) =>
   await Promise.all([hostsUp(cfg, log), s3]);
 }
 
+/**
+ * Restart the hosts (their data persists; PostgreSQL recovers) so they boot with today's lab:
+ * for a lab brought up by an older commit. The S3 endpoint and its objects are left alone.
+ */
+export async function labRestart(cfg: LabConfig = labConfig(), log: (line: string) => void = () => undefined): Promise<void> {
+  await ensureDeps();
+  await hostsUp(cfg, log, true);
+  await startS3Endpoint(cfg);
+}
+
 /** Mount points on this machine under the state dir (normally none: the mounts live in the host namespaces). */
 export function leftoverMounts(cfg: LabConfig): string[] {
   const decode = (s: string) => s.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));

@@ -69,6 +69,15 @@ function bootScript(h: LabHost): string {
   ].join('\n');
 }
 
+/** False when the host was booted by an older lab (its boot.sh differs from today's): restart it. */
+export function bootCurrent(h: LabHost): boolean {
+  try {
+    return readFileSync(join(h.root, 'boot.sh'), 'utf8') === bootScript(h);
+  } catch {
+    return false;
+  }
+}
+
 /** Directories, /etc/hosts, PostgreSQL settings and the boot script (rewritten on every up). */
 export function prepareHostFiles(cfg: LabConfig, h: LabHost): void {
   const pg = postgresIds();

@@ -3,6 +3,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
 import { accessSync, constants, mkdirSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { labConfig, S3_KEYS, type LabConfig } from './config.js';
@@ -31,15 +32,16 @@ export function findMotoServer(): string {
   );
 }
 
-/** True when something answers S3 at the endpoint. */
-export async function s3Answers(cfg: LabConfig = labConfig()): Promise<boolean> {
-  try {
-    const res = await fetch(cfg.s3.endpoint + '/', { signal: AbortSignal.timeout(1000) });
-    await res.arrayBuffer();
-    return res.status < 500;
-  } catch {
-    return false;
-  }
+/** True when something answers HTTP at the endpoint (node:http, not fetch: fetch refuses "bad ports" such as 5060). */
+export function s3Answers(cfg: LabConfig = labConfig()): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpGet(cfg.s3.endpoint + '/', { timeout: 1000 }, (res) => {
+      res.resume();
+      resolve((res.statusCode ?? 500) < 500);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
 }
 
 /** Our moto_server is running (pid alive) and answering. */

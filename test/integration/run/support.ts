@@ -1,0 +1,41 @@
+// End-to-end runs of `orchestrate` against the lab, from a temporary ops directory that starts
+// as a copy of the repo's example ops files (inventories/, vars/).
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { labEnv, psql } from '../../../src/lab/index.js';
+import { orchestrate, repoRoot, type CliRun } from '../../support/cli.js';
+
+export class Ops {
+  readonly dir = mkdtempSync(join(tmpdir(), 'stagesync-e2e-'));
+  constructor() {
+    for (const d of ['inventories', 'vars']) cpSync(join(repoRoot, d), join(this.dir, d), { recursive: true });
+  }
+  write(file: string, content: string): string {
+    const path = join(this.dir, file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+    return path;
+  }
+  run(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+    return orchestrate(args, { cwd: this.dir, env: { ...labEnv(), ...env } });
+  }
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Whole output of a run, for "never printed" checks. */
+export const allOutput = (r: CliRun) => `${r.stdout}\n${r.stderr}`;
+
+export async function dbNames(host: string, like: string): Promise<string[]> {
+  const out = await psql(host, `SELECT datname FROM pg_database WHERE datname LIKE '${like}' ORDER BY 1`);
+  return out ? out.split('\n') : [];
+}
+
+/** A fresh `db` on `host` owned by `stage` with a stale table of known content; no _new/_prev. */
+export async function staleDest(host: string, db: string): Promise<void> {
+  await psql(host, `DROP DATABASE IF EXISTS ${db}_stagesync_new WITH (FORCE); DROP DATABASE IF EXISTS ${db}_stagesync_prev WITH (FORCE); DROP DATABASE IF EXISTS ${db} WITH (FORCE);`);
+  await psql(host, `CREATE DATABASE ${db} OWNER stage;`);
+  await psql(host, `SET ROLE stage; CREATE TABLE stale(id int primary key, note text); INSERT INTO stale SELECT g, 'old ' || g FROM generate_series(1, 300) g;`, db);
+}

@@ -10,6 +10,14 @@ export function stripQuotes(etag: string | undefined): string {
   return (etag ?? '').replace(/^"+|"+$/g, '');
 }
 
+/**
+ * Keys come URL-encoded (EncodingType=url) so that characters XML 1.0 cannot carry (control
+ * characters) survive the listing; S3 encodes a space as `+`, as form encoding does.
+ */
+export function decodeListedKey(raw: string): string {
+  return decodeURIComponent(raw.replace(/\+/g, '%20'));
+}
+
 export interface ListTarget {
   client: S3Client;
   bucket: string;
@@ -25,7 +33,10 @@ export async function* listObjects(target: ListTarget, filter: KeyFilter, retry:
   const { client, bucket, prefix } = target;
   const fetchPage = (token: string | undefined): Promise<ListObjectsV2CommandOutput> => {
     const p = withRetry(
-      () => client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: 1000 })),
+      () =>
+        client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: 1000, EncodingType: 'url' }),
+        ),
       retry,
     );
     p.catch(() => undefined); // handled where awaited; keeps an abandoned prefetch from crashing the process
@@ -36,9 +47,11 @@ export async function* listObjects(target: ListTarget, filter: KeyFilter, retry:
   while (pending) {
     const page: ListObjectsV2CommandOutput = await pending;
     pending = page.IsTruncated && page.NextContinuationToken ? fetchPage(page.NextContinuationToken) : undefined;
+    const encoded = page.EncodingType === 'url';
     for (const o of page.Contents ?? []) {
-      const key = o.Key;
-      if (key === undefined || !key.startsWith(prefix)) continue;
+      if (o.Key === undefined) continue;
+      const key = encoded ? decodeListedKey(o.Key) : o.Key;
+      if (!key.startsWith(prefix)) continue;
       if (last !== undefined && compareKeys(last, key) >= 0) {
         throw new Error(`s3://${bucket}/${prefix}: the store lists keys out of order (${JSON.stringify(key)} after ${JSON.stringify(last)})`);
       }

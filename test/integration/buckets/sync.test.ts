@@ -133,7 +133,7 @@ describe('buckets: server-side sync on the lab endpoint', function () {
 
   it('keeps Content-Type, Cache-Control, Content-Disposition and user metadata', async () => {
     const sample = objs.filter((o, i) => i % 9 === 0 || o.Key === BIG || o.ContentDisposition);
-    for (const o of sample) {
+    await runLimited(sample, 16, async (o) => {
       const h = await s3.send(new HeadObjectCommand({ Bucket: dst, Key: 'mirror/' + o.Key.slice('photos/'.length) }));
       const s = await s3.send(new HeadObjectCommand({ Bucket: src, Key: o.Key }));
       expect(h.ContentType, o.Key).to.equal(s.ContentType);
@@ -144,7 +144,7 @@ describe('buckets: server-side sync on the lab endpoint', function () {
       if (o.Key === BIG) expect(meta.md5chksum, 'checksum kept on the multipart copy').to.be.a('string');
       delete meta.md5chksum;
       expect(meta, o.Key).to.deep.equal(o.Metadata ?? {});
-    }
+    });
     const m = await s3.send(new HeadObjectCommand({ Bucket: dst, Key: 'mirror/big/multipart-source.bin' }));
     expect(m.ContentType).to.equal('application/octet-stream');
     expect(m.Metadata?.kind).to.equal('multi');

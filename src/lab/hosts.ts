@@ -42,12 +42,17 @@ function tail(file: string, lines = 15): string {
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-type Action = 'started' | 'running' | 'running (booted by an older lab: npm run lab -- restart)';
+type Action = 'started' | 'running' | 'restarted' | 'restarted (it was booted by an older lab)';
 
-/** Start one host unless it is already up (or restart it when asked). */
+/**
+ * Start one host unless it is already up; restart it when asked, or when it was booted by an older
+ * version of the lab (so a lab left running across commits always matches the code).
+ */
 async function hostUp(cfg: LabConfig, h: LabHost, pub: string, restart = false): Promise<{ pub: string; action: Action }> {
   const st = await hostState(h);
-  if (isUp(st) && !restart) return { pub, action: bootCurrent(h) ? 'running' : 'running (booted by an older lab: npm run lab -- restart)' };
+  const current = bootCurrent(h);
+  if (isUp(st) && !restart && current) return { pub, action: 'running' };
+  const action: Action = !st.running ? 'started' : restart ? 'restarted' : current ? 'restarted' : 'restarted (it was booted by an older lab)';
   // Half up (e.g. postgres died): restart the whole host; its data dirs persist.
   if (st.running) await stopNamespace(h);
   for (const [what, port] of [['ssh', h.sshPort], ['postgres', h.pgPort]] as const) {
@@ -63,7 +68,7 @@ async function hostUp(cfg: LabConfig, h: LabHost, pub: string, restart = false):
   }, 60000, 100).catch((e: Error) => {
     throw new Error(`${e.message}\n--- ${bootLogPath(h)}\n${tail(bootLogPath(h))}`);
   });
-  return { pub, action: 'started' };
+  return { pub, action };
 }
 
 /** Every host up (idempotent); the lab HOME's ssh key, known_hosts and config written. */

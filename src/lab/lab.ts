@@ -1,18 +1,21 @@
 // The whole lab: up (deps, hosts, S3), down (stop what we started, unmount, remove), status.
 import { execa } from 'execa';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { LabConfig } from './config.js';
 import { labConfig } from './config.js';
 import { ensureDeps } from './deps.js';
+import { withLabLock } from './lock.js';
 import { hostIsUp, hostsDown, hostsStatus, hostsUp, type HostState } from './hosts.js';
 import { s3Up, startS3Endpoint, stopS3Endpoint } from './s3.js';
 
 export async function labUp(cfg: LabConfig = labConfig(), log: (line: string) => void = () => undefined): Promise<void> {
   await ensureDeps();
   mkdirSync(cfg.stateDir, { recursive: true });
-  // S3 and hosts in parallel: moto's start (python imports) is the slowest single piece.
-  const s3 = startS3Endpoint(cfg).then((ep) => log(`lab: s3      ${ep}`));
-  await Promise.all([hostsUp(cfg, log), s3]);
+  await withLabLock(cfg, 'up', async () => {
+    // S3 and hosts in parallel: moto's start (python imports) is the slowest single piece.
+    const s3 = startS3Endpoint(cfg).then((ep) => log(`lab: s3      ${ep}`));
+    await Promise.all([hostsUp(cfg, log), s3]);
+  });
 }
 
 /**
@@ -21,8 +24,10 @@ export async function labUp(cfg: LabConfig = labConfig(), log: (line: string) =>
  */
 export async function labRestart(cfg: LabConfig = labConfig(), log: (line: string) => void = () => undefined): Promise<void> {
   await ensureDeps();
-  await hostsUp(cfg, log, true);
-  await startS3Endpoint(cfg);
+  await withLabLock(cfg, 'restart', async () => {
+    await hostsUp(cfg, log, true);
+    await startS3Endpoint(cfg);
+  });
 }
 
 /** Mount points on this machine under the state dir (normally none: the mounts live in the host namespaces). */
@@ -35,9 +40,13 @@ export function leftoverMounts(cfg: LabConfig): string[] {
 }
 
 export async function labDown(cfg: LabConfig = labConfig()): Promise<void> {
-  await Promise.all([hostsDown(cfg), stopS3Endpoint(cfg)]);
-  for (const m of leftoverMounts(cfg).reverse()) await execa('umount', ['-l', m], { reject: false });
-  rmSync(cfg.stateDir, { recursive: true, force: true });
+  if (!existsSync(cfg.stateDir)) return;
+  // The lock file goes with the state dir: whoever waited recreates both.
+  await withLabLock(cfg, 'down', async () => {
+    await Promise.all([hostsDown(cfg), stopS3Endpoint(cfg)]);
+    for (const m of leftoverMounts(cfg).reverse()) await execa('umount', ['-l', m], { reject: false });
+    rmSync(cfg.stateDir, { recursive: true, force: true });
+  });
 }
 
 export interface LabStatus {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { LabConfig, LabHost } from './config.js';
 import { labConfig } from './config.js';
 import { labStatus } from './lab.js';
+import { withLabLock } from './lock.js';
 import { psql } from './postgres.js';
 import { s3Client } from './s3.js';
 import { seedBuckets } from './seed-buckets.js';
@@ -45,7 +46,9 @@ async function seedDest(cfg: LabConfig, h: LabHost): Promise<string> {
 export async function labSeed(cfg: LabConfig = labConfig(), log: (line: string) => void = () => undefined): Promise<void> {
   const st = await labStatus(cfg);
   if (!st.up) throw new Error('lab: not up; run `npm run lab -- up` first');
-  const jobs: Promise<string>[] = cfg.hosts.map((h) => (h.role === 'source' ? seedSource(cfg, h) : seedDest(cfg, h)));
-  jobs.push(seedBuckets(s3Client('production', cfg)).then((n) => `s3: prod-media (${n} objects), empty stage1-media stage2-media dev1-media`));
-  for (const line of await Promise.all(jobs)) log(`lab: seeded ${line}`);
+  await withLabLock(cfg, 'seed', async () => {
+    const jobs: Promise<string>[] = cfg.hosts.map((h) => (h.role === 'source' ? seedSource(cfg, h) : seedDest(cfg, h)));
+    jobs.push(seedBuckets(s3Client('production', cfg)).then((n) => `s3: prod-media (${n} objects), empty stage1-media stage2-media dev1-media`));
+    for (const line of await Promise.all(jobs)) log(`lab: seeded ${line}`);
+  });
 }

@@ -43,39 +43,42 @@ export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostF
   if (who.code !== 0 || who.stdout.trim() !== p.backupUser) {
     throw new StepError(host.name, 'preflight', `become ${p.backupUser} failed`, tail(who.stderr || who.stdout));
   }
-  const versions = await host.exec(
-    { script: TOOLS.map((t) => `${t} --version || echo "${t}: missing"`).join('; ') },
-    { become },
-  );
+  const t = { host, backupUser: p.backupUser, pg: p.pg };
+  // Independent questions: asked at once (each is a round trip with sudo).
+  const [versions, serverNum, exists, free] = await Promise.all([
+    host.exec({ script: TOOLS.map((x) => `${x} --version || echo "${x}: missing"`).join('; ') }, { become }),
+    runSql(t, 'postgres', 'SHOW server_version_num;', 'preflight'),
+    databaseExists(t, p.database),
+    freeBytes(host, p.backupUser, p.dirs),
+  ]);
   const lines = versions.stdout.trim().split('\n');
   const tools = {} as HostFacts['tools'];
-  TOOLS.forEach((t, i) => {
+  TOOLS.forEach((x, i) => {
     const major = majorOf(lines[i] ?? '');
     if (!lines[i] || lines[i]!.includes('missing') || Number.isNaN(major)) {
-      throw new StepError(host.name, 'preflight', `${t} is not installed or not on PATH for ${p.backupUser}`, tail(versions.stderr));
+      throw new StepError(host.name, 'preflight', `${x} is not installed or not on PATH for ${p.backupUser}`, tail(versions.stderr));
     }
-    tools[t] = major;
+    tools[x] = major;
   });
-  const t = { host, backupUser: p.backupUser, pg: p.pg };
-  const serverMajor = Math.floor(Number((await runSql(t, 'postgres', 'SHOW server_version_num;', 'preflight')).trim()) / 10000);
-  let dbSize: number | undefined;
-  if (await databaseExists(t, p.database)) {
-    dbSize = Number((await runSql(t, 'postgres', `SELECT pg_database_size(${quoteLiteral(p.database)});`, 'preflight')).trim());
-  }
-  return { host: host.name, tools, serverMajor, dbSize, free: await freeBytes(host, p.backupUser, p.dirs) };
+  const serverMajor = Math.floor(Number(serverNum.trim()) / 10000);
+  const dbSize = exists
+    ? Number((await runSql(t, 'postgres', `SELECT pg_database_size(${quoteLiteral(p.database)});`, 'preflight')).trim())
+    : undefined;
+  return { host: host.name, tools, serverMajor, dbSize, free };
 }
 
 /** Free bytes for each dir, measured at its nearest existing parent (it may not exist yet). */
 async function freeBytes(host: Host, user: string, dirs: string[]): Promise<Record<string, number>> {
-  const free: Record<string, number> = {};
-  for (const dir of dirs) {
-    const script = `d=${quote(dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done; df -Pk "$d" | awk 'NR==2 {print $4}'`;
-    const r = await host.exec({ script }, { become: becomeOf(user) });
-    const kb = Number(r.stdout.trim());
-    if (r.code !== 0 || Number.isNaN(kb)) throw new StepError(host.name, 'preflight', `cannot measure free space of ${dir}`, tail(r.stderr));
-    free[dir] = kb * 1024;
-  }
-  return free;
+  const sizes = await Promise.all(
+    dirs.map(async (dir) => {
+      const script = `d=${quote(dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done; df -Pk "$d" | awk 'NR==2 {print $4}'`;
+      const r = await host.exec({ script }, { become: becomeOf(user) });
+      const kb = Number(r.stdout.trim());
+      if (r.code !== 0 || r.stdout.trim() === '' || Number.isNaN(kb)) throw new StepError(host.name, 'preflight', `cannot measure free space of ${dir}`, tail(r.stderr));
+      return [dir, kb * 1024] as const;
+    }),
+  );
+  return Object.fromEntries(sizes);
 }
 
 /** The data directory of the host's cluster (where a restored copy will live). */

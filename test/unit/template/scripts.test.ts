@@ -106,7 +106,23 @@ describe('built-in script templates', () => {
       expect(files[1]).to.match(/^production\.db1\.\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.dump$/);
       expect(res.stdout.trim().split('\n').map((l) => l.slice(dir.length + 1)).sort()).to.deep.equal(files);
       const args = readFileSync(join(dir, files[1]!), 'utf8');
-      expect(args).to.match(/^-Fc --file=.*\/\.production\.db1\.[\d-]+\.dump\.partial -- production\n$/);
+      expect(args).to.match(/^-Fc --file=.*\/\.production\.db1\.\d+\.partial -- production\n$/);
+    });
+
+    it('never replaces a dump finished in the same second by another run', () => {
+      const { script, dir } = render(GOOD);
+      mkdirSync(dir, { recursive: true });
+      // Occupy this second's and the next second's names, as a concurrent run would.
+      const now = Date.now();
+      for (const t of [now, now + 1000]) {
+        const name = `production.db1.${new Date(t).toISOString().slice(0, 19).replace('T', '-').replace(/:/g, '-')}.dump`;
+        writeFileSync(join(dir, name), 'other run');
+      }
+      const res = spawnSync('bash', [script, 'production'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+      expect(res.status, res.stderr).to.equal(0);
+      const files = readdirSync(dir).sort();
+      expect(files).to.have.length(3);
+      expect(files.filter((f) => readFileSync(join(dir, f), 'utf8') === 'other run')).to.have.length(2);
     });
 
     it('fails with pg_dump’s status and leaves no partial file', () => {

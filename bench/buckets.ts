@@ -8,6 +8,8 @@
 import { CreateBucketCommand, HeadBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { syncBucket } from '../src/buckets/index.js';
 import { labConfig, labEnv, s3Up } from '../src/lab/index.js';
 import { S3_KEYS } from '../src/lab/config.js';
@@ -75,40 +77,63 @@ async function ensureSource(bucket: string): Promise<void> {
 
 type Tool = 'orchestrate' | 'aws' | 'rclone';
 
-async function runTool(tool: Tool, src: string, dst: string): Promise<void> {
-  if (tool === 'orchestrate') {
-    const r = await syncBucket({ source_bucket: src, dest_bucket: dst, aws_profile: 'production' }, { env });
-    if (r.error || r.failures.length) throw new Error(`orchestrate: ${r.error ?? r.failures[0]?.error}`);
-    return;
-  }
-  if (tool === 'aws') {
-    await execa('aws', ['s3', 'sync', `s3://${src}`, `s3://${dst}`, '--profile', 'production', '--endpoint-url', cfg.s3.endpoint, '--only-show-errors'], { env });
-    return;
-  }
-  await execa(
-    'rclone',
-    ['sync', `lab:${src}`, `lab:${dst}`, '--transfers', '16', '--checksum', '--config', '/dev/null', '-q'],
-    {
-      env: {
-        ...env,
-        // This machine sets AWS_CA_BUNDLE; rclone refuses it with a plain-http endpoint.
-        AWS_CA_BUNDLE: undefined,
-        RCLONE_CONFIG_LAB_TYPE: 's3',
-        RCLONE_CONFIG_LAB_PROVIDER: 'Other',
-        RCLONE_CONFIG_LAB_ACCESS_KEY_ID: keys.id,
-        RCLONE_CONFIG_LAB_SECRET_ACCESS_KEY: keys.secret,
-        RCLONE_CONFIG_LAB_ENDPOINT: cfg.s3.endpoint,
-        RCLONE_CONFIG_LAB_REGION: cfg.s3.region,
-        RCLONE_CONFIG_LAB_FORCE_PATH_STYLE: 'true',
-      },
-    },
-  );
+interface Sample {
+  wall: number;
+  /** CPU seconds of the client (this process for orchestrate, the child for aws/rclone). */
+  clientCpu: number;
+  /** CPU seconds moto_server spent meanwhile (the lab's pid file; NaN when unreadable). */
+  serverCpu: number;
 }
 
-async function timed(fn: () => Promise<void>): Promise<number> {
-  const t = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t) / 1e9;
+/** utime+stime of a process in seconds, from /proc (clock ticks of 1/100 s on Linux). */
+function procCpu(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+const motoPid = () => Number(readFileSync(cfg.s3.pidFile, 'utf8').trim()) || undefined;
+
+/** Run a CLI under /usr/bin/time to learn its CPU time. */
+async function timedCli(cmd: string, argv: string[], cliEnv: NodeJS.ProcessEnv): Promise<number> {
+  const r = await execa('/usr/bin/time', ['-f', 'CPU %U %S', cmd, ...argv], { env: cliEnv, reject: false });
+  if (r.exitCode !== 0) throw new Error(`${cmd} failed (${r.exitCode}): ${String(r.stderr).slice(-500)}`);
+  const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(String(r.stderr));
+  return m ? Number(m[1]) + Number(m[2]) : NaN;
+}
+
+async function runTool(tool: Tool, src: string, dst: string): Promise<Sample> {
+  const pid = motoPid();
+  const m0 = procCpu(pid);
+  const t0 = process.hrtime.bigint();
+  let clientCpu: number;
+  if (tool === 'orchestrate') {
+    const c0 = process.cpuUsage();
+    const r = await syncBucket({ source_bucket: src, dest_bucket: dst, aws_profile: 'production' }, { env });
+    const c = process.cpuUsage(c0);
+    clientCpu = (c.user + c.system) / 1e6;
+    if (r.error || r.failures.length) throw new Error(`orchestrate: ${r.error ?? r.failures[0]?.error}`);
+  } else if (tool === 'aws') {
+    clientCpu = await timedCli('aws', ['s3', 'sync', `s3://${src}`, `s3://${dst}`, '--profile', 'production', '--endpoint-url', cfg.s3.endpoint, '--only-show-errors'], env);
+  } else {
+    clientCpu = await timedCli('rclone', ['sync', `lab:${src}`, `lab:${dst}`, '--transfers', '16', '--checksum', '--config', '/dev/null', '-q'], {
+      ...env,
+      // This machine sets AWS_CA_BUNDLE; rclone refuses it with a plain-http endpoint.
+      AWS_CA_BUNDLE: undefined,
+      RCLONE_CONFIG_LAB_TYPE: 's3',
+      RCLONE_CONFIG_LAB_PROVIDER: 'Other',
+      RCLONE_CONFIG_LAB_ACCESS_KEY_ID: keys.id,
+      RCLONE_CONFIG_LAB_SECRET_ACCESS_KEY: keys.secret,
+      RCLONE_CONFIG_LAB_ENDPOINT: cfg.s3.endpoint,
+      RCLONE_CONFIG_LAB_REGION: cfg.s3.region,
+      RCLONE_CONFIG_LAB_FORCE_PATH_STYLE: 'true',
+    });
+  }
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { wall, clientCpu, serverCpu: procCpu(pid) - m0 };
 }
 
 const median = (xs: number[]) => {
@@ -123,34 +148,42 @@ async function main(): Promise<void> {
   const src = `bench-src-${OBJECTS}`;
   await ensureSource(src);
   const tools: Tool[] = ['orchestrate', 'aws', 'rclone'];
-  const full: Record<Tool, number[]> = { orchestrate: [], aws: [], rclone: [] };
-  const noop: Record<Tool, number[]> = { orchestrate: [], aws: [], rclone: [] };
+  const full: Record<Tool, Sample[]> = { orchestrate: [], aws: [], rclone: [] };
+  const noop: Record<Tool, Sample[]> = { orchestrate: [], aws: [], rclone: [] };
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order each round so no tool always runs on a warm (or tired) endpoint.
     const order = tools.map((_, i) => tools[(i + round) % tools.length]!);
     for (const tool of order) {
       const dst = `bench-dst-${tool}-${Date.now().toString(36)}`;
       await s3.send(new CreateBucketCommand({ Bucket: dst, CreateBucketConfiguration: { LocationConstraint: cfg.s3.region as BucketLocationConstraint } }));
-      const f = await timed(() => runTool(tool, src, dst));
+      const f = await runTool(tool, src, dst);
       const copied = (await listAll(s3, dst)).length;
       if (copied !== OBJECTS) throw new Error(`${tool} left ${copied} of ${OBJECTS} objects`);
-      const n = await timed(() => runTool(tool, src, dst));
+      const n = await runTool(tool, src, dst);
       full[tool].push(f);
       noop[tool].push(n);
-      console.log(`round ${round + 1}  ${tool.padEnd(11)}  full ${f.toFixed(2)} s   no-op ${n.toFixed(2)} s`);
+      console.log(
+        `round ${round + 1}  ${tool.padEnd(11)}  full ${f.wall.toFixed(2)} s (cpu client ${f.clientCpu.toFixed(1)} s, moto ${f.serverCpu.toFixed(1)} s)` +
+          `   no-op ${n.wall.toFixed(2)} s   load ${loadavg()[0]!.toFixed(1)}`,
+      );
       await dropBucket(s3, dst);
     }
   }
-  const row = (t: Tool) =>
-    `${t.padEnd(11)}  full ${median(full[t]).toFixed(2)} s  (${(OBJECTS / median(full[t])).toFixed(0)} obj/s)   no-op ${median(noop[t]).toFixed(2)} s`;
-  console.log(`\n${OBJECTS} objects of 4–64 KiB, ${ROUNDS} rounds, medians:`);
-  for (const t of tools) console.log(row(t));
+  const med = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => x[k]));
+  const ms = (sec: number) => ((sec / OBJECTS) * 1000).toFixed(1);
+  console.log(`\n${OBJECTS} objects of 4–64 KiB, ${ROUNDS} rounds, medians (load average now ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores):`);
+  for (const t of tools) {
+    console.log(
+      `${t.padEnd(11)}  full ${med(full[t], 'wall').toFixed(2)} s (${(OBJECTS / med(full[t], 'wall')).toFixed(0)} obj/s; ` +
+        `cpu/object: client ${ms(med(full[t], 'clientCpu'))} ms, moto ${ms(med(full[t], 'serverCpu'))} ms)   no-op ${med(noop[t], 'wall').toFixed(2)} s`,
+    );
+  }
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
-  const o = median(full.orchestrate);
-  console.log(`\nfull copy  orchestrate / aws    = ${ratio(o, median(full.aws))}   (goal ≤ 0.50)`);
-  console.log(`full copy  orchestrate / rclone = ${ratio(o, median(full.rclone))}   (goal ≤ 1.00)`);
-  console.log(`no-op      orchestrate / aws    = ${ratio(median(noop.orchestrate), median(noop.aws))}`);
-  console.log(`no-op      orchestrate / rclone = ${ratio(median(noop.orchestrate), median(noop.rclone))}`);
+  const o = med(full.orchestrate, 'wall');
+  console.log(`\nfull copy  orchestrate / aws    = ${ratio(o, med(full.aws, 'wall'))}   (goal ≤ 0.50)`);
+  console.log(`full copy  orchestrate / rclone = ${ratio(o, med(full.rclone, 'wall'))}   (goal ≤ 1.00)`);
+  console.log(`no-op      orchestrate / aws    = ${ratio(med(noop.orchestrate, 'wall'), med(noop.aws, 'wall'))}`);
+  console.log(`no-op      orchestrate / rclone = ${ratio(med(noop.orchestrate, 'wall'), med(noop.rclone, 'wall'))}`);
   if (!KEEP) await dropBucket(s3, src);
   s3.destroy();
 }

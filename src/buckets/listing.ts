@@ -3,7 +3,7 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { KeyFilter } from './filter.js';
 import { compareKeys } from './keys.js';
-import { withRetry, type RetryPolicy } from './retry.js';
+import { describeError, withRetry, type RetryPolicy } from './retry.js';
 import type { ObjectInfo } from './types.js';
 
 export function stripQuotes(etag: string | undefined): string {
@@ -45,7 +45,13 @@ export async function* listObjects(target: ListTarget, filter: KeyFilter, retry:
   let pending: Promise<ListObjectsV2CommandOutput> | undefined = fetchPage(undefined);
   let last: string | undefined;
   while (pending) {
-    const page: ListObjectsV2CommandOutput = await pending;
+    let page: ListObjectsV2CommandOutput;
+    try {
+      page = await pending;
+    } catch (e) {
+      // Name the side: "NoSuchBucket" alone does not say which of the two buckets is missing.
+      throw new Error(`listing s3://${bucket}/${prefix}: ${describeError(e)}`);
+    }
     pending = page.IsTruncated && page.NextContinuationToken ? fetchPage(page.NextContinuationToken) : undefined;
     const encoded = page.EncodingType === 'url';
     for (const o of page.Contents ?? []) {

@@ -161,7 +161,7 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
     }
     if (!result.error) progress.update((p) => (p.listingDone = true));
   } catch (e) {
-    result.error = `listing ${result.source} / ${result.dest}: ${describeError(e)}`;
+    result.error = describeError(e);
   }
   await pool.drain();
   progress.emit(true);

@@ -102,7 +102,7 @@ describe('buckets: delete, max_delete and filters', function () {
 
   it('reports a missing bucket or profile as one line, not a crash', async () => {
     const missing = await syncBucket({ source_bucket: 'no-such-bucket-stagesync', dest_bucket: src, aws_profile: 'production' }, { env: home.env });
-    expect(missing.error).to.match(/NoSuchBucket/);
+    expect(missing.error).to.match(/^listing s3:\/\/no-such-bucket-stagesync\/: NoSuchBucket/);
     expect(missing.error).to.not.match(/\n/);
     const typo = await syncBucket({ source_bucket: src, dest_bucket: src, aws_profile: 'prodution' }, { env: home.env });
     expect(typo.error).to.match(/AWS profile "prodution" is in neither/);

@@ -98,6 +98,8 @@ export function makeS3Client(settings: SideSettings, credentials: AwsCredentialI
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     forcePathStyle: settings.forcePathStyle,
+    // On AWS a bucket may live outside the profile's region: follow S3's 301 instead of failing.
+    followRegionRedirects: true,
     credentials,
     maxAttempts,
     // Only where S3 requires them: MinIO/moto versions differ in which flexible checksums they know.

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveSideSettings } from '../../../src/buckets/profile.js';
+import { resolveSideSettings, sameAccount, type S3Side } from '../../../src/buckets/profile.js';
 
 describe('buckets/profile', () => {
   let home: string;
@@ -63,5 +63,19 @@ describe('buckets/profile', () => {
   });
   it('uses AWS_PROFILE when the copy names none', async () => {
     expect((await resolveSideSettings(undefined, undefined, env({ AWS_PROFILE: 'prod' }))).region).to.equal('eu-west-1');
+  });
+});
+
+describe('buckets/profile sameAccount', () => {
+  const side = (endpoint: string | undefined, key: string, region = 'us-east-2') =>
+    ({ endpoint, region, credentials: { accessKeyId: key, secretAccessKey: 'x' } }) as unknown as S3Side;
+  it('copies server-side only with one endpoint and one access key', () => {
+    expect(sameAccount(side('http://a:1', 'K'), side('http://a:1/', 'K'))).to.equal(true);
+    expect(sameAccount(side('http://a:1', 'K'), side('http://a:1', 'L'))).to.equal(false);
+    expect(sameAccount(side('http://a:1', 'K'), side('http://b:1', 'K'))).to.equal(false);
+    expect(sameAccount(side(undefined, 'K'), side('http://a:1', 'K'))).to.equal(false);
+  });
+  it('treats AWS regions as one store (CopyObject works across regions)', () => {
+    expect(sameAccount(side(undefined, 'K', 'us-east-1'), side(undefined, 'K', 'eu-west-1'))).to.equal(true);
   });
 });

@@ -45,8 +45,8 @@ function corrupting(h: Host): Host {
 
 describe('steps on the lab: failures leave the destination as it was', function () {
   this.timeout(180_000);
-  const db1 = labSsh('db1');
-  const stage1 = labSsh('stage1');
+  let db1: Host;
+  let stage1: Host;
   let dump = '';
   let original: Record<string, string>;
 
@@ -64,6 +64,8 @@ describe('steps on the lab: failures leave the destination as it was', function 
 
   before(async function () {
     await requireLab(this);
+    db1 = labSsh('db1');
+    stage1 = labSsh('stage1');
     await Promise.all([ensureSource(), resetDest('stage1')]);
     dump = await ensureDump(db1);
     await cleanupDest(stage1, { database: DEST_DB, backupUser: USER, tmpDir: TMP_DIR, dumpPath: dump });

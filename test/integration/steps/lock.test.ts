@@ -1,5 +1,6 @@
 // The destination lock: two runs never write the same destination at once.
 import { expect } from 'chai';
+import type { Host } from '../../../src/transport/types.js';
 import { requireLab } from '../../../src/lab/index.js';
 import { cleanupDest } from '../../../src/steps/cleanup.js';
 import { LockTimeoutError } from '../../../src/steps/errors.js';
@@ -13,12 +14,14 @@ import {
 
 describe('steps on the lab: destination lock', function () {
   this.timeout(180_000);
-  const db1 = labSsh('db1');
-  const stage2 = labSsh('stage2');
+  let db1: Host;
+  let stage2: Host;
   const lockParams = { database: DEST_DB, backupUser: USER, pollMs: 200 };
 
   before(async function () {
     await requireLab(this);
+    db1 = labSsh('db1');
+    stage2 = labSsh('stage2');
     await Promise.all([ensureSource(), resetDest('stage2')]);
   });
   after(closeAll);

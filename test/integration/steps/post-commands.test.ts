@@ -1,5 +1,6 @@
 // stagesync_post_restore_commands on a destination: sh -c as the login user; non-zero fails.
 import { expect } from 'chai';
+import type { Host } from '../../../src/transport/types.js';
 import { requireLab } from '../../../src/lab/index.js';
 import { StepError } from '../../../src/steps/errors.js';
 import { runCommands } from '../../../src/steps/post-commands.js';
@@ -8,9 +9,10 @@ import { closeAll, labSsh } from './support.js';
 
 describe('steps on the lab: post-restore commands and become', function () {
   this.timeout(60_000);
-  const stage1 = labSsh('stage1');
+  let stage1: Host;
   before(async function () {
     await requireLab(this);
+    stage1 = labSsh('stage1');
   });
   after(closeAll);
 

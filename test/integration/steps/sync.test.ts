@@ -1,6 +1,7 @@
 // prod → stage1/stage2 through the steps on the lab: backup, move, restore (swap and in_place),
 // post-restore SQL, verification, rollback.
 import { expect } from 'chai';
+import type { Host } from '../../../src/transport/types.js';
 import { psql, requireLab } from '../../../src/lab/index.js';
 import { backup } from '../../../src/steps/backup.js';
 import { move } from '../../../src/steps/move.js';
@@ -18,9 +19,9 @@ const SECRET = 'S3cr3t-client-id-\'"$(x)';
 
 describe('steps on the lab: prod → stage1, stage2', function () {
   this.timeout(180_000);
-  const db1 = labSsh('db1');
-  const stage1 = labSsh('stage1');
-  const stage2 = labSsh('stage2');
+  let db1: Host;
+  let stage1: Host;
+  let stage2: Host;
   let dumpPath = '';
   let source: Record<string, string>;
   let stale: Record<string, string>;
@@ -28,6 +29,9 @@ describe('steps on the lab: prod → stage1, stage2', function () {
 
   before(async function () {
     await requireLab(this);
+    db1 = labSsh('db1');
+    stage1 = labSsh('stage1');
+    stage2 = labSsh('stage2');
     await Promise.all([ensureSource(), resetDest('stage1'), resetDest('stage2'), prepareSourceHost(db1)]);
     source = await checksums('db1', SRC_DB);
     stale = await checksums('stage1', DEST_DB);

@@ -2,6 +2,9 @@
 // the backup user (peer authentication), so the `pg` client can speak the extended protocol:
 // post-restore SQL parameters are then bound ($1…$n), never spliced into SQL or argv.
 // perl with IO::Socket::UNIX is part of perl-base, present on every Debian/Ubuntu host.
+// Why not COPY the params into a temp table and PREPARE/EXECUTE in psql: EXECUTE coerces its
+// arguments by assignment casts, so a text value for an integer/jsonb/… parameter fails unless
+// each type is looked up and cast; with the protocol the server infers `$n` types as any driver.
 import { Duplex } from 'node:stream';
 import type { Host, StreamingProcess } from '../transport/types.js';
 import { becomeOf, DEFAULT_PORT, DEFAULT_SOCKET_DIR, type PgConn } from './sql.js';

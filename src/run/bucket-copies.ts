@@ -46,15 +46,11 @@ export async function runBucketCopies(ctx: CopyRunContext): Promise<void> {
         ctx.tracker
           .step('localhost', 'bucket_copy', async () => {
             if (ctx.signal.aborted) throw new Error('interrupted');
-            let lastTold = 0;
             const r: CopyResult = await syncBucket(copySpecOf(c), {
               defaultRegion: c.region,
               log: (level, message) => (level === 'warn' ? ctx.output.warn(message) : ctx.output.verbose(level === 'info' ? 1 : 2, 'localhost', message)),
-              onProgress: (p) => {
-                if (Date.now() - lastTold < 5000) return;
-                lastTold = Date.now();
-                ctx.output.verbose(1, 'localhost', `${c.description}: ${p.done}/${p.listingDone ? p.total : `${p.total}+`} objects, ${mib(p.bytes)}, ${mib(p.rate)}/s`);
-              },
+              // The output throttles (plain lines) or redraws (terminal).
+              onProgress: (p) => ctx.output.progress('localhost', 'bucket_copy', `${c.description}: ${p.done}/${p.listingDone ? p.total : `${p.total}+`} objects, ${mib(p.bytes)}, ${mib(p.rate)}/s`),
             });
             results.push({
               description: c.description,

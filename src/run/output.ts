@@ -19,7 +19,17 @@ export interface RunOutput {
   verbose(level: number, host: string, line: string): void;
   info(line: string): void;
   warn(line: string): void;
+  /**
+   * Live numbers of a running step (bytes, rate, objects). Call it as often as you like: a
+   * terminal redraws the step's line, plain output prints at most one line per PROGRESS_EVERY_MS.
+   */
+  progress(host: string, action: string, text: string): void;
+  /** Finish drawing (the terminal view); resolves once everything is on the screen. */
+  close(): Promise<void>;
 }
+
+/** Plain output: at most one progress line per host and step this often (at -v). */
+export const PROGRESS_EVERY_MS = 5000;
 
 export interface PlainOutputOptions {
   verbosity: number;
@@ -41,6 +51,7 @@ const WORD: Record<Outcome, string> = { ok: 'ok', changed: 'changed', failed: 'f
 
 export function plainOutput({ verbosity, mask, write = (t) => process.stdout.write(t), now = () => new Date() }: PlainOutputOptions): RunOutput {
   const line = (text: string) => write(`${stamp(now())} ${mask(text)}\n`);
+  const lastProgress = new Map<string, number>();
   return {
     stepStarted(e) {
       if (verbosity >= 1) line(`[${e.host}] ${e.action}: started`);
@@ -64,5 +75,15 @@ export function plainOutput({ verbosity, mask, write = (t) => process.stdout.wri
     warn(text) {
       line(`[WARNING]: ${text}`);
     },
+    progress(host, action, text) {
+      if (verbosity < 1) return;
+      // Per label too ("<copy description>: ..."): concurrent copies each get their lines.
+      const key = `${host}\0${action}\0${text.split(': ')[0]}`;
+      const t = now().getTime();
+      if (t - (lastProgress.get(key) ?? -Infinity) < PROGRESS_EVERY_MS) return;
+      lastProgress.set(key, t);
+      line(`<${host}> ${action}: ${text}`);
+    },
+    async close() {},
   };
 }

@@ -11,6 +11,7 @@ import { runBucketCopies } from './bucket-copies.js';
 import { runDbSync } from './db-sync.js';
 import { runRollback } from './rollback.js';
 import { plainOutput, type RunOutput } from './output.js';
+import { ttyOutput } from './tty-output.js';
 import { RunReport } from './report.js';
 import { Tracker } from './tracker.js';
 
@@ -25,7 +26,12 @@ export interface RunOptions {
 export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
   const mask = (text: string) => redact(text, plan.secrets);
   const write = opts.write ?? ((t: string) => process.stdout.write(t));
-  const output: RunOutput = plainOutput({ verbosity: opts.verbosity, mask, write });
+  // A live tree on a terminal; timestamped lines for cron, CI and pipes.
+  const tty = !opts.write && Boolean(process.stdout.isTTY) && process.stdout.columns > 0 && process.env.TERM !== 'dumb';
+  const hostsInOrder = [...new Set(plan.steps.map((s) => s.host))];
+  const output: RunOutput = tty
+    ? ttyOutput({ name: plan.name, verbosity: opts.verbosity, mask, hosts: hostsInOrder })
+    : plainOutput({ verbosity: opts.verbosity, mask, write });
   const report = new RunReport(plan.name, plan.command);
   const tracker = new Tracker(output, report, mask);
   const pool = new HostPool({
@@ -49,7 +55,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  write(`\n${banner(`PLAY [${plan.name}]`)}\n`);
+  if (!tty) write(`\n${banner(`PLAY [${plan.name}]`)}\n`);
   const record = (key: string, value: unknown) => report.set(key, value);
   try {
     if (plan.command === 'rollback') {
@@ -64,6 +70,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await pool.closeAll();
+    await output.close();
   }
 
   const code = interrupted

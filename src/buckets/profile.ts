@@ -9,11 +9,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+
+// Derived from the provider we use, so no transitive package (@aws-sdk/types) is imported directly.
+type AwsCredentialIdentityProvider = ReturnType<typeof fromNodeProviderChain>;
+type AwsCredentialIdentity = Awaited<ReturnType<AwsCredentialIdentityProvider>>;
 
 export interface SideSettings {
   /** The profile name used (AWS_PROFILE or `default` when the copy names none). */

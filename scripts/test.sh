@@ -8,7 +8,14 @@ npx tsc -p tsconfig.json || { echo "0 passed, 1 failed"; exit 1; }
 
 lab_started=0
 if [ -f src/lab/cli.ts ] && [ -z "${STAGESYNC_NO_LAB:-}" ]; then
-  npm run --silent lab -- up || { echo "lab: up failed"; echo "0 passed, 1 failed"; exit 1; }
+  lab_failed() { # what failed; leaves nothing running unless STAGESYNC_KEEP_LAB is set
+    echo "lab: $1 failed"
+    [ -n "${STAGESYNC_KEEP_LAB:-}" ] || npm run --silent lab -- down
+    echo "0 passed, 1 failed"; exit 1
+  }
+  npm run --silent lab -- up || lab_failed up
+  # The sample data (production on db1, role and stale database `stage` on the others, buckets).
+  npm run --silent lab -- seed || lab_failed seed
   lab_started=1
 fi
 

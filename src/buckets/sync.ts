@@ -49,6 +49,7 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
     failures: [],
     durationMs: 0,
     toCopy: 0,
+    toCopyBytes: 0,
     toDelete: 0,
     ...(dryRun ? { wouldCopy: [], wouldDelete: [] } : {}),
   };
@@ -120,6 +121,7 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
           return;
         }
         result.toCopy++;
+        result.toCopyBytes += src.size;
         progress.update((p) => p.total++);
         if (dryRun) {
           result.wouldCopy!.push(key);

@@ -104,6 +104,8 @@ export interface CopyResult {
   wouldDelete?: string[];
   /** Counts, also set in dry runs (wouldCopy.length without holding keys when not asked). */
   toCopy: number;
+  /** Bytes of the objects that need copying (also in dry runs). */
+  toCopyBytes: number;
   toDelete: number;
 }
 

@@ -1,7 +1,7 @@
 // Issue 5 acceptance: `delete` false keeps stale destination objects, true removes them, more than
 // max_delete refuses and deletes nothing; include/exclude decide what is copied and what is deleted.
 import { expect } from 'chai';
-import { copySucceeded, formatCopyFailures, planBucketCopy, syncBucket, type CopySpec } from '../../../src/buckets/index.js';
+import { copySucceeded, formatCopyFailures, formatCopyPlan, planBucketCopy, syncBucket, type CopySpec } from '../../../src/buckets/index.js';
 import { bytesFor, client, createBucket, dropBucket, listAll, makeAwsHome, putAll, removeDir, requireS3, type Obj } from './support.js';
 
 describe('buckets: delete, max_delete and filters', function () {
@@ -57,6 +57,9 @@ describe('buckets: delete, max_delete and filters', function () {
     const plan = await planBucketCopy(spec, { env: home.env });
     expect(plan.toDelete).to.equal(8);
     expect(plan.deleteSkipped).to.match(/would refuse/);
+    const printed = formatCopyPlan(plan, true);
+    expect(printed[0]).to.match(/: 0 of 20 objects to copy \(0 B\), 8 to delete — would refuse/);
+    expect(printed.filter((l) => l.startsWith('  delete stale-'))).to.have.length(8);
 
     const r = await syncBucket(spec, { env: home.env });
     expect(copySucceeded(r)).to.equal(false);

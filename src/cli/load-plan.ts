@@ -29,7 +29,8 @@ export function loadPlan(opts: CliOptions, cwd = process.cwd(), env = process.en
 
   const plan = buildPlan(
     {
-      command: opts.command,
+      // A scheduled run is a run.
+      command: opts.command === 'schedule' ? 'run' : opts.command,
       extraVarsArgs: opts.extraVars,
       ...(opts.limit ? { limit: opts.limit } : {}),
       tags: opts.tags,

@@ -5,8 +5,9 @@ import { ExitCode, UserError } from '../errors.js';
 import { packageRoot } from '../util/paths.js';
 import { redactDeep } from '../util/redact.js';
 import { planForReport, renderPlan } from '../plan/render.js';
-import { parseCli } from './options.js';
-import { loadPlan } from './load-plan.js';
+import type { Plan } from '../plan/types.js';
+import { parseCli, type CliOptions } from './options.js';
+import { loadPlan, type LoadedPlan } from './load-plan.js';
 import { confirmDestination } from './confirm.js';
 
 function version(): string {
@@ -16,22 +17,35 @@ function version(): string {
 export async function main(argv: string[]): Promise<number> {
   const opts = parseCli(argv, version());
   if (!opts) return ExitCode.ok;
-  const { plan, config } = loadPlan(opts);
+  if (opts.command === 'schedule') {
+    const { runSchedule } = await import('../schedule/command.js');
+    return runSchedule(opts);
+  }
+  const loaded = loadPlan(opts);
+  printWarnings(loaded.plan, opts);
+
+  // A wrong --confirm is bad input even in check mode; the prompt itself is only for real runs.
+  if (opts.confirm !== undefined) await confirmDestination(loaded.plan, opts.confirm);
+  if (!opts.check && opts.confirm === undefined) await confirmDestination(loaded.plan, undefined);
+  return execute(opts, loaded);
+}
+
+export function printWarnings(plan: Plan, opts: CliOptions): void {
   for (const w of plan.warnings) {
     // Our own group names (stagesync-sourcedb...) always draw Ansible's naming warning: only at -v.
     if (/group names with characters/.test(w) && opts.verbosity === 0) continue;
     process.stderr.write(`[WARNING]: ${w}\n`);
   }
+}
 
-  // A wrong --confirm is bad input even in check mode; the prompt itself is only for real runs.
-  if (opts.confirm !== undefined) await confirmDestination(plan, opts.confirm);
+/** A confirmed plan: printed (--check) or carried out. Also one tick of `orchestrate schedule`. */
+export async function execute(opts: CliOptions, { plan, config }: LoadedPlan): Promise<number> {
   if (opts.check) {
     process.stdout.write(renderPlan(plan));
     process.stdout.write('\nCHECK MODE: nothing was changed on any host.\n');
     if (opts.report) writeReport(opts.report, { check: true, plan: planForReport(plan) }, plan.secrets);
     return ExitCode.ok;
   }
-  if (opts.confirm === undefined) await confirmDestination(plan, undefined);
   // Loaded only for real runs: --check never pulls in ssh2 or the AWS SDK.
   const { runPlan } = await import('../run/run.js');
   return runPlan(plan, { config, verbosity: opts.verbosity, ...(opts.report ? { reportFile: opts.report } : {}) });

@@ -2,7 +2,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
 
-export type Subcommand = 'run' | 'rollback';
+export type Subcommand = 'run' | 'rollback' | 'schedule';
 
 export interface CliOptions {
   command: Subcommand;
@@ -16,6 +16,8 @@ export interface CliOptions {
   verbosity: number;
   confirm?: string;
   report?: string;
+  /** `schedule`: when to run (cron, 5 or 6 fields). */
+  cron?: string;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -37,6 +39,8 @@ Examples:
   orchestrate -e vars/prod-to-stage2.yml -l stage2 -t db        only the database, only stage2
   orchestrate -e vars/prod-to-stage1.yml --confirm stage         no prompt: the name is confirmed
   orchestrate rollback -e vars/prod-to-stage1.yml               swap the previous copy back
+  orchestrate schedule --cron "0 21 * * *" -e vars/prod-to-stage1.yml --confirm stage
+                                                                 sync every night at 21:00 (keeps running)
 
 Exit codes: 0 ok, 1 error, 2 a host failed, 4 a host unreachable, 5 bad input, 99 interrupted.`;
 
@@ -52,7 +56,8 @@ function addCommonOptions(cmd: Command): Command {
     .addOption(new Option('-f, --forks <n>', 'parallelism across destination hosts and bucket copies (default 5)').argParser(positiveInt))
     .addOption(new Option('-v, --verbose', 'more output (-vvv shows every remote command, secrets masked; up to -vvvv)').argParser(increase).default(0))
     .option('--confirm <name>', 'the destination database name, confirming it may be replaced (no prompt)')
-    .option('--report <file>', 'write a machine-readable JSON report of the run (or the plan with --check)');
+    .option('--report <file>', 'write a machine-readable JSON report of the run (or the plan with --check)')
+    .option('--cron <expr>', 'schedule: when to run, a cron expression (5 fields, or 6 with seconds first), e.g. "0 21 * * *"');
 }
 
 /**
@@ -62,7 +67,7 @@ function addCommonOptions(cmd: Command): Command {
 export function parseCli(argv: string[], version: string, write: (s: string) => void = (s) => process.stdout.write(s)): CliOptions | null {
   const program = addCommonOptions(new Command('orchestrate'))
     .description('Sync a production PostgreSQL database and media buckets to staging hosts,\ndriven by an Ansible inventory and vars files.')
-    .addArgument(new Argument('[command]', 'run (default): the sync; rollback: swap each destination back to <destdb>_stagesync_prev').choices(['run', 'rollback']).default('run'))
+    .addArgument(new Argument('[command]', 'run (default): the sync; rollback: swap each destination back to <destdb>_stagesync_prev; schedule: run the sync at each --cron tick, until SIGTERM/SIGINT').choices(['run', 'rollback', 'schedule']).default('run'))
     .version(version, '--version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES)
@@ -81,8 +86,11 @@ export function parseCli(argv: string[], version: string, write: (s: string) => 
     throw err;
   }
   const opts = program.opts<Record<string, unknown>>();
+  const command = program.processedArgs[0] as Subcommand;
+  if (command === 'schedule' && !opts.cron) throw new UserError('schedule needs --cron EXPR (e.g. --cron "0 21 * * *")', { file: 'command line', path: '--cron' });
+  if (command !== 'schedule' && opts.cron) throw new UserError('--cron is only for `orchestrate schedule`', { file: 'command line', path: '--cron' });
   return {
-    command: program.processedArgs[0] as Subcommand,
+    command,
     inventory: (opts.inventory as string[] | undefined) ?? [],
     extraVars: (opts.extraVars as string[] | undefined) ?? [],
     limit: opts.limit as string | undefined,
@@ -93,5 +101,6 @@ export function parseCli(argv: string[], version: string, write: (s: string) => 
     verbosity: opts.verbose as number,
     confirm: opts.confirm as string | undefined,
     report: opts.report as string | undefined,
+    cron: opts.cron as string | undefined,
   };
 }

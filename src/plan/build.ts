@@ -121,6 +121,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
     hosts: [...hosts.values()].filter((h) => steps.some((s) => s.host === h.name)),
     steps,
     maxRetryCount: (pairVars.stagesync_max_retry_count as number | undefined) ?? 0,
+    retryDelaySec: (pairVars.stagesync_retry_delay as number | undefined) ?? 10,
     ...(pairVars.stagesync_notify_webhook ? { notifyWebhook: String(pairVars.stagesync_notify_webhook) } : {}),
     forks: req.forks ?? req.defaultForks,
     secrets: [...secrets],

@@ -25,11 +25,11 @@ export function orderSteps({ command, source, destinations, copies }: StepInput)
   if (source) {
     for (const h of [source.host, ...dests]) add(h, 'preflight', ['db'], preflightSummary(h, source));
     for (const d of destinations) add(d.host, 'lock', ['db'], `take the stagesync lock on ${d.database}`);
+    add(source.host, 'backup', ['db'], backupSummary(source));
+    add(source.host, 'move', ['db'], `stream the dump to ${dests.join(', ')} (sha256 checked on both ends)`);
     for (const d of destinations) {
       for (const c of d.preRestoreCommands) add(hookHost(c.host, d.host), 'pre_restore_commands', ['db'], `run: ${c.command}`);
     }
-    add(source.host, 'backup', ['db'], backupSummary(source));
-    add(source.host, 'move', ['db'], `stream the dump to ${dests.join(', ')} (sha256 checked on both ends)`);
     for (const d of destinations) {
       if (d.mode === 'swap') {
         add(d.host, 'restore', ['db'], `restore into ${d.database}_stagesync_new owned by ${d.role}${restoreDetails(d)}`);

@@ -127,6 +127,8 @@ export interface Plan {
   hosts: HostConnection[];
   steps: PlanStep[];
   maxRetryCount: number;
+  /** Seconds before the first retry, doubled each time. */
+  retryDelaySec: number;
   notifyWebhook?: string;
   forks: number;
   /** Values never to print (collected from the vars: passwords, secrets, tokens, SQL params). */

@@ -11,7 +11,12 @@ export interface CopyRunContext {
   output: RunOutput;
   signal: AbortSignal;
   record(key: string, value: unknown): void;
+  /** Copies finished by an earlier attempt (indexes): a retry does not list them again. */
+  done?: Set<number>;
 }
+
+/** Results of every attempt, by copy index, kept across retries for the report. */
+const resultsOf = new WeakMap<Set<number>, Map<number, Record<string, unknown>>>();
 
 /** The plan's camelCase copy back into the `stagesync_copies` item the bucket engine reads. */
 export function copySpecOf(c: BucketCopyPlan): CopySpec {
@@ -37,11 +42,12 @@ export function copySpecOf(c: BucketCopyPlan): CopySpec {
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 export async function runBucketCopies(ctx: CopyRunContext): Promise<void> {
-  const results: Record<string, unknown>[] = [];
-  ctx.record('copies', results);
+  const done = ctx.done ?? new Set<number>();
+  const byIndex = resultsOf.get(done) ?? new Map<number, Record<string, unknown>>();
+  resultsOf.set(done, byIndex);
   const limit = pLimit(ctx.plan.forks);
   await Promise.all(
-    ctx.plan.copies.map((c) =>
+    ctx.plan.copies.filter((c) => !done.has(c.index)).map((c) =>
       limit(() =>
         ctx.tracker
           .step('localhost', 'bucket_copy', async () => {
@@ -52,7 +58,7 @@ export async function runBucketCopies(ctx: CopyRunContext): Promise<void> {
               // The output throttles (plain lines) or redraws (terminal).
               onProgress: (p) => ctx.output.progress('localhost', 'bucket_copy', `${c.description}: ${p.done}/${p.listingDone ? p.total : `${p.total}+`} objects, ${mib(p.bytes)}, ${mib(p.rate)}/s`),
             });
-            results.push({
+            byIndex.set(c.index, {
               description: c.description,
               source: r.source,
               dest: r.dest,
@@ -68,6 +74,7 @@ export async function runBucketCopies(ctx: CopyRunContext): Promise<void> {
               durationMs: r.durationMs,
             });
             if (!copySucceeded(r)) throw new Error(formatCopyFailures(r).join('\n'));
+            done.add(c.index);
             const detail = `${c.description}: ${r.copied} copied (${mib(r.bytes)}), ${r.skipped} unchanged, ${r.deleted} deleted`;
             return { value: r, outcome: r.copied || r.deleted ? 'changed' : 'ok', detail };
           })
@@ -75,4 +82,5 @@ export async function runBucketCopies(ctx: CopyRunContext): Promise<void> {
       ),
     ),
   );
+  ctx.record('copies', [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, r]) => r));
 }

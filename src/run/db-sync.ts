@@ -35,7 +35,24 @@ export interface DbRunContext {
   signal: AbortSignal;
   /** Sets a key of the report (dump, destinations). */
   record(key: string, value: unknown): void;
+  /** What earlier attempts achieved (retries resume after the last completed step). */
+  resume: DbResume;
+  /** True when this attempt's failures will be retried: the moved dumps are kept for it. */
+  willRetry(): boolean;
 }
+
+/** Progress that survives an attempt, so a retry neither dumps nor moves again needlessly. */
+export interface DbResume {
+  dump?: { path: string; size: number };
+  /** Destinations holding the moved dump: its path there and sha256. */
+  delivered: Map<string, { path: string; sha256: string }>;
+  /** Destinations whose new copy is swapped in (or restored in place). */
+  restored: Set<string>;
+  /** Destinations whose post-restore commands ran. */
+  finished: Set<string>;
+}
+
+export const freshResume = (): DbResume => ({ delivered: new Map(), restored: new Set(), finished: new Set() });
 
 const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
@@ -117,20 +134,19 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
     );
     if (live.length === 0) return;
 
-    // 3. Pre-restore hooks (e.g. maintenance mode on).
-    await forEachDest(ctx, live, limit, drop, async (d) => {
-      if (d.preRestoreCommands.length) await runHooks(ctx, d, d.preRestoreCommands, 'pre_restore_commands');
-    });
-    if (live.length === 0) return;
-
-    // 4. Backup on the source.
+    // 3. Backup on the source (a retry reuses the dump of the attempt before).
+    const { resume } = ctx;
     const backed = await tracker
       .step(source.host, 'backup', async () => {
+        if (resume.dump) {
+          return { value: resume.dump, outcome: 'ok', detail: `resumed: ${resume.dump.path} from the previous attempt` };
+        }
         const scriptDirs = source.createScripts ? [dirOf(source.backupScript), dirOf(source.cleanupScript)] : [];
         if (source.executeBackup) await prepareDirs(src, { dirs: [source.backupsDir, ...scriptDirs], owner: source.backupUser, group: source.backupGroup });
         const r = await backup(src, backupParams(source));
+        resume.dump = { path: r.dump.path, size: r.dump.size };
         return {
-          value: r,
+          value: resume.dump,
           outcome: r.ran || r.installed.length ? 'changed' : 'ok',
           detail: `${r.dump.path}, ${mib(r.dump.size)}`,
           data: { dump: r.dump.path, bytes: r.dump.size, installed: r.installed, ran: r.ran },
@@ -138,42 +154,60 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
       })
       .catch(() => undefined);
     if (!backed) return failRest(ctx, live, 'no dump to restore: the backup failed');
-    dumpPath = backed.dump.path;
+    dumpPath = backed.path;
 
-    // 5. Move: source → controller → every destination at once.
+    // 4. Move: source → controller → every destination at once. A retry moves only to the
+    // destinations whose copy of the dump is missing or no longer matches its sha256.
+    const stillThere = await keptDeliveries(ctx, live.filter((d) => !resume.restored.has(d.host)));
+    const toMove = live.filter((d) => !resume.restored.has(d.host) && !stillThere.has(d.host));
     const moved = await tracker
       .step(source.host, 'move', async () => {
+        if (toMove.length === 0) {
+          const sha = [...resume.delivered.values()][0]?.sha256 ?? '';
+          return { value: { sha256: sha, failed: [] as StepError[] }, outcome: 'ok', detail: 'resumed: the dump is already on every destination' };
+        }
         const r = await move({
-          dumpPath: backed.dump.path,
+          dumpPath: backed.path,
           source: { host: src, backupUser: source.backupUser },
-          dests: live.map((d) => ({ host: ctx.hostOf(d.host), backupUser: d.backupUser, tmpDir: d.tmpDir })),
+          dests: toMove.map((d) => ({ host: ctx.hostOf(d.host), backupUser: d.backupUser, tmpDir: d.tmpDir })),
           signal: ctx.signal,
-          onProgress: progressEvery(ctx, source.host, backed.dump.size),
+          onProgress: progressOf(ctx, source.host, backed.size),
         });
-        const okCount = r.dests.filter((x) => x.ok).length;
-        if (okCount === 0) throw new StepError(source.host, 'move', r.dests.map((x) => (x.ok ? '' : x.error.message)).join('; '));
-        return { value: r, detail: `${mib(r.bytes)} to ${okCount} host(s), sha256 ${r.sha256.slice(0, 16)}…`, data: { bytes: r.bytes, sha256: r.sha256 } };
+        for (const x of r.dests) if (x.ok) resume.delivered.set(x.host, { path: x.path, sha256: x.sha256 });
+        const failedDests = r.dests.filter((x) => !x.ok);
+        if (failedDests.length === r.dests.length) throw new StepError(source.host, 'move', failedDests.map((x) => (x.ok ? '' : x.error.message)).join('; '));
+        const okCount = r.dests.length - failedDests.length;
+        const failed = failedDests.flatMap((x) => (x.ok ? [] : [x.error]));
+        return { value: { sha256: r.sha256, failed }, detail: `${mib(r.bytes)} to ${okCount} host(s), sha256 ${r.sha256.slice(0, 16)}…`, data: { bytes: r.bytes, sha256: r.sha256 } };
       })
       .catch(() => undefined);
-    ctx.record('dump', { path: backed.dump.path, bytes: backed.dump.size, ...(moved ? { sha256: moved.sha256 } : {}) });
+    ctx.record('dump', { path: backed.path, bytes: backed.size, ...(moved ? { sha256: moved.sha256 } : {}) });
     if (!moved) return failRest(ctx, live, 'the dump did not reach any destination');
-    for (const r of moved.dests) {
-      if (r.ok) {
-        movedTo.add(r.host);
-        continue;
-      }
-      await tracker.step(r.host, 'receive', async () => Promise.reject(r.error)).catch(() => drop(r.host));
-    }
+    for (const e of moved.failed) await tracker.step(e.host, 'receive', async () => Promise.reject(e)).catch(() => drop(e.host));
+    for (const d of live) if (resume.delivered.has(d.host) || resume.restored.has(d.host)) movedTo.add(d.host);
+
+    // 5. Pre-restore hooks (e.g. maintenance mode on): as late as possible, so the staging app is
+    // down only while its database is replaced.
+    await forEachDest(ctx, live, limit, drop, async (d) => {
+      if (d.preRestoreCommands.length && !resume.restored.has(d.host)) await runHooks(ctx, d, d.preRestoreCommands, 'pre_restore_commands');
+    });
+    if (live.length === 0) return;
 
     // 6. Restore on each destination (forks bound the parallel restores).
     await forEachDest(ctx, live, limit, drop, async (d) => {
       const h = ctx.hostOf(d.host);
       const lock = locks.get(d.host)!;
-      const destDump = moved.dests.find((x) => x.host === d.host && x.ok) as { path: string } | undefined;
-      if (!destDump) throw new StepError(d.host, 'restore', 'the dump is not on this host');
       destReport[d.host] = { database: d.database, mode: d.mode };
-      await restoreOne(ctx, d, h, lock, destDump.path, destReport[d.host]!);
-      if (d.postRestoreCommands.length) await runHooks(ctx, d, d.postRestoreCommands, 'post_restore_commands');
+      if (resume.restored.has(d.host)) {
+        ctx.output.info(`${d.host}: resumed: ${d.database} was already replaced by the previous attempt`);
+      } else {
+        const destDump = resume.delivered.get(d.host);
+        if (!destDump) throw new StepError(d.host, 'restore', 'the dump is not on this host');
+        await restoreOne(ctx, d, h, lock, destDump.path, destReport[d.host]!);
+        resume.restored.add(d.host);
+      }
+      if (d.postRestoreCommands.length && !resume.finished.has(d.host)) await runHooks(ctx, d, d.postRestoreCommands, 'post_restore_commands');
+      resume.finished.add(d.host);
     });
   } finally {
     await finish(ctx, db.destinations, locks, dumpPath, movedTo, source);
@@ -281,6 +315,8 @@ async function finish(
       await runHooks(ctx, d, [hook], 'always_commands').catch(() => undefined);
     }
   }
+  // A retry coming reuses the dumps already moved (checked against their sha256 first).
+  const keepDumps = ctx.willRetry();
   await Promise.all(
     destinations
       .filter((d) => locks.has(d.host))
@@ -291,7 +327,7 @@ async function finish(
               database: d.database,
               backupUser: d.backupUser,
               tmpDir: d.tmpDir,
-              ...(dumpPath ? { dumpPath } : {}),
+              ...(dumpPath && !(keepDumps && ctx.resume.delivered.has(d.host)) ? { dumpPath } : {}),
               keepNewDb: d.mode === 'in_place',
             });
             return { value: r, outcome: r.removedFiles && movedTo.has(d.host) ? 'changed' : r.droppedNewDb ? 'changed' : 'ok' };
@@ -301,7 +337,7 @@ async function finish(
       ),
   );
   // Retention on the source, with the rendered cleanup script (never the host's own files).
-  if (dumpPath && source.createScripts && source.cleanupScriptContent) {
+  if (dumpPath && source.createScripts && source.cleanupScriptContent && !keepDumps) {
     await ctx.tracker
       .step(source.host, 'cleanup', async () => {
         // From /: sudo keeps the login user's cwd, which the backup user may not enter.
@@ -334,14 +370,31 @@ function backupParams(s: DbSourcePlan) {
   };
 }
 
-/** A progress line about every 10% of the dump (plain output; the terminal view draws a bar). */
-function progressEvery(ctx: DbRunContext, host: string, total: number): (bytes: number) => void {
-  let next = total / 10;
+/** Live bytes and rate of the move (the output decides how often to show it). */
+function progressOf(ctx: DbRunContext, host: string, total: number): (bytes: number) => void {
   const started = Date.now();
   return (bytes) => {
-    if (bytes < next || total === 0) return;
-    next += total / 10;
     const rate = bytes / Math.max(0.001, (Date.now() - started) / 1000);
-    ctx.output.verbose(1, host, `move: ${mib(bytes)} of ${mib(total)} (${Math.round((bytes / total) * 100)}%, ${mib(rate)}/s)`);
+    ctx.output.progress(host, 'move', `${mib(bytes)} of ${mib(total)} (${total ? Math.round((bytes / total) * 100) : 100}%, ${mib(rate)}/s)`);
   };
+}
+
+/** Destinations that still hold the dump an earlier attempt moved there, unchanged. */
+async function keptDeliveries(ctx: DbRunContext, dests: DbDestinationPlan[]): Promise<Set<string>> {
+  const kept = new Set<string>();
+  await Promise.all(
+    dests.map(async (d) => {
+      const had = ctx.resume.delivered.get(d.host);
+      if (!had) return;
+      const r = await ctx
+        .hostOf(d.host)
+        .exec({ argv: ['sha256sum', had.path] }, { become: { user: d.backupUser } })
+        .catch(() => undefined);
+      if (r?.code === 0 && r.stdout.split(' ')[0] === had.sha256) {
+        kept.add(d.host);
+        ctx.output.info(`${d.host}: resumed: ${had.path} is still there with sha256 ${had.sha256.slice(0, 16)}…; not moved again`);
+      } else ctx.resume.delivered.delete(d.host);
+    }),
+  );
+  return kept;
 }

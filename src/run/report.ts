@@ -5,6 +5,8 @@ export interface StepRecord {
   host: string;
   action: string;
   outcome: Outcome;
+  /** 1, or the retry this step ran in. */
+  attempt?: number;
   startedAt: string;
   durationMs: number;
   detail?: string;

@@ -7,8 +7,7 @@ import type { Plan } from '../plan/types.js';
 import { banner } from '../plan/render.js';
 import { HostPool } from '../transport/factory.js';
 import { redact, redactDeep } from '../util/redact.js';
-import { runBucketCopies } from './bucket-copies.js';
-import { runDbSync } from './db-sync.js';
+import { runWithRetries } from './attempts.js';
 import { runRollback } from './rollback.js';
 import { plainOutput, type RunOutput } from './output.js';
 import { ttyOutput } from './tty-output.js';
@@ -33,7 +32,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
     ? ttyOutput({ name: plan.name, verbosity: opts.verbosity, mask, hosts: hostsInOrder })
     : plainOutput({ verbosity: opts.verbosity, mask, write });
   const report = new RunReport(plan.name, plan.command);
-  const tracker = new Tracker(output, report, mask);
+  let tracker = new Tracker(output, report, mask);
   const pool = new HostPool({
     hostKeyChecking: opts.config.host_key_checking,
     timeoutSec: opts.config.timeout,
@@ -56,15 +55,11 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   if (!tty) write(`\n${banner(`PLAY [${plan.name}]`)}\n`);
-  const record = (key: string, value: unknown) => report.set(key, value);
   try {
     if (plan.command === 'rollback') {
       await runRollback({ plan, hostOf, tracker, output, signal: abort.signal });
     } else {
-      await Promise.all([
-        runDbSync({ plan, hostOf, tracker, output, signal: abort.signal, record }),
-        runBucketCopies({ plan, tracker, output, signal: abort.signal, record }),
-      ]);
+      tracker = await runWithRetries({ plan, hostOf, output, report, mask, signal: abort.signal });
     }
   } finally {
     process.off('SIGINT', onSignal);

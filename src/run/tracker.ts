@@ -21,11 +21,16 @@ export class HostFailed extends Error {
     readonly step: string,
     readonly unreachable: boolean,
     message: string,
+    /** Worth another attempt: the host was unreachable, the connection dropped, S3 throttled. */
+    readonly retryable = unreachable,
   ) {
     super(message);
     this.name = 'HostFailed';
   }
 }
+
+/** Failures a later attempt may not meet again (the network, not the data or the SQL). */
+const TRANSIENT = /connection lost|connection (reset|refused|closed)|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|timed out|SlowDown|Throttl|\b50[234]\b|ServiceUnavailable/i;
 
 export class Tracker {
   readonly recap = new Recap();
@@ -36,7 +41,14 @@ export class Tracker {
     private readonly output: RunOutput,
     private readonly report: RunReport,
     private readonly mask: (s: string) => string,
+    /** 1 for the first attempt; retries count up (stagesync_max_retry_count). */
+    readonly attempt = 1,
   ) {}
+
+  /** Every failure of this attempt is worth retrying (and there is at least one). */
+  allRetryable(): boolean {
+    return this.failures.size > 0 && [...this.failures.values()].every((f) => f.retryable);
+  }
 
   async step<T>(host: string, action: string, fn: () => Promise<StepDone<T>>): Promise<T> {
     const startedAt = new Date();
@@ -47,7 +59,7 @@ export class Tracker {
       const outcome = r.outcome ?? 'changed';
       this.recap.count(host, outcome);
       this.output.stepFinished({ host, action, outcome, durationMs, ...(r.detail ? { detail: r.detail } : {}) });
-      this.report.add({ host, action, outcome, startedAt: startedAt.toISOString(), durationMs, ...(r.detail ? { detail: r.detail } : {}), ...(r.data ? { data: r.data } : {}) });
+      this.report.add({ host, action, outcome, attempt: this.attempt, startedAt: startedAt.toISOString(), durationMs, ...(r.detail ? { detail: r.detail } : {}), ...(r.data ? { data: r.data } : {}) });
       return r.value;
     } catch (err) {
       const durationMs = Date.now() - startedAt.getTime();
@@ -56,7 +68,7 @@ export class Tracker {
       this.recap.count(host, outcome);
       const error = this.mask(failed.message);
       this.output.stepFinished({ host, action, outcome, durationMs, error });
-      this.report.add({ host, action, outcome, startedAt: startedAt.toISOString(), durationMs, error });
+      this.report.add({ host, action, outcome, attempt: this.attempt, startedAt: startedAt.toISOString(), durationMs, error });
       if (!this.failures.has(host)) this.failures.set(host, failed);
       throw failed;
     }
@@ -66,16 +78,16 @@ export class Tracker {
   skip(host: string, action: string, reason: string): void {
     this.recap.count(host, 'skipped');
     this.output.stepFinished({ host, action, outcome: 'skipped', detail: reason });
-    this.report.add({ host, action, outcome: 'skipped', startedAt: new Date().toISOString(), durationMs: 0, detail: reason });
+    this.report.add({ host, action, outcome: 'skipped', attempt: this.attempt, startedAt: new Date().toISOString(), durationMs: 0, detail: reason });
   }
 
   private toHostFailed(host: string, action: string, err: unknown): HostFailed {
     if (err instanceof HostFailed) return err;
     if (err instanceof UnreachableError) return new HostFailed(host, action, true, err.message);
     if (err instanceof ConnectionLostError) return new HostFailed(host, action, true, err.message);
-    if (err instanceof StepError) return new HostFailed(host, action, false, err.output ? `${stripPrefix(err.message)}` : stripPrefix(err.message));
-    if (err instanceof Error && err.name === 'AbortError') return new HostFailed(host, action, false, 'interrupted');
-    return new HostFailed(host, action, false, err instanceof Error ? err.message : String(err));
+    if (err instanceof Error && err.name === 'AbortError') return new HostFailed(host, action, false, 'interrupted', false);
+    const message = err instanceof StepError ? stripPrefix(err.message) : err instanceof Error ? err.message : String(err);
+    return new HostFailed(host, action, false, message, TRANSIENT.test(message));
   }
 }
 

@@ -1,0 +1,67 @@
+// stagesync_max_retry_count: when every failure of an attempt is transient (a host unreachable,
+// a dropped connection, S3 throttling), wait (exponential backoff with jitter) and go again,
+// resuming after the last completed step: the dump already made, the copies already on the
+// destinations (if their sha256 still matches), the destinations already swapped, the bucket
+// copies already done are not done again.
+import type { Plan } from '../plan/types.js';
+import type { Host } from '../transport/types.js';
+import { runBucketCopies } from './bucket-copies.js';
+import { freshResume, runDbSync } from './db-sync.js';
+import type { RunOutput } from './output.js';
+import type { RunReport } from './report.js';
+import { Tracker } from './tracker.js';
+
+export interface AttemptsInput {
+  plan: Plan;
+  hostOf(name: string): Host;
+  output: RunOutput;
+  report: RunReport;
+  mask: (text: string) => string;
+  signal: AbortSignal;
+  /** Test seam: how to wait between attempts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+const MAX_DELAY_MS = 10 * 60_000;
+
+/** Full jitter on an exponential base: spreads retries of many nightly pairs apart. */
+export function retryDelayMs(attempt: number, baseSec: number, random = Math.random): number {
+  const ceiling = Math.min(MAX_DELAY_MS, baseSec * 1000 * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+const sleepAbortable = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/** Runs the plan's sync, retrying as configured; returns the last attempt's tracker. */
+export async function runWithRetries(inp: AttemptsInput): Promise<Tracker> {
+  const { plan, output, signal } = inp;
+  const resume = freshResume();
+  const copiesDone = new Set<number>();
+  const record = (key: string, value: unknown) => inp.report.set(key, value);
+  for (let attempt = 1; ; attempt++) {
+    const tracker = new Tracker(output, inp.report, inp.mask, attempt);
+    const last = attempt > plan.maxRetryCount;
+    const willRetry = () => !last && !signal.aborted && tracker.allRetryable();
+    if (attempt > 1) output.info(`attempt ${attempt} of ${plan.maxRetryCount + 1}: resuming after the last completed step`);
+    await Promise.all([
+      runDbSync({ plan, hostOf: inp.hostOf, tracker, output, signal, record, resume, willRetry }),
+      runBucketCopies({ plan, tracker, output, signal, record, done: copiesDone }),
+    ]);
+    if (tracker.failures.size === 0 || !willRetry()) {
+      inp.report.set('attempts', attempt);
+      return tracker;
+    }
+    const delay = retryDelayMs(attempt, plan.retryDelaySec);
+    const why = [...tracker.failures.values()].map((f) => `${f.host} ${f.step}: ${f.message.split('\n')[0]}`).join('; ');
+    output.warn(`attempt ${attempt} failed (${inp.mask(why)}); retrying in ${(delay / 1000).toFixed(1)} s`);
+    await (inp.sleep ?? sleepAbortable)(delay, signal);
+    if (signal.aborted) {
+      inp.report.set('attempts', attempt);
+      return tracker;
+    }
+  }
+}

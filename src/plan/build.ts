@@ -95,7 +95,11 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
     if (req.command === 'run') {
       const sv = varsOf(sources[0]!);
       source = sourcePlan(sources[0]!, sv, inp);
-      db = { source, destinations, transfer: sv.stagesync_transfer as 'stream' | 'direct' };
+      db = { source, destinations, transfer: 'stream' };
+      if (sv.stagesync_transfer === 'direct') {
+        // Not built yet: say so rather than pretend; the stream path is always correct.
+        warnings.push('stagesync_transfer: direct (destinations pulling from the source) is not supported yet; the dump streams through the controller');
+      }
     }
     checkSafety({ inventory: inp.inventory, source, destinations, varsOf, hostsOfGroup: inp.hostsOfGroup });
   }

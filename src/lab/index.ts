@@ -5,7 +5,7 @@ import { labEnvOf } from './home.js';
 import { labStatus } from './lab.js';
 
 export { labConfig, labHost, HOST_NAMES, PRIVATE_DIRS, type LabConfig, type LabHost, type LabS3 } from './config.js';
-export { labUp, labDown, labStatus, leftoverMounts, type LabStatus } from './lab.js';
+export { labUp, labDown, labRestart, labStatus, leftoverMounts, type LabStatus } from './lab.js';
 export { labSeed } from './seed.js';
 export { psql } from './postgres.js';
 export { sshExec, sshArgs, type SshResult } from './ssh.js';

@@ -11,6 +11,7 @@ import { runWithRetries } from './attempts.js';
 import { runRollback } from './rollback.js';
 import { plainOutput, type RunOutput } from './output.js';
 import { ttyOutput } from './tty-output.js';
+import { notifyAfterRun } from '../notify/after-run.js';
 import { RunReport } from './report.js';
 import { Tracker } from './tracker.js';
 
@@ -23,6 +24,7 @@ export interface RunOptions {
 }
 
 export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
+  const startedAt = Date.now();
   const mask = (text: string) => redact(text, plan.secrets);
   const write = opts.write ?? ((t: string) => process.stdout.write(t));
   // A live tree on a terminal; timestamped lines for cron, CI and pipes.
@@ -75,6 +77,8 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
       : tracker.recap.anyFailed()
         ? ExitCode.hostFailed
         : ExitCode.ok;
+  // A failing webhook is a warning; it never changes the exit code.
+  await notifyAfterRun({ plan, exitCode: code, startedAt, tracker, report, warn: (line) => write(mask(`[WARNING]: ${line}\n`)) });
   write(mask(tracker.recap.render(Boolean(process.stdout.isTTY) && !opts.write)));
   if (opts.reportFile) {
     const result = code === ExitCode.ok ? 'ok' : code === ExitCode.interrupted ? 'interrupted' : code === ExitCode.unreachable ? 'unreachable' : 'failed';

@@ -127,6 +127,9 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
     maxRetryCount: (pairVars.stagesync_max_retry_count as number | undefined) ?? 0,
     retryDelaySec: (pairVars.stagesync_retry_delay as number | undefined) ?? 10,
     ...(pairVars.stagesync_notify_webhook ? { notifyWebhook: String(pairVars.stagesync_notify_webhook) } : {}),
+    ...(pairVars.stagesync_compare_git_commits === true
+      ? { gitParity: { repo: (pairVars.stagesync_local_repo as string | null | undefined) ?? null, sourceRef: String(pairVars.stagesync_source_gitbranch), destRef: String(pairVars.stagesync_destination_gitbranch) } }
+      : {}),
     forks: req.forks ?? req.defaultForks,
     secrets: [...secrets],
     warnings,

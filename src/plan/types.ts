@@ -130,6 +130,8 @@ export interface Plan {
   /** Seconds before the first retry, doubled each time. */
   retryDelaySec: number;
   notifyWebhook?: string;
+  /** stagesync_compare_git_commits: both refs must be one commit (checked before anything runs). */
+  gitParity?: { repo: string | null; sourceRef: string; destRef: string };
   forks: number;
   /** Values never to print (collected from the vars: passwords, secrets, tokens, SQL params). */
   secrets: string[];

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 import { packageRoot } from '../util/paths.js';
-import { redactDeep } from '../util/redact.js';
+import { redact, redactDeep } from '../util/redact.js';
 import { planForReport, renderPlan } from '../plan/render.js';
 import type { Plan } from '../plan/types.js';
 import { parseCli, type CliOptions } from './options.js';
@@ -47,11 +47,19 @@ export async function execute(opts: CliOptions, { plan, config }: LoadedPlan): P
   }
   if (opts.check) {
     process.stdout.write(renderPlan(plan));
+    // Bucket copies: list both sides (read-only) to say what would be copied and deleted.
+    let copies: unknown[] = [];
+    if (plan.copies.length) {
+      const { previewCopies } = await import('../run/check-copies.js');
+      const preview = await previewCopies(plan, opts.verbosity);
+      process.stdout.write('\n' + preview.lines.map((l) => redact(l, plan.secrets)).join('\n') + '\n');
+      copies = preview.previews;
+    }
     process.stdout.write('\nCHECK MODE: nothing was changed on any host.\n');
-    if (opts.report) writeReport(opts.report, { check: true, plan: planForReport(plan) }, plan.secrets);
+    if (opts.report) writeReport(opts.report, { check: true, plan: planForReport(plan), copies }, plan.secrets);
     return ExitCode.ok;
   }
-  // Loaded only for real runs: --check never pulls in ssh2 or the AWS SDK.
+  // Loaded only for real runs: --check never pulls in ssh2 (nor the AWS SDK without copies).
   const { runPlan } = await import('../run/run.js');
   return runPlan(plan, { config, verbosity: opts.verbosity, ...(opts.report ? { reportFile: opts.report } : {}) });
 }

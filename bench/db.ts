@@ -1,0 +1,298 @@
+// Database-sync benchmark on the lab (issue 4): orchestrate syncing a ~1 GB database db1 → stage2
+// against the raw pipe
+//   ssh db1 "sudo -u postgres pg_dump -Fc benchdb" | ssh stage2 "sudo -u postgres pg_restore --no-owner --role=stage -d benchdb_raw"
+// in alternating order (ABBA by round), timing each whole run and the controller's peak RSS
+// (orchestrate under /usr/bin/time -v). Prints each run, the medians, the ratio orchestrate/raw,
+// orchestrate's per-step medians (from --report) and where its extra time goes.
+// Goals: ratio ≤ 1.10, peak RSS ≤ 150 MB.
+//
+//   npx tsx bench/db.ts [--rounds 3] [--jobs N] [--rebuild] [--keep] [--no-build]
+//     --rounds N   N runs of each (default 3)
+//     --jobs N     stagesync_restore_jobs for orchestrate (default: the role's default)
+//     --rebuild    drop and rebuild benchdb on db1 even when it is current
+//     --keep       keep benchdb_stage / benchdb_raw on stage2 and the dumps on db1 afterwards
+//     --no-build   reuse the last private build of orchestrate (see BUILD_DIR)
+//     --json FILE  also write the figures as JSON
+//
+// Not part of the test suite. Brings the lab up if needed. Uses db1 (benchdb, built once from
+// bench/fixtures/benchdb.sql and reused) and stage2 only (benchdb_stage*, benchdb_raw), so it can
+// run beside tests on stage1. Compiles orchestrate into node_modules/.cache/stagesync-bench/dist
+// so a concurrent `tsc` into dist/ cannot change the program under measurement.
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { labConfig, labEnv, labStatus, labUp, psql, sshArgs, sshExec } from '../src/lab/index.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const ROUNDS = Number(opt('rounds') ?? 3);
+const JOBS = opt('jobs');
+const REBUILD = args.includes('--rebuild');
+const KEEP = args.includes('--keep');
+const NO_BUILD = args.includes('--no-build');
+const JSON_OUT = opt('json');
+
+/** Bump with any change to bench/fixtures/benchdb.sql: a benchdb of another version is rebuilt. */
+const BENCHDB_VERSION = 2;
+const SRC_DB = 'benchdb';
+const DEST_DB = 'benchdb_stage';
+const RAW_DB = 'benchdb_raw';
+const SOURCE = 'db1';
+const DEST = 'stage2';
+const ROLE = 'stage';
+const BACKUPS_DIR = '/opt/backups/postgres'; // the role's default stagesync_source_backups_dir
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'stagesync-bench', 'dist');
+const BIN = join(BUILD_DIR, 'src', 'cli', 'bin.js');
+
+const cfg = labConfig();
+const env = { ...process.env, ...labEnv(cfg) };
+const log = (s: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${s}`);
+const secs = (ms: number) => (ms / 1000).toFixed(1);
+const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function ssh(host: string, command: string): Promise<string> {
+  const r = await sshExec(host, `cd / && ${command}`, cfg);
+  if (r.code !== 0) throw new Error(`${host}: ${command} exited ${r.code}: ${r.stderr.trim().slice(-500)}`);
+  return r.stdout;
+}
+
+async function ensureLab(): Promise<void> {
+  if ((await labStatus(cfg)).up) return;
+  log('lab: not up, bringing it up…');
+  await labUp(cfg, (l) => log(l));
+}
+
+async function ensureTime(): Promise<void> {
+  if (existsSync('/usr/bin/time')) return;
+  log('installing /usr/bin/time (Debian package `time`)…');
+  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await execa('apt-get', ['update', '-qq'], { stdio: 'inherit', env: aptEnv });
+  await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'time'], { stdio: 'inherit', env: aptEnv });
+}
+
+/** benchdb on db1: reused when complete (bench_meta.version) and of the expected size. */
+async function ensureBenchdb(): Promise<number> {
+  const exists = (await psql(SOURCE, `SELECT count(*) FROM pg_database WHERE datname = '${SRC_DB}'`, 'postgres', cfg)) === '1';
+  if (exists && !REBUILD) {
+    const v = await psql(SOURCE, 'SELECT coalesce(max(version), 0) FROM bench_meta', SRC_DB, cfg).catch(() => '0');
+    const size = Number(await psql(SOURCE, `SELECT pg_database_size('${SRC_DB}')`, 'postgres', cfg));
+    if (Number(v) === BENCHDB_VERSION && size > 0.8e9) {
+      log(`${SOURCE}: ${SRC_DB} v${v} present, ${mib(size)} MiB — reused`);
+      return size;
+    }
+    log(`${SOURCE}: ${SRC_DB} is v${v}, ${mib(size)} MiB — rebuilding`);
+  }
+  const t = Date.now();
+  await psql(SOURCE, `DROP DATABASE IF EXISTS ${SRC_DB} WITH (FORCE)`, 'postgres', cfg);
+  await psql(SOURCE, `CREATE DATABASE ${SRC_DB}`, 'postgres', cfg);
+  log(`${SOURCE}: building ${SRC_DB} from bench/fixtures/benchdb.sql (a few minutes)…`);
+  await psql(SOURCE, readFileSync(join(ROOT, 'bench', 'fixtures', 'benchdb.sql'), 'utf8'), SRC_DB, cfg);
+  await psql(SOURCE, `INSERT INTO bench_meta (version) VALUES (${BENCHDB_VERSION})`, SRC_DB, cfg);
+  const size = Number(await psql(SOURCE, `SELECT pg_database_size('${SRC_DB}')`, 'postgres', cfg));
+  log(`${SOURCE}: ${SRC_DB} built in ${secs(Date.now() - t)} s, ${mib(size)} MiB`);
+  return size;
+}
+
+async function buildOrchestrate(): Promise<void> {
+  if (NO_BUILD && existsSync(BIN)) return;
+  log(`compiling orchestrate into ${BUILD_DIR}…`);
+  await execa('npx', ['tsc', '-p', 'tsconfig.json', '--outDir', BUILD_DIR], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** A self-contained ops dir: inventory + vars for benchdb db1 → stage2, database only. */
+function writeOpsDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stagesync-dbbench-'));
+  writeFileSync(
+    join(dir, 'hosts'),
+    [
+      '[stagesync]',
+      'localhost ansible_connection=local',
+      '[stagesync:children]',
+      'sourcedb',
+      'destdb',
+      '[sourcedb]',
+      SOURCE,
+      '[destdb]',
+      DEST,
+      '[production]',
+      SOURCE,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'bench.yml'),
+    [
+      'stagesync_source_hosts: sourcedb',
+      `stagesync_dest_hosts: ${DEST}`,
+      `stagesync_sourcedb: ${SRC_DB}`,
+      `stagesync_destdb: ${DEST_DB}`,
+      `stagesync_destdb_role: ${ROLE}`,
+      `stagesync_source_backups_dir: ${BACKUPS_DIR}`,
+      'stagesync_post_restore_sql: []',
+      'stagesync_copies: []',
+      ...(JOBS ? [`stagesync_restore_jobs: ${Number(JOBS)}`] : []),
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+interface Step {
+  host: string;
+  action: string;
+  durationMs: number;
+}
+interface Run {
+  kind: 'orchestrate' | 'raw';
+  wallMs: number;
+  load: number;
+  /** orchestrate only */
+  rssKiB?: number;
+  cpuS?: number;
+  steps?: Step[];
+  reportMs?: number;
+}
+
+async function runOrchestrate(ops: string, n: number): Promise<Run> {
+  const report = join(ops, `report-${n}.json`);
+  const timeOut = join(ops, `time-${n}.txt`);
+  const load = loadavg()[0]!;
+  const t0 = performance.now();
+  const r = await execa(
+    '/usr/bin/time',
+    ['-v', '-o', timeOut, process.execPath, BIN, '-i', 'hosts', '-e', '@bench.yml', '-t', 'db', '--confirm', DEST_DB, '--report', report],
+    { cwd: ops, env, reject: false, all: true },
+  );
+  const wallMs = performance.now() - t0;
+  if (r.exitCode !== 0) throw new Error(`orchestrate exited ${r.exitCode}:\n${String(r.all).slice(-3000)}`);
+  const tv = readFileSync(timeOut, 'utf8');
+  const num = (re: RegExp) => Number(re.exec(tv)?.[1] ?? NaN);
+  const rep = JSON.parse(readFileSync(report, 'utf8')) as { durationMs: number; steps: Step[] };
+  return {
+    kind: 'orchestrate',
+    wallMs,
+    load,
+    rssKiB: num(/Maximum resident set size \(kbytes\): (\d+)/),
+    cpuS: num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/),
+    steps: rep.steps.map((s) => ({ host: s.host, action: s.action, durationMs: s.durationMs })),
+    reportMs: rep.durationMs,
+  };
+}
+
+async function runRaw(): Promise<Run> {
+  // Same starting point as orchestrate's restore: a fresh, empty database owned by the role.
+  await ssh(DEST, `sudo -u postgres dropdb --if-exists ${RAW_DB} && sudo -u postgres createdb -O ${ROLE} ${RAW_DB}`);
+  const q = (a: string[]) => a.map((x) => `'${x.replace(/'/g, `'\\''`)}'`).join(' ');
+  const sshCmd = q(['ssh', ...sshArgs(cfg)]);
+  const pipe =
+    `${sshCmd} ${SOURCE} "sudo -u postgres pg_dump -Fc ${SRC_DB}" | ` +
+    `${sshCmd} ${DEST} "sudo -u postgres pg_restore --no-owner --role=${ROLE} -d ${RAW_DB}"`;
+  const load = loadavg()[0]!;
+  const t0 = performance.now();
+  const r = await execa('bash', ['-o', 'pipefail', '-c', pipe], { cwd: '/', env: { ...env, SSH_AUTH_SOCK: '' }, reject: false, all: true });
+  const wallMs = performance.now() - t0;
+  const out = String(r.all).split('\n').filter((l) => l && !/could not change directory/.test(l));
+  if (r.exitCode !== 0 || out.length) throw new Error(`raw pipe exited ${r.exitCode}:\n${out.join('\n').slice(-3000)}`);
+  return { kind: 'raw', wallMs, load };
+}
+
+async function cleanup(): Promise<void> {
+  for (const db of [RAW_DB, DEST_DB, `${DEST_DB}_stagesync_prev`, `${DEST_DB}_stagesync_new`]) {
+    await psql(DEST, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`, 'postgres', cfg);
+  }
+  await ssh(SOURCE, `rm -f ${BACKUPS_DIR}/${SRC_DB}.*.dump`);
+}
+
+/** Step name → median duration over the orchestrate runs (steps of the same name on one host summed). */
+function stepMedians(runs: Run[]): Array<[string, number]> {
+  const names: string[] = [];
+  const per = runs.map((r) => {
+    const m = new Map<string, number>();
+    for (const s of r.steps ?? []) {
+      const k = `${s.action} (${s.host})`;
+      if (!names.includes(k)) names.push(k);
+      m.set(k, (m.get(k) ?? 0) + s.durationMs);
+    }
+    return m;
+  });
+  return names.map((k) => [k, median(per.map((m) => m.get(k) ?? 0))]);
+}
+
+async function main(): Promise<void> {
+  await ensureLab();
+  await ensureTime();
+  const size = await ensureBenchdb();
+  await buildOrchestrate();
+  const ops = writeOpsDir();
+  log(`ops dir ${ops}; ${ROUNDS} round(s) of orchestrate and raw, alternating (ABBA)`);
+  const runs: Run[] = [];
+  try {
+    await psql(DEST, `DROP DATABASE IF EXISTS ${DEST_DB}_stagesync_prev WITH (FORCE)`, 'postgres', cfg);
+    let n = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const order: Array<'orchestrate' | 'raw'> = round % 2 === 0 ? ['orchestrate', 'raw'] : ['raw', 'orchestrate'];
+      for (const kind of order) {
+        const r = kind === 'orchestrate' ? await runOrchestrate(ops, n++) : await runRaw();
+        runs.push(r);
+        log(
+          `round ${round + 1} ${kind.padEnd(11)} ${secs(r.wallMs).padStart(6)} s` +
+            (r.rssKiB ? `  peak RSS ${(r.rssKiB / 1024).toFixed(1)} MiB  CPU ${r.cpuS?.toFixed(1)} s` : '') +
+            `  (load ${r.load.toFixed(1)})`,
+        );
+      }
+    }
+  } finally {
+    if (!KEEP) await cleanup().catch((e: unknown) => log(`cleanup failed: ${String(e)}`));
+    rmSync(ops, { recursive: true, force: true });
+  }
+
+  const orch = runs.filter((r) => r.kind === 'orchestrate');
+  const raw = runs.filter((r) => r.kind === 'raw');
+  const mo = median(orch.map((r) => r.wallMs));
+  const mr = median(raw.map((r) => r.wallMs));
+  const ratio = mo / mr;
+  const peak = Math.max(...orch.map((r) => r.rssKiB ?? 0)) / 1024;
+  const steps = stepMedians(orch);
+  const stepMs = (action: string) => steps.filter(([k]) => k.startsWith(`${action} (`)).reduce((a, [, v]) => a + v, 0);
+  const pipeline = stepMs('backup') + stepMs('move') + stepMs('restore');
+  const rest = mo - pipeline;
+
+  console.log('');
+  console.log(`source ${SRC_DB} on ${SOURCE}: ${mib(size)} MiB; ${ROUNDS} run(s) each; ${cpus().length} CPUs${JOBS ? `; stagesync_restore_jobs ${JOBS}` : ''}`);
+  console.log(`orchestrate  median ${secs(mo)} s   runs ${orch.map((r) => secs(r.wallMs)).join(', ')}`);
+  console.log(`raw pipe     median ${secs(mr)} s   runs ${raw.map((r) => secs(r.wallMs)).join(', ')}`);
+  console.log(`ratio orchestrate/raw ${ratio.toFixed(2)} (goal ≤ 1.10) ${ratio <= 1.1 ? 'OK' : 'MISSED'}`);
+  console.log(`orchestrate peak RSS ${peak.toFixed(1)} MiB (goal ≤ 150 MB) ${peak * 1.048576 <= 150 ? 'OK' : 'MISSED'}; controller CPU median ${median(orch.map((r) => r.cpuS ?? 0)).toFixed(1)} s`);
+  console.log('');
+  console.log('orchestrate steps (median ms over runs):');
+  for (const [k, v] of steps) console.log(`  ${k.padEnd(22)} ${secs(v).padStart(6)} s  ${((100 * v) / mo).toFixed(0).padStart(3)} %`);
+  console.log(`  ${'(process, ssh setup)'.padEnd(22)} ${secs(mo - median(orch.map((r) => r.reportMs ?? 0))).padStart(6)} s`);
+  console.log('');
+  console.log(
+    `backup+move+restore run one after another: ${secs(pipeline)} s, where the raw pipe overlaps dump, transfer and restore in ${secs(mr)} s; ` +
+      `everything else (preflight, lock, verify, swap, cleanup, startup): ${secs(rest)} s.`,
+  );
+  if (JSON_OUT) {
+    writeFileSync(
+      JSON_OUT,
+      JSON.stringify({ date: new Date().toISOString(), sizeBytes: size, rounds: ROUNDS, jobs: JOBS ?? null, medianMs: { orchestrate: mo, raw: mr }, ratio, peakRssMiB: peak, steps: Object.fromEntries(steps), runs }, null, 2),
+    );
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -3,6 +3,7 @@
 // is in the restored copy, the hook saw its password); and the same run on a terminal draws the
 // listr2 tree, ending with the recap.
 import { expect } from 'chai';
+import { execa } from 'execa';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -91,6 +92,28 @@ describe('a real run on the lab: secrets at -vvvv, the terminal tree', function 
     const p = JSON.parse(bodies[0]!);
     expect(p.text).to.match(/^stagesync ops succeeded in /);
     expect(p.attachments[0].fields.map((f: { title: string }) => f.title)).to.include.members(['pair', 'result', 'duration', 'db1', 'dev1']);
+  });
+
+  it('schedule: SIGTERM during a run aborts it safely (the destination keeps its database) and exits 0', async function () {
+    const bin = join(repoRoot, 'dist/src/cli/bin.js');
+    if (!existsSync(bin)) this.skip();
+    await psql('dev1', 'UPDATE t SET v = \'before the scheduled run\' WHERE id = 1', DST);
+    const child = execa(process.execPath, [bin, 'schedule', '--cron', '* * * * * *', '-e', 'vars/ops.yml', '-t', 'db'], { cwd: ops.dir, env, reject: false, stdin: 'ignore', forceKillAfterDelay: false });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    const deadline = Date.now() + 30_000;
+    // Stop once the run holds the destination's lock: it is writing-capable, not yet swapped.
+    while (!/ok: \[dev1\] lock/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const r = await child;
+    expect(r.exitCode, out + r.stderr).to.equal(0);
+    expect(out).to.include('schedule: SIGTERM: stopping once the current run has stopped and cleaned up');
+    expect(out).to.include('interrupted: stopping and cleaning up');
+    expect(out).to.match(/schedule: run finished with exit code 99 /);
+    expect((out.match(/schedule: run started/g) ?? []).length).to.equal(1);
+    expect(out.trimEnd()).to.match(/schedule: stopped$/);
+    expect(await psql('dev1', 'SELECT v FROM t WHERE id = 1', DST)).to.equal('before the scheduled run');
+    expect(await psql('dev1', `SELECT count(*) FROM pg_database WHERE datname = '${DST}_stagesync_new'`)).to.equal('0');
   });
 
   it('on a terminal: the pair → host → step tree with outcomes, then the recap', async function () {

@@ -26,6 +26,7 @@ describe('orchestrate schedule', function () {
         env: ops.env,
         reject: false,
         stdin: 'ignore',
+        forceKillAfterDelay: false, // the stop is what is tested: no SIGKILL behind it
       });
       let out = '';
       child.stdout!.on('data', (c: Buffer) => (out += c.toString()));

@@ -60,6 +60,11 @@ class TreeRenderer extends DefaultRenderer {
     (args[1] as { onRenderer?: (r: TreeRenderer) => void } | undefined)?.onRenderer?.(this);
   }
 
+  /** Straight to the terminal, past listr2's capture of process.stdout. */
+  writeRaw(text: string): void {
+    (this as unknown as { logger: { process: { toStdout(s: string, eol?: boolean): void } } }).logger.process.toStdout(text, false);
+  }
+
   printAbove(text: string): void {
     const self = this as unknown as { updater?: { clear(): void }; logger: { process: { toStdout(s: string, eol?: boolean): void } } };
     // toStdout writes with the real stdout.write (listr2 buffers everyone else's writes).
@@ -206,6 +211,9 @@ export function ttyOutput({ name, verbosity, mask, hosts: planHosts = [] }: TtyO
     },
   );
   const done = root.run().catch(() => undefined);
+  // A second Ctrl-C exits at once, mid-frame: give the terminal its cursor back.
+  const showCursor = () => (renderer ? renderer.writeRaw('\x1b[?25h\n') : process.stdout.write('\x1b[?25h\n'));
+  process.once('exit', showCursor);
 
   return {
     stepStarted(e) {
@@ -254,6 +262,7 @@ export function ttyOutput({ name, verbosity, mask, hosts: planHosts = [] }: TtyO
       pairList?.finish();
       for (const h of hosts.values()) h.list?.finish();
       await done;
+      process.off('exit', showCursor);
       flush();
     },
   };

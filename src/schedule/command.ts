@@ -8,15 +8,19 @@ import { confirmDestination } from '../cli/confirm.js';
 import { loadPlan } from '../cli/load-plan.js';
 import { execute, printWarnings } from '../cli/main.js';
 import type { CliOptions } from '../cli/options.js';
+import { redact } from '../util/redact.js';
 import { Scheduler } from './scheduler.js';
 
 const stamp = () => new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
 export async function runSchedule(opts: CliOptions, write: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
-  const log = (line: string) => write(`${stamp()} schedule: ${line}\n`);
+  // The latest plan's secrets: an error message at a tick may quote a value.
+  let secrets: string[] = [];
+  const log = (line: string) => write(`${stamp()} schedule: ${redact(line, secrets)}\n`);
   // Bad vars, a wrong --confirm or a bad expression fail now (exit 5), not at 21:00.
-  const scheduler = new Scheduler({ cron: opts.cron!, log, job: () => tick(opts, log) });
+  const scheduler = new Scheduler({ cron: opts.cron!, log, job: () => tick(opts, log, (s) => (secrets = s)) });
   const first = loadPlan(opts);
+  secrets = first.plan.secrets;
   printWarnings(first.plan, opts);
   // On a terminal the user confirms once, for every run of this process.
   await confirmDestination(first.plan, opts.confirm);
@@ -40,9 +44,11 @@ export async function runSchedule(opts: CliOptions, write: (s: string) => void =
 }
 
 /** One run; a bad file found at a tick fails that run only (the next tick tries again). */
-async function tick(opts: CliOptions, log: (line: string) => void): Promise<number> {
+async function tick(opts: CliOptions, log: (line: string) => void, setSecrets: (s: string[]) => void): Promise<number> {
   try {
-    return await execute(opts, loadPlan(opts));
+    const loaded = loadPlan(opts);
+    setSecrets(loaded.plan.secrets);
+    return await execute(opts, loaded);
   } catch (err) {
     if (err instanceof UserError) {
       log(`ERROR! ${err.oneLine()}`);

@@ -10,6 +10,8 @@ export interface StepEvent {
   /** Short result, e.g. "production.db1.2026-11-22-02-00-00.dump, 12.3 MB". */
   detail?: string;
   error?: string;
+  /** The step's numbers (as in the report): printed as JSON from -v, as Ansible's `=> {...}`. */
+  data?: Record<string, unknown>;
 }
 
 export interface RunOutput {
@@ -49,6 +51,11 @@ export function formatDuration(ms: number): string {
 
 const WORD: Record<Outcome, string> = { ok: 'ok', changed: 'changed', failed: 'fatal', skipped: 'skipping', unreachable: 'fatal' };
 
+/** -v: the step's result data, one JSON line. */
+export function resultLine(e: StepEvent): string {
+  return `<${e.host}> ${e.action} result: ${JSON.stringify(e.data)}`;
+}
+
 export function plainOutput({ verbosity, mask, write = (t) => process.stdout.write(t), now = () => new Date() }: PlainOutputOptions): RunOutput {
   const line = (text: string) => write(`${stamp(now())} ${mask(text)}\n`);
   const lastProgress = new Map<string, number>();
@@ -65,6 +72,7 @@ export function plainOutput({ verbosity, mask, write = (t) => process.stdout.wri
       } else {
         line(`${WORD[outcome]}: [${e.host}] ${e.action}${e.detail ? ` => ${e.detail}` : ''}${took}`);
       }
+      if (verbosity >= 1 && e.data) line(resultLine(e));
     },
     verbose(level, host, text) {
       if (verbosity >= level) line(`<${host}> ${text}`);

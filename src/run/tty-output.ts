@@ -3,7 +3,7 @@
 // from the executor as they happen, so the tree grows as steps start (see OpenListr).
 // Every text is masked before listr2 sees it.
 import { DefaultRenderer, Listr, type ListrTaskWrapper } from 'listr2';
-import { formatDuration, type RunOutput, type StepEvent } from './output.js';
+import { formatDuration, resultLine, type RunOutput, type StepEvent } from './output.js';
 
 export interface TtyOutputOptions {
   /** The pair (PLAY name). */
@@ -234,6 +234,7 @@ export function ttyOutput({ name, verbosity, mask, hosts: planHosts = [] }: TtyO
       }
       if (e.outcome === 'failed' || e.outcome === 'unreachable') h.failed = true;
       settle(node, finalOf(e));
+      if (verbosity >= 1 && e.data) log(resultLine(e));
     },
     verbose(level, host, text) {
       // A running step's own messages ("move: 12 MiB of 40 MiB ...") are its live line.

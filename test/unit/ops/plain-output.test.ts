@@ -46,6 +46,16 @@ describe('plain output', () => {
     expect(vvv.lines).to.deep.equal(["2026-11-22 02:00:00Z <ssh> SSH EXEC psql -c '********'"]);
   });
 
+  it('prints the step result data as JSON from -v (masked), not below', () => {
+    const event = { host: 'db1', action: 'move', outcome: 'changed' as const, durationMs: 5, data: { bytes: 42, sha256: 'ab', note: 'x s3cr3t-value' } };
+    const quiet = capture(0);
+    quiet.out.stepFinished(event);
+    expect(quiet.lines).to.have.length(1);
+    const v = capture(1);
+    v.out.stepFinished(event);
+    expect(v.lines[1]).to.equal('2026-11-22 02:00:00Z <db1> move result: {"bytes":42,"sha256":"ab","note":"x ********"}');
+  });
+
   it('prints at most one progress line per step and label every PROGRESS_EVERY_MS', () => {
     const { out, lines, tick } = capture(1);
     out.progress('localhost', 'bucket_copy', 'media: 1/9 objects');

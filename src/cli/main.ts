@@ -43,7 +43,15 @@ export async function execute(opts: CliOptions, { plan, config }: LoadedPlan): P
   // Local and read-only: before anything runs, --check included (it says whether a run would go).
   if (plan.gitParity) {
     const { checkGitParity } = await import('../run/git-parity.js');
-    process.stdout.write(`${(await checkGitParity(plan.gitParity)).line}\n`);
+    const parity = await checkGitParity(plan.gitParity).catch(async (err: unknown) => {
+      // Refused (not bad input) on a real run: tell the webhook, as for a failed run.
+      if (!opts.check && err instanceof UserError && err.exitCode === ExitCode.error) {
+        const { notifyRefusal } = await import('../notify/after-run.js');
+        await notifyRefusal(plan, 'git_parity', err.message, (line) => process.stderr.write(`[WARNING]: ${line}\n`));
+      }
+      throw err;
+    });
+    process.stdout.write(`${parity.line}\n`);
   }
   if (opts.check) {
     process.stdout.write(renderPlan(plan));

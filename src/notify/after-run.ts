@@ -32,3 +32,17 @@ export async function notifyAfterRun({ plan, exitCode, startedAt, tracker, repor
   report.set('notification', r);
   if (!r.ok) warn(r.error ?? 'notification failed');
 }
+
+/**
+ * A run refused before it started (git parity): a nightly job that silently did nothing would
+ * go unnoticed, so the webhook hears about it like a failed run (exit 1, the refusing check).
+ */
+export async function notifyRefusal(plan: Plan, step: string, message: string, warn: (line: string) => void): Promise<void> {
+  if (!plan.notifyWebhook) return;
+  const r = await notifyRun(
+    plan.notifyWebhook,
+    { pair: plan.name, command: plan.command, exitCode: 1, durationMs: 0, recap: {}, failures: [{ host: 'localhost', step, unreachable: false, message }], refused: true },
+    plan.secrets,
+  );
+  if (!r.ok) warn(r.error ?? 'notification failed');
+}

@@ -15,6 +15,8 @@ export interface RunSummary {
   recap: Record<string, HostCounters>;
   /** First failure of each host that failed or was unreachable. */
   failures: { host: string; step: string; unreachable: boolean; message: string }[];
+  /** Refused before it started (a preflight of the controller): nothing ran. */
+  refused?: boolean;
 }
 
 export interface SlackField {
@@ -45,7 +47,8 @@ export function slackPayload(s: RunSummary, now = new Date()): SlackPayload {
   const result = resultOf(s.exitCode);
   const what = s.command === 'run' ? '' : ` ${s.command}`;
   const first = s.failures[0];
-  const text = `stagesync ${s.pair}${what} ${HEADLINE[result]} in ${formatDuration(s.durationMs)}${first ? `: ${first.host} ${first.step}: ${firstLine(first.message)}` : ''}`;
+  const headline = s.refused ? 'was refused' : `${HEADLINE[result]} in ${formatDuration(s.durationMs)}`;
+  const text = `stagesync ${s.pair}${what} ${headline}${first ? `: ${first.host} ${first.step}: ${firstLine(first.message)}` : ''}`;
   const fields: SlackField[] = [
     { title: 'pair', value: s.pair, short: true },
     { title: 'result', value: `${result} (exit ${s.exitCode})`, short: true },

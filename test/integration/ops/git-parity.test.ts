@@ -3,6 +3,7 @@
 // a missing repository or ref → bad input (exit 5) naming the variable.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { checkGitParity } from '../../../src/run/git-parity.js';
 import { UserError } from '../../../src/errors.js';
 import { orchestrate } from '../../support/cli.js';
@@ -52,6 +53,30 @@ describe('git parity preflight (stagesync_compare_git_commits)', function () {
     expect(rec.count(), 'connections to the hosts').to.equal(0);
     const check = await orchestrate(['--check', ...vars('production', 'main')], { cwd: ops.dir, env: ops.env });
     expect(check.code).to.equal(1);
+  });
+
+  it('tells the webhook about a refused run', async () => {
+    const bodies: string[] = [];
+    const srv = createServer((req, res) => {
+      let b = '';
+      req.on('data', (c) => (b += c));
+      req.on('end', () => (bodies.push(b), res.end('ok')));
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const hook = `stagesync_notify_webhook=http://127.0.0.1:${(srv.address() as { port: number }).port}/h`;
+      const r = await orchestrate([...vars('production', 'main'), '-e', hook, '--confirm', 'stage'], { cwd: ops.dir, env: ops.env });
+      expect(r.code).to.equal(1);
+      expect(bodies).to.have.length(1);
+      const p = JSON.parse(bodies[0]!);
+      expect(p.text).to.match(/^stagesync \S+ was refused: localhost git_parity: git parity: production is at /);
+      // --check says the same, but nobody is notified of a dry run.
+      await orchestrate(['--check', ...vars('production', 'main'), '-e', hook], { cwd: ops.dir, env: ops.env });
+      expect(bodies).to.have.length(1);
+    } finally {
+      srv.closeAllConnections();
+      await new Promise((r) => srv.close(r));
+    }
   });
 
   it('reports a missing repository or ref as bad input naming the variable (exit 5)', async () => {

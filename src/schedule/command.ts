@@ -23,7 +23,7 @@ export async function runSchedule(opts: CliOptions, write: (s: string) => void =
   secrets = first.plan.secrets;
   printWarnings(first.plan, opts);
   // On a terminal the user confirms once, for every run of this process.
-  await confirmDestination(first.plan, opts.confirm);
+  if (!opts.check || opts.confirm !== undefined) await confirmDestination(first.plan, opts.confirm);
 
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping${scheduler.running() ? ' once the current run has stopped and cleaned up' : ''}`);

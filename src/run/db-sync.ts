@@ -143,7 +143,7 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
         }
         const scriptDirs = source.createScripts ? [dirOf(source.backupScript), dirOf(source.cleanupScript)] : [];
         if (source.executeBackup) await prepareDirs(src, { dirs: [source.backupsDir, ...scriptDirs], owner: source.backupUser, group: source.backupGroup });
-        const r = await backup(src, backupParams(source));
+        const r = await backup(src, { ...backupParams(source), signal: ctx.signal });
         resume.dump = { path: r.dump.path, size: r.dump.size };
         return {
           value: resume.dump,

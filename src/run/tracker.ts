@@ -58,7 +58,7 @@ export class Tracker {
       const durationMs = Date.now() - startedAt.getTime();
       const outcome = r.outcome ?? 'changed';
       this.recap.count(host, outcome);
-      this.output.stepFinished({ host, action, outcome, durationMs, ...(r.detail ? { detail: r.detail } : {}) });
+      this.output.stepFinished({ host, action, outcome, durationMs, ...(r.detail ? { detail: r.detail } : {}), ...(r.data ? { data: r.data } : {}) });
       this.report.add({ host, action, outcome, attempt: this.attempt, startedAt: startedAt.toISOString(), durationMs, ...(r.detail ? { detail: r.detail } : {}), ...(r.data ? { data: r.data } : {}) });
       return r.value;
     } catch (err) {

@@ -19,6 +19,8 @@ export interface BackupParams {
   backupsDir: string;
   /** Kill the backup script after this long (default: no limit). */
   timeoutMs?: number;
+  /** Abort (Ctrl-C): the script is killed, its partial dump removed by its own trap. */
+  signal?: AbortSignal;
 }
 
 export interface BackupResult {
@@ -62,7 +64,7 @@ export async function backup(host: Host, p: BackupParams): Promise<BackupResult>
     if (check.code !== 0) throw new StepError(host.name, 'backup', `${p.backupScript} is missing or not executable by ${p.backupUser}`);
     // The host's clock, so a dump is "new" regardless of the controller's clock.
     since = Number((await host.exec({ argv: ['date', '+%s'] })).stdout.trim());
-    const r = await host.exec({ argv: [p.backupScript, p.database] }, { become, timeoutMs: p.timeoutMs });
+    const r = await host.exec({ argv: [p.backupScript, p.database] }, { become, timeoutMs: p.timeoutMs, signal: p.signal });
     output = tail(r.stdout + r.stderr);
     if (r.code !== 0) throw new StepError(host.name, 'backup', `${p.backupScript} ${p.database} exited with ${r.code ?? r.signal}`, output);
     ran = true;

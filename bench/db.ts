@@ -13,6 +13,9 @@
 //     --keep       keep benchdb_stage / benchdb_raw on stage2 and the dumps on db1 afterwards
 //     --no-build   reuse the last private build of orchestrate (see BUILD_DIR)
 //     --json FILE  also write the figures as JSON
+//     --tee        a third contender each round: the raw pipe plus what orchestrate must keep —
+//                  the dump written to a file on db1 and on stage2 (tee) and sha256 on both
+//                  ends — i.e. what a pipelined backup → move → restore would cost
 //
 // Not part of the test suite. Brings the lab up if needed. Uses db1 (benchdb, built once from
 // bench/fixtures/benchdb.sql and reused) and stage2 only (benchdb_stage*, benchdb_raw), so it can
@@ -36,6 +39,7 @@ const REBUILD = args.includes('--rebuild');
 const KEEP = args.includes('--keep');
 const NO_BUILD = args.includes('--no-build');
 const JSON_OUT = opt('json');
+const TEE = args.includes('--tee');
 
 /** Bump with any change to bench/fixtures/benchdb.sql: a benchdb of another version is rebuilt. */
 const BENCHDB_VERSION = 2;
@@ -45,7 +49,14 @@ const RAW_DB = 'benchdb_raw';
 const SOURCE = 'db1';
 const DEST = 'stage2';
 const ROLE = 'stage';
-const BACKUPS_DIR = '/opt/backups/postgres'; // the role's default stagesync_source_backups_dir
+// The bench's own paths: other runs on db1 render their own postgresbackup.sh into the default
+// /var/lib/postgresql/scripts and would swap it under us (different backups dir) mid-run.
+const BACKUPS_DIR = '/opt/backups/stagesync-bench';
+const SCRIPTS_DIR = '/var/lib/postgresql/scripts-stagesync-bench';
+const DEST_TMP_DIR = '/tmp/stagesync-bench';
+const TEE_SRC = `${BACKUPS_DIR}/${SRC_DB}.tee-probe`;
+const TEE_DIR = '/tmp/stagesync-bench-tee';
+const TEE_DST = `${TEE_DIR}/${SRC_DB}.tee-probe`;
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'stagesync-bench', 'dist');
@@ -140,6 +151,10 @@ function writeOpsDir(): string {
       `stagesync_destdb: ${DEST_DB}`,
       `stagesync_destdb_role: ${ROLE}`,
       `stagesync_source_backups_dir: ${BACKUPS_DIR}`,
+      `stagesync_backup_script: ${SCRIPTS_DIR}/postgresbackup.sh`,
+      `stagesync_cleanup_script: ${SCRIPTS_DIR}/cleanup.sh`,
+      `stagesync_source_tmp_dir: ${DEST_TMP_DIR}`,
+      `stagesync_dest_tmp_dir: ${DEST_TMP_DIR}`,
       'stagesync_post_restore_sql: []',
       'stagesync_copies: []',
       ...(JOBS ? [`stagesync_restore_jobs: ${Number(JOBS)}`] : []),
@@ -149,17 +164,20 @@ function writeOpsDir(): string {
   return dir;
 }
 
+type Kind = 'orchestrate' | 'raw' | 'tee';
 interface Step {
   host: string;
   action: string;
   durationMs: number;
 }
 interface Run {
-  kind: 'orchestrate' | 'raw';
+  kind: Kind;
   wallMs: number;
   load: number;
   /** orchestrate only */
   rssKiB?: number;
+  /** max VmRSS (KiB) sampled every 200 ms during each step */
+  rssByStep?: Record<string, number>;
   cpuS?: number;
   steps?: Step[];
   reportMs?: number;
@@ -170,17 +188,36 @@ async function runOrchestrate(ops: string, n: number): Promise<Run> {
   const timeOut = join(ops, `time-${n}.txt`);
   const load = loadavg()[0]!;
   const t0 = performance.now();
-  const r = await execa(
+  const child = execa(
     '/usr/bin/time',
     ['-v', '-o', timeOut, process.execPath, BIN, '-i', 'hosts', '-e', '@bench.yml', '-t', 'db', '--confirm', DEST_DB, '--report', report],
     { cwd: ops, env, reject: false, all: true },
   );
+  // RSS timeline of the node process (time's child), to tell which step the peak belongs to.
+  const rss: Array<[number, number]> = [];
+  const poll = setInterval(() => {
+    try {
+      const kid = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0];
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${kid}/status`, 'utf8'));
+      if (m) rss.push([Date.now(), Number(m[1])]);
+    } catch {
+      /* not started yet, or gone */
+    }
+  }, 200);
+  const r = await child.finally(() => clearInterval(poll));
   const wallMs = performance.now() - t0;
   if (r.exitCode !== 0) throw new Error(`orchestrate exited ${r.exitCode}:\n${String(r.all).slice(-3000)}`);
   const tv = readFileSync(timeOut, 'utf8');
   const num = (re: RegExp) => Number(re.exec(tv)?.[1] ?? NaN);
-  const rep = JSON.parse(readFileSync(report, 'utf8')) as { durationMs: number; steps: Step[] };
+  const rep = JSON.parse(readFileSync(report, 'utf8')) as { durationMs: number; steps: Array<Step & { startedAt: string }> };
+  const rssByStep: Record<string, number> = {};
+  for (const st of rep.steps) {
+    const a = Date.parse(st.startedAt);
+    const inStep = rss.filter(([t]) => t >= a && t <= a + st.durationMs).map(([, k]) => k);
+    if (inStep.length) rssByStep[`${st.action} (${st.host})`] = Math.max(rssByStep[`${st.action} (${st.host})`] ?? 0, ...inStep);
+  }
   return {
+    rssByStep,
     kind: 'orchestrate',
     wallMs,
     load,
@@ -191,28 +228,34 @@ async function runOrchestrate(ops: string, n: number): Promise<Run> {
   };
 }
 
-async function runRaw(): Promise<Run> {
+async function runRaw(kind: 'raw' | 'tee' = 'raw'): Promise<Run> {
   // Same starting point as orchestrate's restore: a fresh, empty database owned by the role.
   await ssh(DEST, `sudo -u postgres dropdb --if-exists ${RAW_DB} && sudo -u postgres createdb -O ${ROLE} ${RAW_DB}`);
+  if (kind === 'tee') await ssh(SOURCE, `[ -d ${BACKUPS_DIR} ] || install -d -o postgres -g postgres -m 700 ${BACKUPS_DIR}`);
   const q = (a: string[]) => a.map((x) => `'${x.replace(/'/g, `'\\''`)}'`).join(' ');
   const sshCmd = q(['ssh', ...sshArgs(cfg)]);
   const pipe =
-    `${sshCmd} ${SOURCE} "sudo -u postgres pg_dump -Fc ${SRC_DB}" | ` +
-    `${sshCmd} ${DEST} "sudo -u postgres pg_restore --no-owner --role=${ROLE} -d ${RAW_DB}"`;
+    kind === 'raw'
+      ? `${sshCmd} ${SOURCE} "sudo -u postgres pg_dump -Fc ${SRC_DB}" | ` +
+        `${sshCmd} ${DEST} "sudo -u postgres pg_restore --no-owner --role=${ROLE} -d ${RAW_DB}"`
+      : // The dump kept on both ends and hashed on both ends while it streams.
+        `${sshCmd} ${SOURCE} ${q([`sudo -u postgres bash -c 'set -o pipefail; umask 077; mkdir -p ${BACKUPS_DIR}; pg_dump -Fc ${SRC_DB} | tee ${TEE_SRC} | tee >(sha256sum >${TEE_SRC}.sha256)'`])} | ` +
+        `${sshCmd} ${DEST} ${q([`sudo -u postgres bash -c 'set -o pipefail; umask 077; mkdir -p ${TEE_DIR}; tee ${TEE_DST} | tee >(sha256sum >${TEE_DST}.sha256) | pg_restore --no-owner --role=${ROLE} -d ${RAW_DB}'`])}`;
   const load = loadavg()[0]!;
   const t0 = performance.now();
   const r = await execa('bash', ['-o', 'pipefail', '-c', pipe], { cwd: '/', env: { ...env, SSH_AUTH_SOCK: '' }, reject: false, all: true });
   const wallMs = performance.now() - t0;
   const out = String(r.all).split('\n').filter((l) => l && !/could not change directory/.test(l));
   if (r.exitCode !== 0 || out.length) throw new Error(`raw pipe exited ${r.exitCode}:\n${out.join('\n').slice(-3000)}`);
-  return { kind: 'raw', wallMs, load };
+  return { kind, wallMs, load };
 }
 
 async function cleanup(): Promise<void> {
   for (const db of [RAW_DB, DEST_DB, `${DEST_DB}_stagesync_prev`, `${DEST_DB}_stagesync_new`]) {
     await psql(DEST, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`, 'postgres', cfg);
   }
-  await ssh(SOURCE, `rm -f ${BACKUPS_DIR}/${SRC_DB}.*.dump`);
+  await ssh(SOURCE, `rm -rf ${BACKUPS_DIR} ${SCRIPTS_DIR} ${DEST_TMP_DIR}`);
+  await ssh(DEST, `rm -rf ${TEE_DIR} ${DEST_TMP_DIR}`);
 }
 
 /** Step name → median duration over the orchestrate runs (steps of the same name on one host summed). */
@@ -242,9 +285,10 @@ async function main(): Promise<void> {
     await psql(DEST, `DROP DATABASE IF EXISTS ${DEST_DB}_stagesync_prev WITH (FORCE)`, 'postgres', cfg);
     let n = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const order: Array<'orchestrate' | 'raw'> = round % 2 === 0 ? ['orchestrate', 'raw'] : ['raw', 'orchestrate'];
+      const kinds: Kind[] = TEE ? ['orchestrate', 'raw', 'tee'] : ['orchestrate', 'raw'];
+      const order = round % 2 === 0 ? kinds : [...kinds].reverse();
       for (const kind of order) {
-        const r = kind === 'orchestrate' ? await runOrchestrate(ops, n++) : await runRaw();
+        const r = kind === 'orchestrate' ? await runOrchestrate(ops, n++) : await runRaw(kind);
         runs.push(r);
         log(
           `round ${round + 1} ${kind.padEnd(11)} ${secs(r.wallMs).padStart(6)} s` +
@@ -260,6 +304,8 @@ async function main(): Promise<void> {
 
   const orch = runs.filter((r) => r.kind === 'orchestrate');
   const raw = runs.filter((r) => r.kind === 'raw');
+  const tee = runs.filter((r) => r.kind === 'tee');
+  const mt = tee.length ? median(tee.map((r) => r.wallMs)) : NaN;
   const mo = median(orch.map((r) => r.wallMs));
   const mr = median(raw.map((r) => r.wallMs));
   const ratio = mo / mr;
@@ -273,11 +319,15 @@ async function main(): Promise<void> {
   console.log(`source ${SRC_DB} on ${SOURCE}: ${mib(size)} MiB; ${ROUNDS} run(s) each; ${cpus().length} CPUs${JOBS ? `; stagesync_restore_jobs ${JOBS}` : ''}`);
   console.log(`orchestrate  median ${secs(mo)} s   runs ${orch.map((r) => secs(r.wallMs)).join(', ')}`);
   console.log(`raw pipe     median ${secs(mr)} s   runs ${raw.map((r) => secs(r.wallMs)).join(', ')}`);
+  if (tee.length) console.log(`tee pipe     median ${secs(mt)} s   runs ${tee.map((r) => secs(r.wallMs)).join(', ')}   (tee/raw ${(mt / mr).toFixed(2)})`);
   console.log(`ratio orchestrate/raw ${ratio.toFixed(2)} (goal ≤ 1.10) ${ratio <= 1.1 ? 'OK' : 'MISSED'}`);
-  console.log(`orchestrate peak RSS ${peak.toFixed(1)} MiB (goal ≤ 150 MB) ${peak * 1.048576 <= 150 ? 'OK' : 'MISSED'}; controller CPU median ${median(orch.map((r) => r.cpuS ?? 0)).toFixed(1)} s`);
+  console.log(`orchestrate peak RSS ${peak.toFixed(1)} MiB = ${(peak * 1.048576).toFixed(1)} MB (goal ≤ 150 MB) ${peak * 1.048576 <= 150 ? 'OK' : 'MISSED'}; controller CPU median ${median(orch.map((r) => r.cpuS ?? 0)).toFixed(1)} s`);
   console.log('');
   console.log('orchestrate steps (median ms over runs):');
-  for (const [k, v] of steps) console.log(`  ${k.padEnd(22)} ${secs(v).padStart(6)} s  ${((100 * v) / mo).toFixed(0).padStart(3)} %`);
+  const rssOf = (k: string) => Math.max(0, ...orch.map((r) => r.rssByStep?.[k] ?? 0)) / 1024;
+  for (const [k, v] of steps) {
+    console.log(`  ${k.padEnd(22)} ${secs(v).padStart(6)} s  ${((100 * v) / mo).toFixed(0).padStart(3)} %   ${rssOf(k) ? `RSS up to ${rssOf(k).toFixed(0).padStart(3)} MiB` : ''}`);
+  }
   console.log(`  ${'(process, ssh setup)'.padEnd(22)} ${secs(mo - median(orch.map((r) => r.reportMs ?? 0))).padStart(6)} s`);
   console.log('');
   console.log(
@@ -287,7 +337,7 @@ async function main(): Promise<void> {
   if (JSON_OUT) {
     writeFileSync(
       JSON_OUT,
-      JSON.stringify({ date: new Date().toISOString(), sizeBytes: size, rounds: ROUNDS, jobs: JOBS ?? null, medianMs: { orchestrate: mo, raw: mr }, ratio, peakRssMiB: peak, steps: Object.fromEntries(steps), runs }, null, 2),
+      JSON.stringify({ date: new Date().toISOString(), sizeBytes: size, rounds: ROUNDS, jobs: JOBS ?? null, medianMs: { orchestrate: mo, raw: mr, ...(tee.length ? { tee: mt } : {}) }, ratio, peakRssMiB: peak, steps: Object.fromEntries(steps), runs }, null, 2),
     );
   }
 }

@@ -40,6 +40,9 @@ function etcHosts(cfg: LabConfig, h: LabHost): string {
   return lines.join('\n');
 }
 
+/** Debian's /etc/skel-like root .bashrc: nothing that slows a non-interactive shell. */
+const ROOT_BASHRC = `# ~/.bashrc of a lab host (src/lab/namespace.ts)\n[ -z "$PS1" ] && return\nexport PS1='\\h:\\w\\$ '\n`;
+
 function bootScript(h: LabHost): string {
   const q = quote;
   const bin = '/usr/lib/postgresql/15/bin';
@@ -53,6 +56,9 @@ function bootScript(h: LabHost): string {
     ...mounts,
     `mount --bind ${q(fs(h, 'hosts'))} /etc/hosts`,
     `mount --bind ${q(fs(h, 'etc-ssh'))} /etc/ssh`,
+    // The machine's /root/.bashrc (pyenv, cargo...) costs ~0.5 s per ssh command, as bash reads it
+    // for every command sshd starts; a lab host, like a fresh server, has Debian's plain one.
+    `if [ -f /root/.bashrc ]; then mount --bind ${q(join(h.root, 'etc', 'root-bashrc'))} /root/.bashrc; fi`,
     // sshd's privilege-separation dir (shared /run; Debian's package creates it at boot).
     'mkdir -p /run/sshd && chmod 755 /run/sshd',
     `if [ ! -f ${PGDATA}/PG_VERSION ]; then`,
@@ -91,6 +97,7 @@ export function prepareHostFiles(cfg: LabConfig, h: LabHost): void {
   writeFileSync(fs(h, 'hosts'), etcHosts(cfg, h));
   writeFileSync(join(h.root, 'etc', 'postgresql.conf'), postgresqlConf(h));
   writeFileSync(join(h.root, 'etc', 'pg_hba.conf'), PG_HBA);
+  writeFileSync(join(h.root, 'etc', 'root-bashrc'), ROOT_BASHRC);
   writeFileSync(join(h.root, 'boot.sh'), bootScript(h), { mode: 0o755 });
 }
 

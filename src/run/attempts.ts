@@ -5,7 +5,6 @@
 // copies already done are not done again.
 import type { Plan } from '../plan/types.js';
 import type { Host } from '../transport/types.js';
-import { runBucketCopies } from './bucket-copies.js';
 import { freshResume, runDbSync } from './db-sync.js';
 import type { RunOutput } from './output.js';
 import type { RunReport } from './report.js';
@@ -42,6 +41,8 @@ export async function runWithRetries(inp: AttemptsInput): Promise<Tracker> {
   const resume = freshResume();
   const copiesDone = new Set<number>();
   const record = (key: string, value: unknown) => inp.report.set(key, value);
+  // The bucket engine (and the AWS SDK, ~26 MiB) is loaded only when there are copies to make.
+  const runBucketCopies = plan.copies.length ? (await import('./bucket-copies.js')).runBucketCopies : async () => undefined;
   for (let attempt = 1; ; attempt++) {
     const tracker = new Tracker(output, inp.report, inp.mask, attempt);
     const last = attempt > plan.maxRetryCount;

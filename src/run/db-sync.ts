@@ -142,8 +142,20 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
           return { value: resume.dump, outcome: 'ok', detail: `resumed: ${resume.dump.path} from the previous attempt` };
         }
         const scriptDirs = source.createScripts ? [dirOf(source.backupScript), dirOf(source.cleanupScript)] : [];
-        if (source.executeBackup) await prepareDirs(src, { dirs: [source.backupsDir, ...scriptDirs], owner: source.backupUser, group: source.backupGroup });
-        const r = await backup(src, { ...backupParams(source), signal: ctx.signal });
+        // Pairs sharing a source host share its backup script: one run at a time installs and
+        // runs it, so no run executes a script another pair rendered with other settings.
+        const scriptLock = await acquireLock(src, {
+          database: `backup-script:${source.backupScript}`,
+          backupUser: source.backupUser,
+          onWait: () => ctx.output.info(`${source.host}: waiting for another run's backup with ${source.backupScript}`),
+        });
+        let r;
+        try {
+          if (source.executeBackup) await prepareDirs(src, { dirs: [source.backupsDir, ...scriptDirs], owner: source.backupUser, group: source.backupGroup });
+          r = await backup(src, { ...backupParams(source), signal: ctx.signal });
+        } finally {
+          await scriptLock.release().catch(() => undefined);
+        }
         resume.dump = { path: r.dump.path, size: r.dump.size };
         return {
           value: resume.dump,

@@ -1,5 +1,6 @@
 // Where the lab lives and what it is made of: plain data derived from the environment,
 // so every process (cli, tests, demo) computes the same paths without talking to anything.
+import { createHash } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { packageRoot } from '../util/paths.js';
 
@@ -58,12 +59,22 @@ export const S3_KEYS: Record<string, { id: string; secret: string }> = {
 
 /**
  * Environment knobs (so a second, throw-away lab can run beside the shared one):
- *   STAGESYNC_LAB_DIR     state dir (default <repo>/.lab)
+ *   STAGESYNC_LAB_DIR     state dir (default <repo>/.lab, or /var/lib/stagesync-lab/<id> when the
+ *                         repo itself sits under a shadowed dir, e.g. a clone in /tmp)
  *   STAGESYNC_LAB_SUBNET  first three octets of the host addresses (default 127.0.1)
  *   STAGESYNC_LAB_S3_PORT moto_server port (default 5055)
  */
+const isShadowed = (dir: string) => SHADOWED.some((d) => dir === d || dir.startsWith(d + '/'));
+
+/** <repo>/.lab, unless the repo is under a dir the hosts shadow: then one per repo under /var/lib. */
+function defaultStateDir(): string {
+  const beside = join(packageRoot(), '.lab');
+  if (!isShadowed(beside)) return beside;
+  return join('/var/lib/stagesync-lab', createHash('sha256').update(packageRoot()).digest('hex').slice(0, 12));
+}
+
 export function labConfig(env: NodeJS.ProcessEnv = process.env): LabConfig {
-  const raw = env.STAGESYNC_LAB_DIR || join(packageRoot(), '.lab');
+  const raw = env.STAGESYNC_LAB_DIR || defaultStateDir();
   const stateDir = isAbsolute(raw) ? raw : resolve(raw);
   for (const d of SHADOWED) {
     if (stateDir === d || stateDir.startsWith(d + '/')) {

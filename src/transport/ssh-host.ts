@@ -55,6 +55,9 @@ interface Live extends Chain {
 const OPEN_RETRIES = 20;
 const PGID_TAG = 'stagesync-pgid:';
 
+
+/** Exit statuses seen before wrap() attached its listener (see openChannel). */
+const earlyExits = new WeakMap<ClientChannel, { code: number | null; signal?: string }>();
 export class SshHost implements Host {
   private live?: Live;
   private connecting?: Promise<Live>;
@@ -170,7 +173,15 @@ export class SshHost implements Host {
   private async openChannel(live: Live, line: string): Promise<ClientChannel> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await new Promise<ClientChannel>((res, rej) => live.client.exec(line, (err, ch) => (err ? rej(err) : res(ch))));
+        return await new Promise<ClientChannel>((res, rej) =>
+          live.client.exec(line, (err, ch) => {
+            if (err) return rej(err);
+            // A fast command's exit status can arrive in the same packet batch as the channel's
+            // confirmation, before wrap() (a microtask later) listens: catch it here, now.
+            ch.once('exit', (code: number | null, signal?: string) => earlyExits.set(ch, { code, signal }));
+            res(ch);
+          }),
+        );
       } catch (e) {
         if (live.dead) throw new ConnectionLostError(this.name, `${this.name}: connection lost (${live.where}) before the command started`);
         // sshd frees a closed session slightly after it confirms the close: retry a refused open.
@@ -189,9 +200,12 @@ export class SshHost implements Host {
     let killing = false;
     let pgid: number | undefined;
     const grace = this.opts.killGraceMs ?? 2000;
-    ch.on('exit', (code: number | null, signal?: string) => {
+    const onExit = (code: number | null, signal?: string) => {
       exit = code !== null && code !== undefined ? { code } : { code: null, ...(signal ? { signal: signal.replace(/^SIG/, '') } : {}) };
-    });
+    };
+    const early = earlyExits.get(ch);
+    if (early) onExit(early.code, early.signal);
+    else ch.on('exit', onExit);
     let giveUp: (() => void) | undefined;
     const exited = new Promise<RawExit>((resolve, reject) => {
       // sshd keeps the channel open while the command lives; after a failed kill we stop waiting.

@@ -8,9 +8,13 @@ import { alive, readPid, writePid } from '../../../src/lab/proc.js';
 import { packageRoot } from '../../../src/util/paths.js';
 
 describe('lab config', () => {
-  it('defaults to <repo>/.lab, 127.0.1.x:2222 and moto on 5055', () => {
+  it('defaults to <repo>/.lab (or /var/lib/stagesync-lab/<id> for a repo under /tmp), 127.0.1.x:2222 and moto on 5055', () => {
     const cfg = labConfig({});
-    expect(cfg.stateDir).to.equal(join(packageRoot(), '.lab'));
+    if (/^\/(tmp|opt|var\/lib\/postgresql|var\/run\/postgresql|run\/postgresql)\//.test(packageRoot())) {
+      expect(cfg.stateDir).to.match(/^\/var\/lib\/stagesync-lab\/[0-9a-f]{12}$/);
+    } else {
+      expect(cfg.stateDir).to.equal(join(packageRoot(), '.lab'));
+    }
     expect(cfg.hosts.map((h) => [h.name, h.address, h.sshPort, h.pgPort])).to.deep.equal([
       ['db1', '127.0.1.1', 2222, 5432],
       ['stage1', '127.0.1.2', 2222, 5432],

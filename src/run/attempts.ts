@@ -40,6 +40,7 @@ export async function runWithRetries(inp: AttemptsInput): Promise<Tracker> {
   const { plan, output, signal } = inp;
   const resume = freshResume();
   const copiesDone = new Set<number>();
+  const copyResults = new Map<number, Record<string, unknown>>();
   const record = (key: string, value: unknown) => inp.report.set(key, value);
   // The bucket engine (and the AWS SDK, ~26 MiB) is loaded only when there are copies to make.
   const runBucketCopies = plan.copies.length ? (await import('./bucket-copies.js')).runBucketCopies : async () => undefined;
@@ -50,7 +51,7 @@ export async function runWithRetries(inp: AttemptsInput): Promise<Tracker> {
     if (attempt > 1) output.info(`attempt ${attempt} of ${plan.maxRetryCount + 1}: resuming after the last completed step`);
     await Promise.all([
       runDbSync({ plan, hostOf: inp.hostOf, tracker, output, signal, record, resume, willRetry }),
-      runBucketCopies({ plan, tracker, output, signal, record, done: copiesDone }),
+      runBucketCopies({ plan, tracker, output, signal, record, done: copiesDone, results: copyResults }),
     ]);
     if (tracker.failures.size === 0 || !willRetry()) {
       inp.report.set('attempts', attempt);

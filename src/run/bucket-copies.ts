@@ -1,5 +1,6 @@
 // Carries out the bucket copies of a plan on the controller (CONTRACT §5 step 5), forks at a time.
 import pLimit from 'p-limit';
+import { mib } from '../util/units.js';
 import { copySucceeded, formatCopyFailures, syncBucket, type CopyResult, type CopySpec } from '../buckets/index.js';
 import type { BucketCopyPlan, Plan } from '../plan/types.js';
 import type { RunOutput } from './output.js';
@@ -13,10 +14,9 @@ export interface CopyRunContext {
   record(key: string, value: unknown): void;
   /** Copies finished by an earlier attempt (indexes): a retry does not list them again. */
   done?: Set<number>;
+  /** Each copy's latest result by index, kept across attempts for the report. */
+  results?: Map<number, Record<string, unknown>>;
 }
-
-/** Results of every attempt, by copy index, kept across retries for the report. */
-const resultsOf = new WeakMap<Set<number>, Map<number, Record<string, unknown>>>();
 
 /** The plan's camelCase copy back into the `stagesync_copies` item the bucket engine reads. */
 export function copySpecOf(c: BucketCopyPlan): CopySpec {
@@ -39,12 +39,10 @@ export function copySpecOf(c: BucketCopyPlan): CopySpec {
   };
 }
 
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 export async function runBucketCopies(ctx: CopyRunContext): Promise<void> {
   const done = ctx.done ?? new Set<number>();
-  const byIndex = resultsOf.get(done) ?? new Map<number, Record<string, unknown>>();
-  resultsOf.set(done, byIndex);
+  const byIndex = ctx.results ?? new Map<number, Record<string, unknown>>();
   const limit = pLimit(ctx.plan.forks);
   await Promise.all(
     ctx.plan.copies.filter((c) => !done.has(c.index)).map((c) =>

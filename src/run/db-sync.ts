@@ -2,6 +2,7 @@
 // backup, move, restore → post-restore SQL → verify → swap, hooks, cleanup. Destinations
 // that fail drop out; the others go on (as Ansible removes a failed host from the play).
 import pLimit from 'p-limit';
+import { mib } from '../util/units.js';
 import type { DbDestinationPlan, DbSourcePlan, HookCommand, Plan } from '../plan/types.js';
 import type { Host } from '../transport/types.js';
 import {
@@ -55,7 +56,6 @@ export interface DbResume {
 export const freshResume = (): DbResume => ({ delivered: new Map(), restored: new Set(), finished: new Set() });
 
 const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 export async function runDbSync(ctx: DbRunContext): Promise<void> {
   const db = ctx.plan.db;

@@ -12,22 +12,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { checksumMetadata, isPlainMd5 } from './diff.js';
 import { copySource, headersOf, partSizeFor } from './headers.js';
-import type { ObjectInfo } from './types.js';
+import type { CopyTarget, ObjectInfo } from './types.js';
 
-export interface ServerSideTarget {
-  /** Client of the source side (HeadObject on the source). */
-  source: S3Client;
-  /** Client of the destination side (it sends the copy requests). */
-  dest: S3Client;
-  sourceBucket: string;
-  destBucket: string;
-  acl?: string;
-  multipartThreshold: number;
-  /** Parts of one object copied at once. */
-  partConcurrency: number;
-}
 
-export async function serverSideCopy(t: ServerSideTarget, src: ObjectInfo, destKey: string): Promise<void> {
+export async function serverSideCopy(t: CopyTarget, src: ObjectInfo, destKey: string): Promise<void> {
   const ACL = t.acl as ObjectCannedACL | undefined;
   const CopySource = copySource(t.sourceBucket, src.key);
   if (src.size < t.multipartThreshold && isPlainMd5(src.etag)) {
@@ -46,7 +34,7 @@ export async function serverSideCopy(t: ServerSideTarget, src: ObjectInfo, destK
 }
 
 async function multipartCopy(
-  t: ServerSideTarget,
+  t: CopyTarget,
   src: ObjectInfo,
   destKey: string,
   CopySource: string,

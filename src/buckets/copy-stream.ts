@@ -5,25 +5,15 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { checksumMetadata } from './diff.js';
 import { headersOf, partSizeFor } from './headers.js';
-import type { ObjectInfo } from './types.js';
+import type { CopyTarget, ObjectInfo } from './types.js';
 
-export interface StreamTarget {
-  source: S3Client;
-  dest: S3Client;
-  sourceBucket: string;
-  destBucket: string;
-  acl?: string;
-  multipartThreshold: number;
-  /** Parts of one object uploaded at once (each buffered in memory). */
-  partConcurrency: number;
-}
 
 /** Below this we read the body into memory and PutObject it: one request, retryable by the SDK. */
 const SMALL = 1024 * 1024;
 /** Largest part we buffer: objects from here up go in parts, whatever multipart_threshold says. */
 const STREAM_PART = 8 * 1024 * 1024;
 
-export async function streamCopy(t: StreamTarget, src: ObjectInfo, destKey: string): Promise<void> {
+export async function streamCopy(t: CopyTarget, src: ObjectInfo, destKey: string): Promise<void> {
   const ACL = t.acl as ObjectCannedACL | undefined;
   const got = await t.source.send(new GetObjectCommand({ Bucket: t.sourceBucket, Key: src.key, IfMatch: `"${src.etag}"` }));
   const body = got.Body;

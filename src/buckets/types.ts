@@ -1,3 +1,5 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+
 // Plain data in and out of the bucket engine. It knows S3, never inventories: the caller hands it
 // one `stagesync_copies` item as a CopySpec and gets a CopyResult back for the report.
 
@@ -112,4 +114,18 @@ export interface CopyResult {
 /** True when the copy did everything it had to: the caller exits 2 otherwise. */
 export function copySucceeded(r: CopyResult): boolean {
   return !r.error && r.failures.length === 0;
+}
+
+/** Where one object copy goes: both sides' clients and buckets (server-side and streamed alike). */
+export interface CopyTarget {
+  /** Client of the source side (HeadObject / GetObject on the source). */
+  source: S3Client;
+  /** Client of the destination side (it sends the copy or upload requests). */
+  dest: S3Client;
+  sourceBucket: string;
+  destBucket: string;
+  acl?: string;
+  multipartThreshold: number;
+  /** Parts of one object in flight at once (streamed parts are buffered in memory). */
+  partConcurrency: number;
 }

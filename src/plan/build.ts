@@ -57,7 +57,8 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   // Like a play's `hosts:`, the pair's hosts are patterns, set per pair in its vars file.
   const sources = playHosts(inp, 'stagesync_source_hosts', SOURCE_GROUP);
   const allDests = playHosts(inp, 'stagesync_dest_hosts', DEST_GROUP);
-  const warnings = [...inp.inventory.warnings];
+  // Our own warnings; the inventory's are read at the end (vars files add theirs when first read).
+  const warnings: string[] = [];
   const secrets = new Set<string>();
   const hosts = new Map<string, HostConnection>();
   const validated = new Map<string, Record<string, unknown>>();
@@ -101,7 +102,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
         warnings.push('stagesync_transfer: direct (destinations pulling from the source) is not supported yet; the dump streams through the controller');
       }
     }
-    checkSafety({ inventory: inp.inventory, source, destinations, varsOf, hostsOfGroup: inp.hostsOfGroup });
+    checkSafety({ source, destinations, varsOf, hostsOfGroup: inp.hostsOfGroup });
   }
 
   // Bucket copies run on the controller, from localhost's variables.
@@ -132,7 +133,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
       : {}),
     forks: req.forks ?? req.defaultForks,
     secrets: [...secrets],
-    warnings,
+    warnings: [...inp.inventory.warnings, ...warnings],
     ...(req.command === 'rollback' ? { rollback: { destinations } } : {}),
   };
 }

@@ -1,10 +1,8 @@
 // CONTRACT §6 guards that need no network: protected destinations, destination == source.
 import { UserError } from '../errors.js';
-import type { Inventory } from '../inventory/types.js';
 import type { DbDestinationPlan, DbSourcePlan } from './types.js';
 
 interface SafetyInput {
-  inventory: Inventory;
   source?: DbSourcePlan;
   destinations: DbDestinationPlan[];
   varsOf(host: string): Record<string, unknown>;

@@ -23,7 +23,7 @@ export function orderSteps({ command, source, destinations, copies }: StepInput)
   }
 
   if (source) {
-    for (const h of [source.host, ...dests]) add(h, 'preflight', ['db'], preflightSummary(h, source));
+    for (const h of [source.host, ...dests]) add(h, 'preflight', ['db'], preflightSummary(source));
     for (const d of destinations) add(d.host, 'lock', ['db'], `take the stagesync lock on ${d.database}`);
     add(source.host, 'backup', ['db'], backupSummary(source));
     add(source.host, 'move', ['db'], `stream the dump to ${dests.join(', ')} (sha256 checked on both ends)`);
@@ -58,8 +58,8 @@ export function orderSteps({ command, source, destinations, copies }: StepInput)
 
 const hookHost = (where: 'dest' | 'localhost', dest: string) => (where === 'localhost' ? 'localhost' : dest);
 
-function preflightSummary(host: string, source: DbSourcePlan): string {
-  return `reachable, become ${source.backupUser} works, pg_dump/pg_restore/psql present, disk room${host === source.host ? '' : ''}`;
+function preflightSummary(source: DbSourcePlan): string {
+  return `reachable, become ${source.backupUser} works, pg_dump/pg_restore/psql present, disk room`;
 }
 
 function backupSummary(s: DbSourcePlan): string {

@@ -96,6 +96,8 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
     if (req.command === 'run') {
       const sv = varsOf(sources[0]!);
       source = sourcePlan(sources[0]!, sv, inp);
+      const pipelined = source.pipelined;
+      destinations = destinations.map((d) => ({ ...d, pipelined: pipelined && d.jobs === 1 }));
       db = { source, destinations, transfer: 'stream' };
       if (sv.stagesync_transfer === 'direct') {
         // Not built yet: say so rather than pretend; the stream path is always correct.
@@ -166,13 +168,18 @@ function sourcePlan(host: string, v: Record<string, unknown>, inp: PlanInputs): 
     executeBackup: v.stagesync_execute_backup !== false,
     backupsDir: String(v.stagesync_source_backups_dir),
     tmpDir: String(v.stagesync_source_tmp_dir),
+    pipelined: false,
   };
   if (createScripts) {
     plan.backupScriptContent = inp.render(plan.scriptTemplate, v);
     plan.cleanupScriptContent = inp.render(String(v.stagesync_backups_cleanup_script_template), v);
+    plan.pipelined = plan.executeBackup && STREAMS_DUMP.test(plan.backupScriptContent);
   }
   return plan;
 }
+
+/** The line by which a backup script template says it takes `--stdout` (ours does; a user's may not). */
+const STREAMS_DUMP = /^# stagesync: supports --stdout$/m;
 
 function destinationPlan(host: string, v: Record<string, unknown>): DbDestinationPlan {
   return {
@@ -185,6 +192,7 @@ function destinationPlan(host: string, v: Record<string, unknown>): DbDestinatio
     excludeTables: (v.stagesync_restore_exclude_tables as string[] | undefined) ?? [],
     fkConstraints: v.stagesync_restore_fk_constraints !== false,
     jobs: Number(v.stagesync_restore_jobs ?? 1),
+    pipelined: false,
     postRestoreSql: ((v.stagesync_post_restore_sql as { sql: string; params?: unknown[] }[] | undefined) ?? []).map((s) => ({
       sql: s.sql,
       params: s.params ?? [],

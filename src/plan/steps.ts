@@ -25,21 +25,30 @@ export function orderSteps({ command, source, destinations, copies }: StepInput)
   if (source) {
     for (const h of [source.host, ...dests]) add(h, 'preflight', ['db'], preflightSummary(source));
     for (const d of destinations) add(d.host, 'lock', ['db'], `take the stagesync lock on ${d.database}`);
-    add(source.host, 'backup', ['db'], backupSummary(source));
-    add(source.host, 'move', ['db'], `stream the dump to ${dests.join(', ')} (sha256 checked on both ends)`);
-    for (const d of destinations) {
+    const preHooks = (d: DbDestinationPlan) => {
       for (const c of d.preRestoreCommands) add(hookHost(c.host, d.host), 'pre_restore_commands', ['db'], `run: ${c.command}`);
-    }
+    };
+    // in_place writes the live database from the restore on: its hooks (maintenance on) come
+    // before it; swap mode needs them only around the swap (see below).
+    for (const d of destinations) if (d.mode === 'in_place' && d.pipelined) preHooks(d);
+    add(source.host, 'backup', ['db'], backupSummary(source));
+    add(
+      source.host,
+      'move',
+      ['db'],
+      source.pipelined
+        ? `stream the dump to ${dests.join(', ')} while it is written (sha256 checked on every end)`
+        : `stream the dump to ${dests.join(', ')} (sha256 checked on both ends)`,
+    );
+    for (const d of destinations) if (d.pipelined) add(d.host, 'restore', ['db'], `${restoreSummary(d)} as the dump arrives${restoreDetails(d)}`);
+    for (const d of destinations) if (d.mode === 'in_place' && !d.pipelined) preHooks(d);
     for (const d of destinations) {
+      if (!d.pipelined) add(d.host, 'restore', ['db'], `${restoreSummary(d)} from the moved file${restoreDetails(d)}`);
+      if (d.postRestoreSql.length) add(d.host, 'post_restore_sql', ['db'], `${d.postRestoreSql.length} statement(s) with bound parameters`);
+      add(d.host, 'verify', ['db'], 'every restored table present, row counts recorded');
       if (d.mode === 'swap') {
-        add(d.host, 'restore', ['db'], `restore into ${d.database}_stagesync_new owned by ${d.role}${restoreDetails(d)}`);
-        if (d.postRestoreSql.length) add(d.host, 'post_restore_sql', ['db'], `${d.postRestoreSql.length} statement(s) with bound parameters`);
-        add(d.host, 'verify', ['db'], 'every restored table present, row counts recorded');
+        preHooks(d);
         add(d.host, 'swap', ['db'], `rename ${d.database} → ${d.database}_stagesync_prev, ${d.database}_stagesync_new → ${d.database}`);
-      } else {
-        add(d.host, 'restore', ['db'], `pg_restore --clean --if-exists into the live ${d.database}${restoreDetails(d)}`);
-        if (d.postRestoreSql.length) add(d.host, 'post_restore_sql', ['db'], `${d.postRestoreSql.length} statement(s) with bound parameters`);
-        add(d.host, 'verify', ['db'], 'every restored table present, row counts recorded');
       }
       for (const c of d.postRestoreCommands) add(hookHost(c.host, d.host), 'post_restore_commands', ['db'], `run: ${c.command}`);
     }
@@ -64,8 +73,13 @@ function preflightSummary(source: DbSourcePlan): string {
 
 function backupSummary(s: DbSourcePlan): string {
   if (!s.executeBackup) return `take the newest existing ${s.database}.*.dump in ${s.backupsDir}`;
+  if (s.pipelined) return `render ${s.scriptTemplate} to ${s.backupScript}, run it --stdout as ${s.backupUser} for ${s.database}: the dump goes to ${s.backupsDir} and to the destinations at once`;
   const script = s.createScripts ? `render ${s.scriptTemplate} to ${s.backupScript}, run it` : `run the host's own ${s.backupScript}`;
   return `${script} as ${s.backupUser} for ${s.database}; take the newest ${s.database}.*.dump in ${s.backupsDir}`;
+}
+
+function restoreSummary(d: DbDestinationPlan): string {
+  return d.mode === 'swap' ? `restore into ${d.database}_stagesync_new owned by ${d.role}` : `pg_restore --clean --if-exists into the live ${d.database}`;
 }
 
 function restoreDetails(d: DbDestinationPlan): string {

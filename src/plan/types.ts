@@ -60,6 +60,11 @@ export interface DbSourcePlan {
   executeBackup: boolean;
   backupsDir: string;
   tmpDir: string;
+  /**
+   * The rendered script takes `--stdout` (our template does): the dump streams to the
+   * destinations while it is written, instead of being moved once complete.
+   */
+  pipelined: boolean;
 }
 
 /** What each destination host does (CONTRACT §5 steps 3–4). */
@@ -73,6 +78,8 @@ export interface DbDestinationPlan {
   excludeTables: string[];
   fkConstraints: boolean;
   jobs: number;
+  /** pg_restore reads the dump as it arrives (a pipelined source and one job); else from the file. */
+  pipelined: boolean;
   postRestoreSql: PostRestoreSql[];
   preRestoreCommands: HookCommand[];
   postRestoreCommands: HookCommand[];

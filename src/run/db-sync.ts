@@ -8,6 +8,7 @@ import type { Host } from '../transport/types.js';
 import {
   acquireLock,
   backup,
+  installScripts,
   checkCompat,
   cleanupDest,
   dropNew,
@@ -21,11 +22,13 @@ import {
   verifyRestore,
   type DestFacts,
   type DestLock,
+  type MoveResult,
   type PreparedRestore,
 } from '../steps/index.js';
-import { StepError } from '../steps/errors.js';
+import { StepError, UpstreamFailed } from '../steps/errors.js';
+import { streamDump, type StreamRun } from '../steps/stream.js';
 import { prepareDirs } from '../steps/prepare-dirs.js';
-import { HostFailed, type Tracker } from './tracker.js';
+import { HostFailed, type StepDone, type Tracker } from './tracker.js';
 import type { RunOutput } from './output.js';
 
 export interface DbRunContext {
@@ -134,88 +137,48 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
     );
     if (live.length === 0) return;
 
-    // 3. Backup on the source (a retry reuses the dump of the attempt before).
+    // 3–4. Backup and move. Pipelined (the rendered script streams, first attempt): the move and
+    // the one-job restores run while the dump is written. Otherwise the complete dump is moved.
     const { resume } = ctx;
-    const backed = await tracker
-      .step(source.host, 'backup', async () => {
-        if (resume.dump) {
-          return { value: resume.dump, outcome: 'ok', detail: `resumed: ${resume.dump.path} from the previous attempt` };
-        }
-        const scriptDirs = source.createScripts ? [dirOf(source.backupScript), dirOf(source.cleanupScript)] : [];
-        // Pairs sharing a source host share its backup script: one run at a time installs and
-        // runs it, so no run executes a script another pair rendered with other settings.
-        const scriptLock = await acquireLock(src, {
-          database: `backup-script:${source.backupScript}`,
-          backupUser: source.backupUser,
-          onWait: () => ctx.output.info(`${source.host}: waiting for another run's backup with ${source.backupScript}`),
-        });
-        let r;
-        try {
-          if (source.executeBackup) await prepareDirs(src, { dirs: [source.backupsDir, ...scriptDirs], owner: source.backupUser, group: source.backupGroup });
-          r = await backup(src, { ...backupParams(source), signal: ctx.signal });
-        } finally {
-          await scriptLock.release().catch(() => undefined);
-        }
-        resume.dump = { path: r.dump.path, size: r.dump.size };
-        return {
-          value: resume.dump,
-          outcome: r.ran || r.installed.length ? 'changed' : 'ok',
-          detail: `${r.dump.path}, ${mib(r.dump.size)}`,
-          data: { dump: r.dump.path, bytes: r.dump.size, installed: r.installed, ran: r.ran },
-        };
-      })
-      .catch(() => undefined);
-    if (!backed) return failRest(ctx, live, 'no dump to restore: the backup failed');
-    dumpPath = backed.path;
-
-    // 4. Move: source → controller → every destination at once. A retry moves only to the
-    // destinations whose copy of the dump is missing or no longer matches its sha256.
-    const stillThere = await keptDeliveries(ctx, live.filter((d) => !resume.restored.has(d.host)));
-    const toMove = live.filter((d) => !resume.restored.has(d.host) && !stillThere.has(d.host));
-    const moved = await tracker
-      .step(source.host, 'move', async () => {
-        if (toMove.length === 0) {
-          const sha = [...resume.delivered.values()][0]?.sha256 ?? '';
-          return { value: { sha256: sha, failed: [] as StepError[] }, outcome: 'ok', detail: 'resumed: the dump is already on every destination' };
-        }
-        const r = await move({
-          dumpPath: backed.path,
-          source: { host: src, backupUser: source.backupUser },
-          dests: toMove.map((d) => ({ host: ctx.hostOf(d.host), backupUser: d.backupUser, tmpDir: d.tmpDir })),
-          signal: ctx.signal,
-          onProgress: progressOf(ctx, source.host, backed.size),
-        });
-        for (const x of r.dests) if (x.ok) resume.delivered.set(x.host, { path: x.path, sha256: x.sha256 });
-        const failedDests = r.dests.filter((x) => !x.ok);
-        if (failedDests.length === r.dests.length) throw new StepError(source.host, 'move', failedDests.map((x) => (x.ok ? '' : x.error.message)).join('; '));
-        const okCount = r.dests.length - failedDests.length;
-        const failed = failedDests.flatMap((x) => (x.ok ? [] : [x.error]));
-        return { value: { sha256: r.sha256, failed }, detail: `${mib(r.bytes)} to ${okCount} host(s), sha256 ${r.sha256.slice(0, 16)}…`, data: { bytes: r.bytes, sha256: r.sha256 } };
-      })
-      .catch(() => undefined);
-    ctx.record('dump', { path: backed.path, bytes: backed.size, ...(moved ? { sha256: moved.sha256 } : {}) });
-    if (!moved) return failRest(ctx, live, 'the dump did not reach any destination');
-    for (const e of moved.failed) await tracker.step(e.host, 'receive', async () => Promise.reject(e)).catch(() => drop(e.host));
+    const prepared = new Map<string, PreparedRestore>();
+    const pipelined = source.pipelined && !resume.dump;
+    if (pipelined) {
+      // in_place restores write the live database from their first byte: their hooks come first.
+      await forEachDest(ctx, live.filter((d) => d.pipelined && d.mode === 'in_place'), limit, drop, (d) => runHooks(ctx, d, d.preRestoreCommands, 'pre_restore_commands'));
+      if (live.length === 0) return;
+    }
+    const sent = pipelined ? await streamBackup(ctx, src, live, prepared, drop, destReport) : await fileBackup(ctx, src, live);
+    if (!sent.backed) return failRest(ctx, live.filter((d) => !prepared.has(d.host) && !(pipelined && d.pipelined)), 'no dump to restore: the backup failed');
+    dumpPath = sent.backed.path;
+    const moved = sent.moved;
+    ctx.record('dump', { path: sent.backed.path, bytes: sent.backed.size, ...(moved ? { sha256: moved.sha256 } : {}) });
+    if (!moved) return failRest(ctx, live.filter((d) => !(pipelined && d.pipelined)), 'the dump did not reach any destination');
+    for (const f of moved.failed) {
+      // A pipelined destination's restore step has already told its failure.
+      if (pipelined && live.find((d) => d.host === f.host)?.pipelined) drop(f.host);
+      else await tracker.step(f.host, 'receive', async () => Promise.reject(f.error)).catch(() => drop(f.host));
+    }
     for (const d of live) if (resume.delivered.has(d.host) || resume.restored.has(d.host)) movedTo.add(d.host);
 
-    // 5. Pre-restore hooks (e.g. maintenance mode on): as late as possible, so the staging app is
-    // down only while its database is replaced.
-    await forEachDest(ctx, live, limit, drop, async (d) => {
-      if (d.preRestoreCommands.length && !resume.restored.has(d.host)) await runHooks(ctx, d, d.preRestoreCommands, 'pre_restore_commands');
-    });
+    // 5. Pre-restore hooks of in_place restores from the file (e.g. maintenance mode on): as late
+    // as possible, so the staging app is down only while its database is replaced.
+    await forEachDest(ctx, live.filter((d) => d.mode === 'in_place' && !prepared.has(d.host) && !resume.restored.has(d.host)), limit, drop, (d) =>
+      runHooks(ctx, d, d.preRestoreCommands, 'pre_restore_commands'),
+    );
     if (live.length === 0) return;
 
-    // 6. Restore on each destination (forks bound the parallel restores).
+    // 6. Restore on each destination (forks bound the parallel restores), or what follows a
+    // restore done during the move; then swap mode's pre-restore hooks and the swap.
     await forEachDest(ctx, live, limit, drop, async (d) => {
       const h = ctx.hostOf(d.host);
       const lock = locks.get(d.host)!;
-      destReport[d.host] = { database: d.database, mode: d.mode };
+      destReport[d.host] ??= { database: d.database, mode: d.mode };
       if (resume.restored.has(d.host)) {
         ctx.output.info(`${d.host}: resumed: ${d.database} was already replaced by the previous attempt`);
       } else {
         const destDump = resume.delivered.get(d.host);
         if (!destDump) throw new StepError(d.host, 'restore', 'the dump is not on this host');
-        await restoreOne(ctx, d, h, lock, destDump.path, destReport[d.host]!);
+        await restoreOne(ctx, d, h, lock, prepared.get(d.host) ?? destDump.path, destReport[d.host]!);
         resume.restored.add(d.host);
       }
       if (d.postRestoreCommands.length && !resume.finished.has(d.host)) await runHooks(ctx, d, d.postRestoreCommands, 'post_restore_commands');
@@ -226,9 +189,11 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
   }
 }
 
-async function restoreOne(ctx: DbRunContext, d: DbDestinationPlan, h: Host, lock: DestLock, dumpPath: string, rep: Record<string, unknown>): Promise<void> {
+/** Restore from the moved file (unless done during the move), post-restore SQL, verify, swap. */
+async function restoreOne(ctx: DbRunContext, d: DbDestinationPlan, h: Host, lock: DestLock, from: string | PreparedRestore, rep: Record<string, unknown>): Promise<void> {
   const { tracker } = ctx;
-  const prepared = await tracker.step(d.host, 'restore', async () => {
+  const dumpPath = typeof from === 'string' ? from : '';
+  const prepared = typeof from !== 'string' ? from : await tracker.step(d.host, 'restore', async () => {
     const r: PreparedRestore = await restoreDump(h, {
       database: d.database,
       role: d.role,
@@ -241,10 +206,7 @@ async function restoreOne(ctx: DbRunContext, d: DbDestinationPlan, h: Host, lock
       dumpPath,
       signal: ctx.signal,
     });
-    for (const x of r.unmatchedExcludes) ctx.output.warn(`${d.host}: stagesync_restore_exclude_tables: ${x} matched no table of the dump`);
-    rep.restoredInto = r.restoredInto;
-    rep.excluded = r.excluded;
-    return { value: r, detail: `${r.tables.length} tables into ${r.restoredInto}${r.excluded.length ? `, ${r.excluded.length} excluded` : ''}` };
+    return { value: r, detail: restoredDetail(ctx, d, r, rep) };
   });
   const t = { host: h, backupUser: d.backupUser };
   try {
@@ -262,6 +224,8 @@ async function restoreOne(ctx: DbRunContext, d: DbDestinationPlan, h: Host, lock
       return { value: r, outcome: 'ok', detail: `${r.tables} tables present, ${rows} rows` };
     });
     if (d.mode === 'swap') {
+      // Maintenance on (say) only now: until the swap, the live database was never touched.
+      await runHooks(ctx, d, d.preRestoreCommands, 'pre_restore_commands');
       await tracker.step(d.host, 'swap', async () => {
         lock.assertHeld();
         const r = await swapIn(t, d.database);
@@ -275,6 +239,165 @@ async function restoreOne(ctx: DbRunContext, d: DbDestinationPlan, h: Host, lock
     if (d.mode === 'swap') await dropNew(h, { database: d.database, backupUser: d.backupUser }).catch(() => undefined);
     throw e;
   }
+}
+
+/** The restore step's detail; the report's restoredInto and excluded; typos in excludes warned. */
+function restoredDetail(ctx: DbRunContext, d: DbDestinationPlan, r: PreparedRestore, rep: Record<string, unknown>): string {
+  for (const x of r.unmatchedExcludes) ctx.output.warn(`${d.host}: stagesync_restore_exclude_tables: ${x} matched no table of the dump`);
+  rep.restoredInto = r.restoredInto;
+  rep.excluded = r.excluded;
+  return `${r.tables.length} tables into ${r.restoredInto}${r.excluded.length ? `, ${r.excluded.length} excluded` : ''}`;
+}
+
+interface Sent {
+  /** The dump on the source; absent when the backup failed. */
+  backed?: { path: string; size: number };
+  /** sha256 and the destinations the move failed for; absent when it reached none. */
+  moved?: { sha256: string; failed: { host: string; error: Error }[] };
+}
+
+/** Dump, then move the complete file (a retry reuses the dump and the copies still intact). */
+async function fileBackup(ctx: DbRunContext, src: Host, live: DbDestinationPlan[]): Promise<Sent> {
+  const { tracker, resume } = ctx;
+  const source = ctx.plan.db!.source;
+  const backed = await tracker
+    .step(source.host, 'backup', async () => {
+      if (resume.dump) {
+        return { value: resume.dump, outcome: 'ok', detail: `resumed: ${resume.dump.path} from the previous attempt` };
+      }
+      const r = await withScriptLock(ctx, src, () => backup(src, { ...backupParams(source), signal: ctx.signal }));
+      resume.dump = { path: r.dump.path, size: r.dump.size };
+      return {
+        value: resume.dump,
+        outcome: r.ran || r.installed.length ? 'changed' : 'ok',
+        detail: `${r.dump.path}, ${mib(r.dump.size)}`,
+        data: { dump: r.dump.path, bytes: r.dump.size, installed: r.installed, ran: r.ran },
+      };
+    })
+    .catch(() => undefined);
+  if (!backed) return {};
+
+  // A retry moves only to the destinations whose copy of the dump is missing or no longer
+  // matches its sha256.
+  const stillThere = await keptDeliveries(ctx, live.filter((d) => !resume.restored.has(d.host)));
+  const toMove = live.filter((d) => !resume.restored.has(d.host) && !stillThere.has(d.host));
+  const moved = await tracker
+    .step(source.host, 'move', async () => {
+      if (toMove.length === 0) {
+        const sha = [...resume.delivered.values()][0]?.sha256 ?? '';
+        return { value: { sha256: sha, failed: [] }, outcome: 'ok', detail: 'resumed: the dump is already on every destination' };
+      }
+      const r = await move({
+        dumpPath: backed.path,
+        source: { host: src, backupUser: source.backupUser },
+        dests: toMove.map((d) => ({ host: ctx.hostOf(d.host), backupUser: d.backupUser, tmpDir: d.tmpDir })),
+        signal: ctx.signal,
+        onProgress: progressOf(ctx, source.host, backed.size),
+      });
+      return movedOutcome(ctx, r);
+    })
+    .catch(() => undefined);
+  return { backed, ...(moved ? { moved } : {}) };
+}
+
+/**
+ * Dump, move and one-job restores at once (src/steps/stream.ts): the backup, the move and each
+ * such restore are steps of their own, running together. Restores done here go into `prepared`.
+ */
+async function streamBackup(
+  ctx: DbRunContext,
+  src: Host,
+  live: DbDestinationPlan[],
+  prepared: Map<string, PreparedRestore>,
+  drop: (host: string) => void,
+  destReport: Record<string, Record<string, unknown>>,
+): Promise<Sent> {
+  const { tracker, resume } = ctx;
+  const source = ctx.plan.db!.source;
+  let started!: (s: StreamRun | undefined) => void;
+  const stream = new Promise<StreamRun | undefined>((resolve) => (started = resolve));
+  const streamOf = async (host: string, step: string) => {
+    const s = await stream;
+    if (!s) throw new UpstreamFailed(host, step, `the backup on ${source.host} did not start`);
+    return s;
+  };
+
+  const backed = tracker
+    .step(source.host, 'backup', async () => {
+      try {
+        return await withScriptLock(ctx, src, async () => {
+          const installed = await installScripts(src, backupParams(source));
+          const s = streamDump({
+            source: { host: src, backupUser: source.backupUser, backupScript: source.backupScript, database: source.database },
+            dests: live.map((d) => ({
+              host: ctx.hostOf(d.host),
+              backupUser: d.backupUser,
+              tmpDir: d.tmpDir,
+              ...(d.pipelined ? { restore: { database: d.database, role: d.role, mode: d.mode, excludeTables: d.excludeTables, fkConstraints: d.fkConstraints } } : {}),
+            })),
+            signal: ctx.signal,
+            onProgress: progressOf(ctx, source.host),
+          });
+          started(s);
+          const dump = await s.backup;
+          resume.dump = { path: dump.path, size: dump.size };
+          return {
+            value: resume.dump,
+            detail: `${dump.path}, ${mib(dump.size)}, sent on while written`,
+            data: { dump: dump.path, bytes: dump.size, installed, ran: true, pipelined: true },
+          };
+        });
+      } finally {
+        started(undefined);
+      }
+    })
+    .catch(() => undefined);
+
+  const moved = tracker
+    .step(source.host, 'move', async () => movedOutcome(ctx, await (await streamOf(source.host, 'move')).move))
+    .catch(() => undefined);
+
+  const restored = live
+    .filter((d) => d.pipelined)
+    .map((d) =>
+      tracker
+        .step(d.host, 'restore', async () => {
+          const r = await (await streamOf(d.host, 'restore')).restores.get(d.host)!;
+          destReport[d.host] = { database: d.database, mode: d.mode };
+          return { value: r, detail: `${restoredDetail(ctx, d, r, destReport[d.host]!)}, as the dump arrived` };
+        })
+        .then((r) => void prepared.set(d.host, r))
+        .catch(() => drop(d.host)),
+    );
+  const [b, m] = await Promise.all([backed, moved, ...restored]);
+  return { ...(b ? { backed: b } : {}), ...(m ? { moved: m } : {}) };
+}
+
+/** Pairs sharing a source host share its backup script: one run at a time installs and runs it,
+ * so no run executes a script another pair rendered with other settings. */
+async function withScriptLock<T>(ctx: DbRunContext, src: Host, fn: () => Promise<T>): Promise<T> {
+  const source = ctx.plan.db!.source;
+  const scriptDirs = source.createScripts ? [dirOf(source.backupScript), dirOf(source.cleanupScript)] : [];
+  const scriptLock = await acquireLock(src, {
+    database: `backup-script:${source.backupScript}`,
+    backupUser: source.backupUser,
+    onWait: () => ctx.output.info(`${source.host}: waiting for another run's backup with ${source.backupScript}`),
+  });
+  try {
+    if (source.executeBackup) await prepareDirs(src, { dirs: [source.backupsDir, ...scriptDirs], owner: source.backupUser, group: source.backupGroup });
+    return await fn();
+  } finally {
+    await scriptLock.release().catch(() => undefined);
+  }
+}
+
+/** The move step's result: deliveries remembered for a retry; fails only when none arrived. */
+function movedOutcome(ctx: DbRunContext, r: MoveResult): StepDone<NonNullable<Sent['moved']>> {
+  const host = ctx.plan.db!.source.host;
+  for (const x of r.dests) if (x.ok) ctx.resume.delivered.set(x.host, { path: x.path, sha256: x.sha256 });
+  const failed = r.dests.flatMap((x) => (x.ok ? [] : [{ host: x.host, error: x.error }]));
+  if (failed.length === r.dests.length) throw new StepError(host, 'move', failed.map((x) => x.error.message).join('; '));
+  return { value: { sha256: r.sha256, failed }, detail: `${mib(r.bytes)} to ${r.dests.length - failed.length} host(s), sha256 ${r.sha256.slice(0, 16)}…`, data: { bytes: r.bytes, sha256: r.sha256 } };
 }
 
 /** Runs `fn` per live destination (bounded by forks); a failing host drops out of the run. */
@@ -382,12 +505,13 @@ function backupParams(s: DbSourcePlan) {
   };
 }
 
-/** Live bytes and rate of the move (the output decides how often to show it). */
-function progressOf(ctx: DbRunContext, host: string, total: number): (bytes: number) => void {
+/** Live bytes and rate of the move (the output decides how often to show it); no total while the dump is written. */
+function progressOf(ctx: DbRunContext, host: string, total?: number): (bytes: number) => void {
   const started = Date.now();
   return (bytes) => {
-    const rate = bytes / Math.max(0.001, (Date.now() - started) / 1000);
-    ctx.output.progress(host, 'move', `${mib(bytes)} of ${mib(total)} (${total ? Math.round((bytes / total) * 100) : 100}%, ${mib(rate)}/s)`);
+    const rate = mib(bytes / Math.max(0.001, (Date.now() - started) / 1000));
+    const text = total === undefined ? `${mib(bytes)} (${rate}/s)` : `${mib(bytes)} of ${mib(total)} (${total ? Math.round((bytes / total) * 100) : 100}%, ${rate}/s)`;
+    ctx.output.progress(host, 'move', text);
   };
 }
 

@@ -1,7 +1,7 @@
 // Runs one step on one host: times it, tells the output, counts it in the recap and records it
 // in the report. Turns what went wrong into Ansible's words: unreachable, failed.
 import { ConnectionLostError, UnreachableError } from '../transport/types.js';
-import { StepError } from '../steps/errors.js';
+import { StepError, UpstreamFailed } from '../steps/errors.js';
 import type { RunOutput } from './output.js';
 import { Recap, type Outcome } from './recap.js';
 import type { RunReport } from './report.js';
@@ -63,6 +63,14 @@ export class Tracker {
       return r.value;
     } catch (err) {
       const durationMs = Date.now() - startedAt.getTime();
+      if (err instanceof UpstreamFailed) {
+        // Another host's failure stopped this step: that one is counted; this one is skipped.
+        const detail = this.mask(stripPrefix(err.message));
+        this.recap.count(host, 'skipped');
+        this.output.stepFinished({ host, action, outcome: 'skipped', durationMs, detail });
+        this.report.add({ host, action, outcome: 'skipped', attempt: this.attempt, startedAt: startedAt.toISOString(), durationMs, detail });
+        throw err;
+      }
       const failed = this.toHostFailed(host, action, err);
       const outcome: Outcome = failed.unreachable ? 'unreachable' : 'failed';
       this.recap.count(host, outcome);

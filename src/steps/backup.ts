@@ -43,18 +43,23 @@ async function install(host: Host, p: BackupParams, path: string, content: strin
   await host.putFile(path, content, { mode: 0o750, owner: p.backupUser, group: p.backupGroup, become });
 }
 
+/** The rendered backup and cleanup scripts, written with owner and mode (never the host's own). */
+export async function installScripts(host: Host, p: BackupParams): Promise<string[]> {
+  const installed: string[] = [];
+  if (!p.createScripts) return installed;
+  if (!p.backupScriptContent) throw new StepError(host.name, 'backup', 'no rendered backup script to install');
+  await install(host, p, p.backupScript, p.backupScriptContent);
+  installed.push(p.backupScript);
+  if (p.cleanupScript && p.cleanupScriptContent) {
+    await install(host, p, p.cleanupScript, p.cleanupScriptContent);
+    installed.push(p.cleanupScript);
+  }
+  return installed;
+}
+
 export async function backup(host: Host, p: BackupParams): Promise<BackupResult> {
   const become = becomeOf(p.backupUser);
-  const installed: string[] = [];
-  if (p.createScripts) {
-    if (!p.backupScriptContent) throw new StepError(host.name, 'backup', 'no rendered backup script to install');
-    await install(host, p, p.backupScript, p.backupScriptContent);
-    installed.push(p.backupScript);
-    if (p.cleanupScript && p.cleanupScriptContent) {
-      await install(host, p, p.cleanupScript, p.cleanupScriptContent);
-      installed.push(p.cleanupScript);
-    }
-  }
+  const installed = await installScripts(host, p);
 
   let ran = false;
   let output: string | undefined;

@@ -14,6 +14,17 @@ export class StepError extends Error {
   }
 }
 
+/**
+ * This host's step could not go on because another host's failed (a destination restoring a
+ * stream whose source failed): reported as skipped, the other host's failure says why.
+ */
+export class UpstreamFailed extends StepError {
+  constructor(host: string, step: string, message: string) {
+    super(host, step, message);
+    this.name = 'UpstreamFailed';
+  }
+}
+
 /** The destination lock could not be taken in time (another run holds it). */
 export class LockTimeoutError extends StepError {
   constructor(host: string, message: string) {

@@ -13,7 +13,7 @@ export interface Sink {
 }
 
 /** Resolve when `w` took the chunk (immediately, or at 'drain'); reject if the sink goes first. */
-function write(sink: Sink, chunk: Buffer): Promise<void> {
+export function write(sink: Sink, chunk: Buffer): Promise<void> {
   const w = sink.stream;
   if (w.destroyed || w.writableEnded) return Promise.reject(new Error(`${sink.name}: the receiving end is closed`));
   if (w.write(chunk)) return Promise.resolve();
@@ -35,10 +35,11 @@ function write(sink: Sink, chunk: Buffer): Promise<void> {
 }
 
 /**
- * Copy `source` to every sink; `onChunk` sees each chunk once (hashing, progress). Resolves with
- * the byte count when the source ends (sinks are ended too) or when every sink has failed.
+ * Copy `prefix` then `source` to every sink; `onChunk` sees each chunk once (hashing, progress).
+ * Resolves with the byte count when the source ends (sinks are ended too) or when every sink has
+ * failed (the source is then destroyed).
  */
-export async function fanOut(source: Readable, sinks: Sink[], onChunk: (chunk: Buffer) => void): Promise<number> {
+export async function fanOut(source: AsyncIterable<Buffer>, sinks: Sink[], onChunk: (chunk: Buffer) => void, prefix: Buffer[] = []): Promise<number> {
   let bytes = 0;
   // A sink's stream may error while idle: keep it from becoming an uncaught exception.
   for (const s of sinks) {
@@ -50,13 +51,17 @@ export async function fanOut(source: Readable, sinks: Sink[], onChunk: (chunk: B
       (e: unknown) => s.stream.destroy(why(e)),
     );
   }
-  for await (const chunk of source as AsyncIterable<Buffer>) {
+  async function* all(): AsyncGenerator<Buffer> {
+    yield* prefix;
+    yield* source;
+  }
+  for await (const chunk of all()) {
     onChunk(chunk);
     bytes += chunk.length;
     const live = sinks.filter((s) => !s.error);
     await Promise.all(live.map((s) => write(s, chunk).catch((e: Error) => (s.error ??= e))));
     if (sinks.every((s) => s.error)) {
-      source.destroy();
+      (source as Partial<Readable>).destroy?.();
       return bytes;
     }
   }

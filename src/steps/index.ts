@@ -1,7 +1,7 @@
 // The database steps, for the run executor. Each takes Hosts and plain parameters.
 export { StepError, LockTimeoutError } from './errors.js';
 export { preflightSource, preflightDest, checkCompat, gatherFacts, type HostFacts, type SourceFacts, type DestFacts, type Problem } from './preflight.js';
-export { backup, newestDump, type BackupParams, type BackupResult } from './backup.js';
+export { backup, installScripts, newestDump, type BackupParams, type BackupResult } from './backup.js';
 export { move, destDumpPath, type MoveParams, type MoveResult, type DestMove } from './move.js';
 export { restore, restoreDump, dropNew, type RestoreParams, type RestoreResult, type PreparedRestore } from './restore.js';
 export { runPostRestoreSql, maskParams, type PostRestoreSql, type PostSqlResult } from './post-sql.js';

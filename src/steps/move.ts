@@ -24,7 +24,7 @@ export interface MoveParams {
 
 export type DestMove =
   | { host: string; ok: true; path: string; bytes: number; sha256: string }
-  | { host: string; ok: false; error: StepError };
+  | { host: string; ok: false; error: Error };
 
 export interface MoveResult {
   bytes: number;

@@ -8,9 +8,11 @@ import { becomeOf, conninfo, type PgConn } from './sql.js';
 /** The --use-list file of a dump on the destination (cleanup removes it by this name). */
 export const listPathOf = (dumpPath: string): string => `${dumpPath}.list`;
 
+/** `pg_restore -l -v`: -v adds `; depends on:` lines, which the exclusion follows. No path: stdin. */
+export const tocArgv = (dumpPath?: string): string[] => ['pg_restore', '-l', '-v', ...(dumpPath ? [dumpPath] : [])];
+
 export async function readFilteredToc(host: Host, backupUser: string, dumpPath: string, f: TocFilter): Promise<FilteredToc> {
-  // -v adds `; depends on:` lines, which the exclusion follows.
-  const r = await host.exec({ argv: ['pg_restore', '-l', '-v', dumpPath] }, { become: becomeOf(backupUser) });
+  const r = await host.exec({ argv: tocArgv(dumpPath) }, { become: becomeOf(backupUser) });
   if (r.code !== 0) throw new StepError(host.name, 'restore', `pg_restore -l ${dumpPath} failed (not a custom-format dump?)`, tail(r.stderr));
   return filterToc(parseToc(r.stdout), f);
 }
@@ -25,7 +27,8 @@ export interface PgRestoreParams {
   database: string;
   role: string;
   backupUser: string;
-  dumpPath: string;
+  /** The dump file; absent: pg_restore reads it from stdin (one job only). */
+  dumpPath?: string;
   listPath: string;
   jobs: number;
   /** in_place: drop each object before recreating it (`--clean --if-exists`). */
@@ -46,11 +49,11 @@ export function pgRestoreArgv(p: PgRestoreParams): string[] {
     '--no-privileges',
     `--role=${p.role}`,
     '--exit-on-error',
-    `--jobs=${Math.max(1, p.jobs)}`,
+    ...(p.dumpPath ? [`--jobs=${Math.max(1, p.jobs)}`] : []),
     ...(p.clean ? ['--clean', '--if-exists'] : []),
     `--use-list=${p.listPath}`,
     `--dbname=${conninfo(p.database, p.pg, 'stagesync-restore')}`,
-    p.dumpPath,
+    ...(p.dumpPath ? [p.dumpPath] : []),
   ];
 }
 

@@ -69,21 +69,31 @@ async function createFresh(t: SqlTarget, db: string, role: string): Promise<void
   await runSql(t, db, `ALTER SCHEMA public OWNER TO ${id(role)};\nGRANT ALL ON SCHEMA public TO ${id(role)};`, 'restore');
 }
 
+/**
+ * The database pg_restore writes into: swap mode, a fresh `<destdb>_stagesync_new` (a leftover
+ * one dropped first); in_place, the live database (created when missing). Returns its name.
+ */
+export async function prepareTarget(host: Host, p: { database: string; role: string; backupUser: string; mode: 'swap' | 'in_place'; pg?: PgConn }): Promise<string> {
+  const t: SqlTarget = { host, backupUser: p.backupUser, pg: p.pg };
+  const into = p.mode === 'swap' ? newDbName(p.database) : p.database;
+  if (p.mode === 'swap') {
+    await dropNew(host, p);
+    await createFresh(t, into, p.role);
+  } else if (!(await databaseExists(t, into))) {
+    await createFresh(t, into, p.role);
+  }
+  return into;
+}
+
 /** TOC + list + (swap) fresh database + pg_restore. Swap mode drops the new database on failure. */
 export async function restoreDump(host: Host, p: RestoreParams): Promise<PreparedRestore> {
   const started = Date.now();
-  const t = target(host, p);
   const into = p.mode === 'swap' ? newDbName(p.database) : p.database;
   const toc = await readFilteredToc(host, p.backupUser, p.dumpPath, { excludeTables: p.excludeTables, fkConstraints: p.fkConstraints });
   const listPath = listPathOf(p.dumpPath);
   await writeFileAs(host, p.backupUser, listPath, toc.list);
   try {
-    if (p.mode === 'swap') {
-      await dropNew(host, p);
-      await createFresh(t, into, p.role);
-    } else if (!(await databaseExists(t, into))) {
-      await createFresh(t, into, p.role);
-    }
+    await prepareTarget(host, p);
     await pgRestore(host, { ...p, database: into, listPath, clean: p.mode === 'in_place' });
   } catch (e) {
     if (p.mode === 'swap') await dropNew(host, p).catch(() => undefined);

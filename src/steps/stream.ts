@@ -1,0 +1,374 @@
+// The pipelined backup → move → restore (CONTRACT §5 steps 2–4 at once). The backup script, run
+// with --stdout, writes the dump to its file on the source and to its stdout together; the
+// controller fans those bytes out to every destination (SSH channel to SSH channel, no controller
+// disk), where each lands in a file and, for a one-job restore, flows on into pg_restore as it
+// arrives. So the whole sync takes about as long as the dump alone, like the raw
+// `pg_dump | pg_restore` pipe, while keeping what the pipe loses: the backup file, the copy on
+// each destination and a checked sha256. A restore counts as done only when the sha256 computed
+// here equals `sha256sum` of the source's file and of that destination's file; the caller swaps
+// it in later, so a stream that fails anywhere leaves every destination database as it was.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Host, StreamingProcess } from '../transport/types.js';
+import { StepError, UpstreamFailed, tail } from './errors.js';
+import { fanOut, type Sink } from './fanout.js';
+import { destDumpPath, type DestMove, type MoveResult } from './move.js';
+import { pgRestoreArgv, tocArgv, writeFileAs } from './pg-restore.js';
+import { prepareTarget, type PreparedRestore } from './restore.js';
+import { becomeOf, type PgConn } from './sql.js';
+import { filterToc, parseToc, type Toc } from './toc.js';
+
+export interface StreamSource {
+  host: Host;
+  backupUser: string;
+  /** A backup script that takes `--stdout DATABASE` (our rendered template). */
+  backupScript: string;
+  database: string;
+}
+
+export interface StreamRestore {
+  database: string;
+  role: string;
+  mode: 'swap' | 'in_place';
+  excludeTables: string[];
+  fkConstraints: boolean;
+  pg?: PgConn;
+}
+
+export interface StreamDest {
+  host: Host;
+  backupUser: string;
+  tmpDir: string;
+  /** Restore while the dump arrives; absent: the file only (a --jobs restore follows from it). */
+  restore?: StreamRestore;
+}
+
+export interface StreamParams {
+  source: StreamSource;
+  dests: StreamDest[];
+  signal?: AbortSignal;
+  /** Bytes streamed so far (progress). */
+  onProgress?: (bytes: number) => void;
+}
+
+export interface StreamedDump {
+  /** The dump the script wrote on the source. */
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+/** Each part settles on its own, so the caller can time backup, move and each restore apart. */
+export interface StreamRun {
+  /** The source side: the script has exited and its dump file matches what was streamed. */
+  backup: Promise<StreamedDump>;
+  /** Every destination's copy, checked (each ok or failed); rejects when the source failed. */
+  move: Promise<MoveResult>;
+  /** Per restoring destination (by host name): pg_restore done and its input checked. */
+  restores: Map<string, Promise<PreparedRestore>>;
+}
+
+/** The TOC is at the head of the dump; more than this before it is complete means no TOC at all. */
+const HEAD_LIMIT = 64 * 2 ** 20;
+const KILL_WAIT_MS = 15_000;
+
+/**
+ * On each destination ($1 dir, $2 temp file, $3 --use-list file, then pg_restore's argv, or none
+ * for the file only): the stream goes to the file and, through a fifo, to pg_restore. `tee -p`
+ * goes on writing the file when pg_restore has read all it needs (trailing data of excluded
+ * tables); a failing pg_restore stops tee at once. Exit 3: pg_restore failed; 4: the file.
+ * Anything but success removes the file; a hang-up or kill removes it too.
+ */
+const WRITER = `umask 077
+mkdir -p "$1" || exit 4
+part=$2; list=$3; shift 3
+fifo="$part.fifo"
+trap 'rm -f "$part" "$list" "$fifo"; exit 1' HUP INT TERM PIPE
+if [ "$#" -eq 0 ]; then
+  cat > "$part" || { rm -f "$part"; exit 4; }
+  exit 0
+fi
+rm -f "$fifo"; mkfifo "$fifo" || exit 4
+exec 3<&0
+"$@" < "$fifo" &
+restore_pid=$!
+tee -p -- "$part" <&3 > "$fifo" &
+tee_pid=$!
+exec 3<&-
+wait "$restore_pid"; r=$?
+[ "$r" = 0 ] || kill "$tee_pid" 2>/dev/null
+wait "$tee_pid"; t=$?
+rm -f "$fifo" "$list"
+if [ "$r" != 0 ]; then rm -f "$part"; exit 3; fi
+if [ "$t" != 0 ]; then rm -f "$part"; echo "writing $part failed" >&2; exit 4; fi
+exit 0`;
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(v: T): void;
+  reject(e: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  // The caller may look at only some parts: an unobserved rejection is not an error here.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+function within<T, F>(p: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** Errors keep their type (a lost connection stays one: the run counts it unreachable). */
+const asError = (host: string, step: string, e: unknown): Error => (e instanceof Error ? e : new StepError(host, step, String(e)));
+
+/** `sha256sum` and size of a file, as the backup user. */
+async function digestOf(host: Host, user: string, path: string, step: string): Promise<{ sha256: string; size: number }> {
+  const r = await host.exec({ argv: ['sh', '-c', 'sha256sum -- "$1" && stat -c %s -- "$1"', 'sh', path] }, { become: becomeOf(user) });
+  const [sumLine, sizeLine] = r.stdout.trim().split('\n');
+  if (r.code !== 0 || !sumLine || !sizeLine) throw new StepError(host.name, step, `cannot read ${path}`, tail(r.stderr));
+  return { sha256: sumLine.split(' ')[0]!, size: Number(sizeLine) };
+}
+
+/** The script's last word on stderr: `dump written: <path>`. */
+export function writtenDumpPath(stderr: string): string | undefined {
+  const lines = stderr.split('\n').filter((l) => l.startsWith('dump written: '));
+  return lines.at(-1)?.slice('dump written: '.length);
+}
+
+export function streamDump(p: StreamParams): StreamRun {
+  const backup = deferred<StreamedDump>();
+  const move = deferred<MoveResult>();
+  const restores = new Map(p.dests.filter((d) => d.restore).map((d) => [d.host.name, deferred<PreparedRestore>()]));
+  void run(p, backup, move, restores);
+  return { backup: backup.promise, move: move.promise, restores: new Map([...restores].map(([h, d]) => [h, d.promise])) };
+}
+
+interface Target {
+  d: StreamDest;
+  name: string;
+  part: string;
+  list: string;
+  proc?: StreamingProcess;
+  sink?: Sink;
+  /** Set when this destination is out (its own failure; the others go on). */
+  error?: Error;
+  into?: string;
+  toc?: { tables: PreparedRestore['tables']; excluded: string[]; unmatched: string[] };
+}
+
+const failTarget = (t: Target, e: unknown, step: string): Error => (t.error ??= asError(t.name, step, e));
+
+async function run(
+  p: StreamParams,
+  backup: Deferred<StreamedDump>,
+  move: Deferred<MoveResult>,
+  restores: Map<string, Deferred<PreparedRestore>>,
+): Promise<void> {
+  const srcName = p.source.host.name;
+  const tag = randomBytes(4).toString('hex');
+  const targets: Target[] = p.dests.map((d) => {
+    const part = `${d.tmpDir.replace(/\/+$/, '')}/${p.source.database}.${srcName}.stream-${tag}.part`;
+    return { d, name: d.host.name, part, list: `${part}.list` };
+  });
+  try {
+    await pipeline(p, targets, backup, move, restores);
+  } catch (e) {
+    // Every destination failed (the move's error) or the source did (the backup's): each part
+    // not yet settled says which, and a destination without a failure of its own is skipped.
+    const err = asError(srcName, 'backup', e);
+    const moveFailed = err instanceof StepError && err.step === 'move';
+    backup.reject(moveFailed ? new UpstreamFailed(srcName, 'backup', `the dump went nowhere: ${err.message}`) : err);
+    move.reject(moveFailed ? err : new UpstreamFailed(srcName, 'move', `the backup failed: ${err.message}`));
+    for (const t of targets) {
+      restores.get(t.name)?.reject(t.error ?? new UpstreamFailed(t.name, 'restore', `the dump from ${srcName} did not arrive whole: ${err.message}`));
+    }
+  }
+}
+
+async function pipeline(
+  p: StreamParams,
+  targets: Target[],
+  backup: Deferred<StreamedDump>,
+  move: Deferred<MoveResult>,
+  restores: Map<string, Deferred<PreparedRestore>>,
+): Promise<void> {
+  const started = Date.now();
+  const src = p.source;
+  const srcName = src.host.name;
+  const live = () => targets.filter((t) => !t.error);
+
+  // The databases pg_restore writes into, before a byte is dumped: a destination that cannot
+  // have one is out of the stream from the start.
+  await Promise.all(
+    targets.map(async (t) => {
+      try {
+        const mk = await t.d.host.exec({ argv: ['sh', '-c', 'umask 077 && mkdir -p -- "$1"', 'sh', t.d.tmpDir] }, { become: becomeOf(t.d.backupUser) });
+        if (mk.code !== 0) throw new StepError(t.name, 'move', `cannot create ${t.d.tmpDir} as ${t.d.backupUser}`, tail(mk.stderr));
+        if (t.d.restore) t.into = await prepareTarget(t.d.host, { ...t.d.restore, backupUser: t.d.backupUser });
+      } catch (e) {
+        failTarget(t, e, 'restore');
+      }
+    }),
+  );
+  if (live().length === 0) throw new StepError(srcName, 'move', `no destination can take the dump: ${targets.map((t) => t.error!.message).join('; ')}`);
+
+  const script = src.host.spawn({ argv: ['sh', '-c', 'cd / && exec "$0" --stdout "$1"', src.backupScript, src.database] }, { become: becomeOf(src.backupUser), signal: p.signal });
+  script.done.catch(() => undefined);
+  const chunks = script.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  // The rest of the dump; its end counts only once the script has succeeded, so no destination
+  // ever sees a clean end of a dump that failed or was cut (it is killed instead).
+  const scriptFailed = (d: { code: number | null; signal?: string; stderr: string }) =>
+    new StepError(srcName, 'backup', `${src.backupScript} --stdout ${src.database} exited with ${d.code ?? d.signal}`, tail(d.stderr));
+  async function* rest(): AsyncGenerator<Buffer> {
+    for (let r = await chunks.next(); !r.done; r = await chunks.next()) yield r.value;
+    const done = await script.done;
+    if (done.code !== 0) throw scriptFailed(done);
+  }
+
+  const hash = createHash('sha256');
+  let sent = 0;
+  try {
+    // 1. The head of the dump, up to the end of its TOC (`pg_restore -l` on the source stops
+    // reading there), kept to be sent on: each restoring destination needs its --use-list first.
+    let head: Buffer[] = [];
+    const restoring = live().filter((t) => t.d.restore);
+    if (restoring.length) {
+      const r = await readHead(src, chunks, p.signal).catch(async (e: unknown) => {
+        // No TOC because the script failed (no such database…): its own words say why.
+        const d = await within(script.done.catch(() => undefined), 5000, undefined);
+        throw d && d.code !== 0 ? scriptFailed(d) : e;
+      });
+      head = r.head;
+      await Promise.all(
+        restoring.map(async (t) => {
+          try {
+            const f = filterToc(r.toc, { excludeTables: t.d.restore!.excludeTables, fkConstraints: t.d.restore!.fkConstraints });
+            t.toc = { tables: f.tables, excluded: f.excluded, unmatched: f.unmatched };
+            await writeFileAs(t.d.host, t.d.backupUser, t.list, f.list);
+          } catch (e) {
+            failTarget(t, e, 'restore');
+          }
+        }),
+      );
+    }
+
+    // 2. Every destination's writer (and pg_restore), then the bytes to all of them at once.
+    for (const t of live()) {
+      const r = t.d.restore;
+      const restore = r && t.into ? pgRestoreArgv({ database: t.into, role: r.role, backupUser: t.d.backupUser, listPath: t.list, jobs: 1, clean: r.mode === 'in_place', pg: r.pg }) : [];
+      t.proc = t.d.host.spawn({ argv: ['sh', '-c', WRITER, 'sh', t.d.tmpDir, t.part, t.list, ...restore] }, { become: becomeOf(t.d.backupUser), signal: p.signal });
+      t.proc.done.catch(() => undefined);
+      t.sink = { name: t.name, stream: t.proc.stdin, gone: t.proc.done };
+    }
+    const sinks = live().map((t) => t.sink!);
+    if (sinks.length === 0) throw new StepError(srcName, 'move', `no destination can take the dump: ${targets.map((t) => t.error!.message).join('; ')}`);
+    const bytes = await fanOut(rest(), sinks, (chunk) => {
+      hash.update(chunk);
+      p.onProgress?.((sent += chunk.length));
+    }, head);
+    head = [];
+    if (sinks.every((s) => s.error)) throw new StepError(srcName, 'move', sinks.map((s) => s.error!.message).join('; '));
+
+    // 3. The source: its file is exactly what was streamed.
+    const done = await script.done;
+    const path = writtenDumpPath(done.stderr);
+    if (!path) throw new StepError(srcName, 'backup', `${src.backupScript} --stdout did not name the dump it wrote`, tail(done.stderr));
+    const sha256 = hash.digest('hex');
+    const onSource = await digestOf(src.host, src.backupUser, path, 'backup');
+    if (onSource.sha256 !== sha256 || onSource.size !== bytes) {
+      throw new StepError(srcName, 'backup', `sha256 mismatch: ${sha256} streamed (${bytes} bytes), ${onSource.sha256} in ${path} (${onSource.size} bytes)`);
+    }
+    backup.resolve({ path, size: bytes, sha256 });
+
+    // 4. Each destination: its writer (and pg_restore) succeeded and its file matches.
+    const dests = await Promise.all(targets.map((t) => finishDest(t, path, sha256, bytes)));
+    move.resolve({ bytes, sha256, durationMs: Date.now() - started, dests });
+    for (const t of targets) {
+      const r = restores.get(t.name);
+      if (!r) continue;
+      if (t.error) r.reject(t.error);
+      else r.resolve({ restoredInto: t.into!, ...t.toc!, unmatchedExcludes: t.toc!.unmatched, durationMs: Date.now() - started });
+    }
+  } catch (e) {
+    // Everything stops; the files go. The new databases are the caller's to drop, as after any
+    // failure before the swap.
+    script.kill();
+    for (const t of targets) t.proc?.kill();
+    await Promise.all([
+      within(script.done.catch(() => undefined), KILL_WAIT_MS, undefined),
+      ...targets.map((t) => t.proc && within(t.proc.done.catch(() => undefined), KILL_WAIT_MS, undefined)),
+    ]);
+    await Promise.all(targets.map(removeQuietly));
+    throw e;
+  }
+}
+
+/** Read the dump's head until `pg_restore -l -v` (fed the same bytes) has printed the TOC. */
+async function readHead(src: StreamSource, chunks: AsyncIterator<Buffer>, signal?: AbortSignal): Promise<{ head: Buffer[]; toc: Toc }> {
+  const reader = src.host.spawn({ argv: tocArgv() }, { become: becomeOf(src.backupUser), signal });
+  const out: Buffer[] = [];
+  reader.stdout.on('data', (c: Buffer) => out.push(c));
+  // It stops reading where the TOC ends: later writes fail, and are not needed.
+  reader.stdin.on('error', () => undefined);
+  const ended = reader.done.then(() => 'ended' as const, () => 'ended' as const);
+  const head: Buffer[] = [];
+  let size = 0;
+  let next = chunks.next();
+  for (;;) {
+    const r = await Promise.race([next, ended]);
+    if (r === 'ended') {
+      // A chunk asked for before the reader ended belongs to the head too.
+      const last = await next;
+      if (!last.done) head.push(last.value);
+      break;
+    }
+    if (r.done) {
+      reader.stdin.end();
+      await ended;
+      break;
+    }
+    head.push(r.value);
+    size += r.value.length;
+    if (size > HEAD_LIMIT) {
+      reader.kill();
+      throw new StepError(src.host.name, 'backup', `no table of contents in the first ${HEAD_LIMIT >> 20} MiB of the dump (not a custom-format dump?)`);
+    }
+    if (!reader.stdin.destroyed) reader.stdin.write(r.value);
+    next = chunks.next();
+  }
+  const done = await reader.done;
+  if (done.code !== 0) throw new StepError(src.host.name, 'backup', `pg_restore -l could not read the dump's table of contents (exit ${done.code ?? done.signal})`, tail(done.stderr));
+  return { head, toc: parseToc(Buffer.concat(out).toString('utf8')) };
+}
+
+/** A destination after the stream: its commands' outcome, then its file checked and named. */
+async function finishDest(t: Target, dumpPath: string, sha256: string, bytes: number): Promise<DestMove> {
+  try {
+    if (t.error) throw t.error;
+    if (t.sink?.error) throw new StepError(t.name, 'move', `stream to ${t.part} failed: ${t.sink.error.message}`);
+    const r = await t.proc!.done;
+    if (r.code === 3) throw new StepError(t.name, 'restore', `pg_restore into ${t.into} failed`, tail(r.stderr));
+    if (r.code !== 0) throw new StepError(t.name, 'move', `writing ${t.part} failed (exit ${r.code ?? r.signal})`, tail(r.stderr));
+    const got = await digestOf(t.d.host, t.d.backupUser, t.part, 'move');
+    if (got.sha256 !== sha256 || got.size !== bytes) throw new StepError(t.name, 'move', `sha256 mismatch: ${sha256} sent, ${got.sha256} received`);
+    const final = destDumpPath(t.d.tmpDir, dumpPath);
+    const mv = await t.d.host.exec({ argv: ['mv', '-f', t.part, final] }, { become: becomeOf(t.d.backupUser) });
+    if (mv.code !== 0) throw new StepError(t.name, 'move', `cannot rename ${t.part}`, tail(mv.stderr));
+    return { host: t.name, ok: true, path: final, bytes, sha256 };
+  } catch (e) {
+    const error = failTarget(t, e, 'move');
+    t.proc?.kill();
+    if (t.proc) await within(t.proc.done.catch(() => undefined), KILL_WAIT_MS, undefined);
+    await removeQuietly(t);
+    return { host: t.name, ok: false, error };
+  }
+}
+
+async function removeQuietly(t: Target): Promise<void> {
+  await t.d.host.exec({ argv: ['rm', '-f', t.part, t.list, `${t.part}.fifo`] }, { become: becomeOf(t.d.backupUser) }).catch(() => undefined);
+}

@@ -24,7 +24,8 @@ export function renderPlan(plan: Plan): string {
     for (const d of db.destinations) {
       out.push(`destination:   ${d.host} — database ${d.database} owned by ${d.role}, ${d.mode === 'swap' ? `swap (previous kept as ${d.database}_stagesync_prev)` : 'in place'}`);
     }
-    out.push(`transfer:      ${db.transfer}`);
+    const how = s.pipelined ? 'pipelined: the dump is sent on while it is written' : 'the complete dump is moved';
+    out.push(`transfer:      ${db.transfer} through the controller, ${how}`);
   }
   for (const d of plan.rollback?.destinations ?? []) out.push(`rollback:      ${d.host} — database ${d.database} ⇄ ${d.database}_stagesync_prev`);
   for (const c of plan.copies) {

@@ -19,6 +19,7 @@ import {
   runCommands,
   runPostRestoreSql,
   swapIn,
+  dropRetired,
   verifyRestore,
   type DestFacts,
   type DestLock,
@@ -73,6 +74,7 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
   const locks = new Map<string, DestLock>();
   let dumpPath: string | undefined;
   const movedTo = new Set<string>();
+  const retiring: Promise<void>[] = [];
   const destReport: Record<string, Record<string, unknown>> = {};
   ctx.record('destinations', destReport);
 
@@ -178,19 +180,19 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
       } else {
         const destDump = resume.delivered.get(d.host);
         if (!destDump) throw new StepError(d.host, 'restore', 'the dump is not on this host');
-        await restoreOne(ctx, d, h, lock, prepared.get(d.host) ?? destDump.path, destReport[d.host]!);
+        await restoreOne(ctx, d, h, lock, prepared.get(d.host) ?? destDump.path, destReport[d.host]!, retiring);
         resume.restored.add(d.host);
       }
       if (d.postRestoreCommands.length && !resume.finished.has(d.host)) await runHooks(ctx, d, d.postRestoreCommands, 'post_restore_commands');
       resume.finished.add(d.host);
     });
   } finally {
-    await finish(ctx, db.destinations, locks, dumpPath, movedTo, source);
+    await finish(ctx, db.destinations, locks, dumpPath, movedTo, source, retiring);
   }
 }
 
 /** Restore from the moved file (unless done during the move), post-restore SQL, verify, swap. */
-async function restoreOne(ctx: DbRunContext, d: DbDestinationPlan, h: Host, lock: DestLock, from: string | PreparedRestore, rep: Record<string, unknown>): Promise<void> {
+async function restoreOne(ctx: DbRunContext, d: DbDestinationPlan, h: Host, lock: DestLock, from: string | PreparedRestore, rep: Record<string, unknown>, retiring: Promise<void>[]): Promise<void> {
   const { tracker } = ctx;
   const dumpPath = typeof from === 'string' ? from : '';
   const prepared = typeof from !== 'string' ? from : await tracker.step(d.host, 'restore', async () => {
@@ -229,6 +231,8 @@ async function restoreOne(ctx: DbRunContext, d: DbDestinationPlan, h: Host, lock
       await tracker.step(d.host, 'swap', async () => {
         lock.assertHeld();
         const r = await swapIn(t, d.database);
+        // The generation before: dropped while the run goes on (a large one takes seconds).
+        if (r.retired) retiring.push(dropRetired(t, d.database).catch((e: Error) => ctx.output.warn(`${d.host}: cannot drop ${r.retired}: ${e.message}`)));
         rep.swapped = true;
         rep.previous = r.previous ?? null;
         return { value: r, detail: r.previous ? `${d.database} is the new copy; the old one is ${r.previous}` : `${d.database} created` };
@@ -443,6 +447,7 @@ async function finish(
   dumpPath: string | undefined,
   movedTo: Set<string>,
   source: DbSourcePlan,
+  retiring: Promise<void>[],
 ): Promise<void> {
   for (const d of destinations) {
     if (!locks.has(d.host)) continue;
@@ -468,7 +473,8 @@ async function finish(
             return { value: r, outcome: r.removedFiles && movedTo.has(d.host) ? 'changed' : r.droppedNewDb ? 'changed' : 'ok' };
           })
           .catch(() => undefined)
-          .finally(() => locks.get(d.host)!.release().catch(() => undefined)),
+          // Older generations (dropping during the cleanup) are gone before the locks go.
+          .finally(() => Promise.all(retiring).then(() => locks.get(d.host)!.release().catch(() => undefined))),
       ),
   );
   // Retention on the source, with the rendered cleanup script (never the host's own files).

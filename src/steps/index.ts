@@ -6,7 +6,7 @@ export { move, destDumpPath, type MoveParams, type MoveResult, type DestMove } f
 export { restore, restoreDump, dropNew, type RestoreParams, type RestoreResult, type PreparedRestore } from './restore.js';
 export { runPostRestoreSql, maskParams, type PostRestoreSql, type PostSqlResult } from './post-sql.js';
 export { verifyRestore, type VerifyResult } from './verify.js';
-export { swapIn, rollback, type SwapResult, type RollbackResult } from './swap.js';
+export { swapIn, dropRetired, rollback, type SwapResult, type RollbackResult } from './swap.js';
 export { runCommands, type CommandItem, type CommandResult } from './post-commands.js';
 export { cleanupDest, cleanupSource, type CleanupDestParams, type CleanupResult } from './cleanup.js';
 export { acquireLock, lockKey, type DestLock, type LockParams } from './lock.js';

@@ -7,7 +7,7 @@ import { StepError } from './errors.js';
 import { listPathOf, pgRestore, readFilteredToc, writeFileAs } from './pg-restore.js';
 import { runPostRestoreSql, type PostRestoreSql, type PostSqlResult } from './post-sql.js';
 import { databaseExists, newDbName, quoteIdent as id, runSql, type PgConn, type SqlTarget } from './sql.js';
-import { swapIn } from './swap.js';
+import { dropRetired, swapIn } from './swap.js';
 import type { TableName } from './verify.js';
 import { verifyRestore, type VerifyResult } from './verify.js';
 
@@ -121,6 +121,7 @@ export async function restore(host: Host, p: RestoreParams): Promise<RestoreResu
     if (p.mode === 'in_place') return { ...prepared, database: p.database, mode: p.mode, postSql, verify, swapped: false };
     await p.beforeSwap?.();
     const sw = await swapIn(t, p.database);
+    if (sw.retired) await dropRetired(t, p.database);
     return { ...prepared, database: p.database, mode: p.mode, postSql, verify, previous: sw.previous, swapped: true };
   } catch (e) {
     if (p.mode === 'swap') await dropNew(host, p).catch(() => undefined);

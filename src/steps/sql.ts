@@ -39,6 +39,8 @@ export function derivedDbName(db: string, suffix: string): string {
 
 export const newDbName = (db: string): string => derivedDbName(db, '_stagesync_new');
 export const prevDbName = (db: string): string => derivedDbName(db, '_stagesync_prev');
+/** The generation before `_prev`, between the swap and its drop. */
+export const oldDbName = (db: string): string => derivedDbName(db, '_stagesync_old');
 
 /** A libpq conninfo value: single-quoted, `\` and `'` escaped. */
 function connValue(v: string): string {

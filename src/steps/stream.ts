@@ -73,34 +73,40 @@ const KILL_WAIT_MS = 15_000;
 
 /**
  * On each destination ($1 dir, $2 temp file, $3 --use-list file, then pg_restore's argv, or none
- * for the file only): the stream goes to the file and, through a fifo, to pg_restore. `tee -p`
- * goes on writing the file when pg_restore has read all it needs (trailing data of excluded
- * tables); a failing pg_restore stops tee at once. Exit 3: pg_restore failed; 4: the file.
- * Anything but success removes the file; a hang-up or kill removes it too.
+ * for the file only): the stream goes to the file, to sha256sum and, through a fifo, to
+ * pg_restore. `tee -p` goes on writing the file when pg_restore has read all it needs (trailing
+ * data of excluded tables); a failing pg_restore stops tee at once. On success the last line of
+ * stdout is `sha256 <hex>` of what was written to the file (computed on the way in, so no second
+ * read of the file delays the restore). Exit 3: pg_restore failed; 4: the file. Anything but
+ * success removes the file; a hang-up or kill removes it too.
  */
 const WRITER = `umask 077
 mkdir -p "$1" || exit 4
 part=$2; list=$3; shift 3
-fifo="$part.fifo"
-trap 'rm -f "$part" "$list" "$fifo"; exit 1' HUP INT TERM PIPE
+fifo="$part.fifo"; sums="$part.sums"; sum="$part.sha256"
+trap 'rm -f "$part" "$list" "$fifo" "$sums" "$sum"; exit 1' HUP INT TERM PIPE
 if [ "$#" -eq 0 ]; then
   cat > "$part" || { rm -f "$part"; exit 4; }
   exit 0
 fi
-rm -f "$fifo"; mkfifo "$fifo" || exit 4
+rm -f "$fifo" "$sums"; mkfifo "$fifo" "$sums" || exit 4
 exec 3<&0
 "$@" < "$fifo" &
 restore_pid=$!
-tee -p -- "$part" <&3 > "$fifo" &
+sha256sum < "$sums" > "$sum" &
+sum_pid=$!
+tee -p -- "$part" "$sums" <&3 > "$fifo" &
 tee_pid=$!
 exec 3<&-
 wait "$restore_pid"; r=$?
 [ "$r" = 0 ] || kill "$tee_pid" 2>/dev/null
 wait "$tee_pid"; t=$?
-rm -f "$fifo" "$list"
+wait "$sum_pid"; s=$?
+digest=$(cut -d' ' -f1 "$sum" 2>/dev/null)
+rm -f "$fifo" "$sums" "$sum" "$list"
 if [ "$r" != 0 ]; then rm -f "$part"; exit 3; fi
-if [ "$t" != 0 ]; then rm -f "$part"; echo "writing $part failed" >&2; exit 4; fi
-exit 0`;
+if [ "$t" != 0 ] || [ "$s" != 0 ]; then rm -f "$part"; echo "writing $part failed" >&2; exit 4; fi
+echo "sha256 $digest"`;
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -154,6 +160,8 @@ interface Target {
   part: string;
   list: string;
   proc?: StreamingProcess;
+  /** The writer's stdout: `sha256 <hex>` of the file when it restored. */
+  out: string;
   sink?: Sink;
   /** Set when this destination is out (its own failure; the others go on). */
   error?: Error;
@@ -173,7 +181,7 @@ async function run(
   const tag = randomBytes(4).toString('hex');
   const targets: Target[] = p.dests.map((d) => {
     const part = `${d.tmpDir.replace(/\/+$/, '')}/${p.source.database}.${srcName}.stream-${tag}.part`;
-    return { d, name: d.host.name, part, list: `${part}.list` };
+    return { d, name: d.host.name, part, list: `${part}.list`, out: '' };
   });
   try {
     await pipeline(p, targets, backup, move, restores);
@@ -232,6 +240,7 @@ async function pipeline(
 
   const hash = createHash('sha256');
   let sent = 0;
+  let finishing: Promise<DestMove[]> | undefined;
   try {
     // 1. The head of the dump, up to the end of its TOC (`pg_restore -l` on the source stops
     // reading there), kept to be sent on: each restoring destination needs its --use-list first.
@@ -263,6 +272,7 @@ async function pipeline(
       const restore = r && t.into ? pgRestoreArgv({ database: t.into, role: r.role, backupUser: t.d.backupUser, listPath: t.list, jobs: 1, clean: r.mode === 'in_place', pg: r.pg }) : [];
       t.proc = t.d.host.spawn({ argv: ['sh', '-c', WRITER, 'sh', t.d.tmpDir, t.part, t.list, ...restore] }, { become: becomeOf(t.d.backupUser), signal: p.signal });
       t.proc.done.catch(() => undefined);
+      t.proc.stdout.on('data', (c: Buffer) => (t.out += c.toString()));
       t.sink = { name: t.name, stream: t.proc.stdin, gone: t.proc.done };
     }
     const sinks = live().map((t) => t.sink!);
@@ -272,22 +282,26 @@ async function pipeline(
       p.onProgress?.((sent += chunk.length));
     }, head);
     head = [];
-    if (sinks.every((s) => s.error)) throw new StepError(srcName, 'move', sinks.map((s) => s.error!.message).join('; '));
+    if (sinks.every((s) => s.error)) {
+      // Each destination's own failure (what its writer said, or the lost connection) first.
+      await Promise.all(live().map((t) => finishDest(t, '', '', bytes)));
+      throw new StepError(srcName, 'move', targets.map((t) => t.error?.message).filter(Boolean).join('; '));
+    }
 
-    // 3. The source: its file is exactly what was streamed.
+    // 3. The source's file is exactly what was streamed; each destination's writer (and
+    // pg_restore) succeeded and its file matches too. Checked side by side: the source's
+    // sha256sum runs while the restores finish.
     const done = await script.done;
     const path = writtenDumpPath(done.stderr);
     if (!path) throw new StepError(srcName, 'backup', `${src.backupScript} --stdout did not name the dump it wrote`, tail(done.stderr));
     const sha256 = hash.digest('hex');
+    const dests = (finishing = Promise.all(targets.map((t) => finishDest(t, path, sha256, bytes))));
     const onSource = await digestOf(src.host, src.backupUser, path, 'backup');
     if (onSource.sha256 !== sha256 || onSource.size !== bytes) {
       throw new StepError(srcName, 'backup', `sha256 mismatch: ${sha256} streamed (${bytes} bytes), ${onSource.sha256} in ${path} (${onSource.size} bytes)`);
     }
     backup.resolve({ path, size: bytes, sha256 });
-
-    // 4. Each destination: its writer (and pg_restore) succeeded and its file matches.
-    const dests = await Promise.all(targets.map((t) => finishDest(t, path, sha256, bytes)));
-    move.resolve({ bytes, sha256, durationMs: Date.now() - started, dests });
+    move.resolve({ bytes, sha256, durationMs: Date.now() - started, dests: await dests });
     for (const t of targets) {
       const r = restores.get(t.name);
       if (!r) continue;
@@ -303,7 +317,9 @@ async function pipeline(
       within(script.done.catch(() => undefined), KILL_WAIT_MS, undefined),
       ...targets.map((t) => t.proc && within(t.proc.done.catch(() => undefined), KILL_WAIT_MS, undefined)),
     ]);
-    await Promise.all(targets.map(removeQuietly));
+    // A destination that had finished (the source's check failed after) drops its copy too.
+    const finished = (await finishing?.catch(() => [])) ?? [];
+    await Promise.all(targets.map((t) => removeQuietly(t, finished.flatMap((m) => (m.host === t.name && m.ok ? [m.path] : []))[0])));
     throw e;
   }
 }
@@ -350,12 +366,17 @@ async function readHead(src: StreamSource, chunks: AsyncIterator<Buffer>, signal
 async function finishDest(t: Target, dumpPath: string, sha256: string, bytes: number): Promise<DestMove> {
   try {
     if (t.error) throw t.error;
-    if (t.sink?.error) throw new StepError(t.name, 'move', `stream to ${t.part} failed: ${t.sink.error.message}`);
-    const r = await t.proc!.done;
-    if (r.code === 3) throw new StepError(t.name, 'restore', `pg_restore into ${t.into} failed`, tail(r.stderr));
-    if (r.code !== 0) throw new StepError(t.name, 'move', `writing ${t.part} failed (exit ${r.code ?? r.signal})`, tail(r.stderr));
-    const got = await digestOf(t.d.host, t.d.backupUser, t.part, 'move');
-    if (got.sha256 !== sha256 || got.size !== bytes) throw new StepError(t.name, 'move', `sha256 mismatch: ${sha256} sent, ${got.sha256} received`);
+    // The writer's own word first (pg_restore failed), then the stream's.
+    const cut = t.sink?.error;
+    const r = cut ? await within(t.proc!.done, KILL_WAIT_MS, undefined) : await t.proc!.done;
+    if (r?.code === 3) throw new StepError(t.name, 'restore', `pg_restore into ${t.into} failed`, tail(r.stderr));
+    // A lost connection or an abort keeps its type (unreachable, interrupted).
+    if (cut) throw cut.name !== 'Error' ? cut : new StepError(t.name, 'move', `stream to ${t.part} failed: ${cut.message}`);
+    if (!r || r.code !== 0) throw new StepError(t.name, 'move', `writing ${t.part} failed (exit ${r?.code ?? r?.signal})`, tail(r?.stderr ?? ''));
+    // A restoring writer summed the file on the way in; a plain one is read back.
+    const written = /^sha256 ([0-9a-f]{64})$/m.exec(t.out)?.[1];
+    const got = written ?? (await digestOf(t.d.host, t.d.backupUser, t.part, 'move')).sha256;
+    if (got !== sha256) throw new StepError(t.name, 'move', `sha256 mismatch: ${sha256} sent, ${got} received`);
     const final = destDumpPath(t.d.tmpDir, dumpPath);
     const mv = await t.d.host.exec({ argv: ['mv', '-f', t.part, final] }, { become: becomeOf(t.d.backupUser) });
     if (mv.code !== 0) throw new StepError(t.name, 'move', `cannot rename ${t.part}`, tail(mv.stderr));
@@ -369,6 +390,7 @@ async function finishDest(t: Target, dumpPath: string, sha256: string, bytes: nu
   }
 }
 
-async function removeQuietly(t: Target): Promise<void> {
-  await t.d.host.exec({ argv: ['rm', '-f', t.part, t.list, `${t.part}.fifo`] }, { become: becomeOf(t.d.backupUser) }).catch(() => undefined);
+async function removeQuietly(t: Target, final?: string): Promise<void> {
+  const leftovers = [t.part, t.list, ...['fifo', 'sums', 'sha256'].map((x) => `${t.part}.${x}`), ...(final ? [final] : [])];
+  await t.d.host.exec({ argv: ['rm', '-f', ...leftovers] }, { become: becomeOf(t.d.backupUser) }).catch(() => undefined);
 }

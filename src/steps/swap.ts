@@ -3,7 +3,7 @@
 // New connections are refused while sessions are ended (a rename needs the database idle); the
 // flag is turned back on in the same transaction, or by the recovery after a failure.
 import { StepError } from './errors.js';
-import { databaseExists, newDbName, prevDbName, derivedDbName, quoteIdent as id, quoteLiteral as lit, runSql, type SqlTarget } from './sql.js';
+import { databaseExists, newDbName, oldDbName, prevDbName, derivedDbName, quoteIdent as id, quoteLiteral as lit, runSql, type SqlTarget } from './sql.js';
 
 /** End other sessions on these databases (waiting up to 10 s for each to exit). */
 const terminate = (dbs: string[]): string =>
@@ -15,12 +15,12 @@ async function reopen(t: SqlTarget, db: string): Promise<void> {
   }
 }
 
-/** Run the rename script; on failure make `db` connectable again and throw. */
-async function renames(t: SqlTarget, db: string, sql: string, step: string): Promise<void> {
+/** Run the rename script; on failure make `dbs` connectable again and throw. */
+async function renames(t: SqlTarget, dbs: string | string[], sql: string, step: string): Promise<void> {
   try {
     await runSql(t, 'postgres', sql, step);
   } catch (e) {
-    await reopen(t, db);
+    for (const db of [dbs].flat()) await reopen(t, db);
     throw e;
   }
 }
@@ -28,28 +28,45 @@ async function renames(t: SqlTarget, db: string, sql: string, step: string): Pro
 export interface SwapResult {
   /** `<destdb>_stagesync_prev` when there was a copy to keep. */
   previous?: string;
+  /** The generation before that, renamed aside to `<destdb>_stagesync_old`: drop it with dropRetired. */
+  retired?: string;
   durationMs: number;
 }
 
-/** `<destdb>_stagesync_new` becomes `<destdb>`; the current one becomes `_stagesync_prev`. */
+/** The databases of these names that exist. */
+async function existing(t: SqlTarget, names: string[]): Promise<Set<string>> {
+  const out = await runSql(t, 'postgres', `SELECT datname FROM pg_database WHERE datname IN (${names.map(lit).join(', ')});`, 'swap');
+  return new Set(out.split('\n').filter(Boolean));
+}
+
+/**
+ * `<destdb>_stagesync_new` becomes `<destdb>`; the current one becomes `_stagesync_prev`; the
+ * previous generation is only renamed aside (`_stagesync_old`) in the same transaction, so the
+ * swap does not wait for a large database to be deleted: dropRetired does that after.
+ */
 export async function swapIn(t: SqlTarget, database: string): Promise<SwapResult> {
   const started = Date.now();
   const fresh = newDbName(database);
   const prev = prevDbName(database);
-  if (!(await databaseExists(t, fresh))) throw new StepError(t.host.name, 'swap', `${fresh} does not exist: nothing to swap in`);
-  if (!(await databaseExists(t, database))) {
+  const old = oldDbName(database);
+  const have = await existing(t, [fresh, database, prev, old]);
+  if (!have.has(fresh)) throw new StepError(t.host.name, 'swap', `${fresh} does not exist: nothing to swap in`);
+  if (!have.has(database)) {
     await runSql(t, 'postgres', `${terminate([fresh])}\nALTER DATABASE ${id(fresh)} RENAME TO ${id(database)};`, 'swap');
     return { durationMs: Date.now() - started };
   }
+  const retire = have.has(prev);
   await renames(
     t,
-    database,
+    [database, ...(retire ? [prev] : [])],
     [
-      // The older generation goes first: the current copy stays untouched until the renames.
-      `DROP DATABASE IF EXISTS ${id(prev)} WITH (FORCE);`,
+      // A generation an earlier run did not get to drop.
+      ...(have.has(old) ? [`DROP DATABASE IF EXISTS ${id(old)} WITH (FORCE);`] : []),
       `ALTER DATABASE ${id(database)} ALLOW_CONNECTIONS false;`,
-      terminate([database, fresh]),
+      ...(retire ? [`ALTER DATABASE ${id(prev)} ALLOW_CONNECTIONS false;`] : []),
+      terminate([database, fresh, ...(retire ? [prev] : [])]),
       'BEGIN;',
+      ...(retire ? [`ALTER DATABASE ${id(prev)} RENAME TO ${id(old)};`] : []),
       `ALTER DATABASE ${id(database)} RENAME TO ${id(prev)};`,
       `ALTER DATABASE ${id(fresh)} RENAME TO ${id(database)};`,
       `ALTER DATABASE ${id(prev)} ALLOW_CONNECTIONS true;`,
@@ -57,7 +74,12 @@ export async function swapIn(t: SqlTarget, database: string): Promise<SwapResult
     ].join('\n'),
     'swap',
   );
-  return { previous: prev, durationMs: Date.now() - started };
+  return { previous: prev, ...(retire ? { retired: old } : {}), durationMs: Date.now() - started };
+}
+
+/** Drop the generation swapIn renamed aside (if any is left). */
+export async function dropRetired(t: SqlTarget, database: string): Promise<void> {
+  await runSql(t, 'postgres', `DROP DATABASE IF EXISTS ${id(oldDbName(database))} WITH (FORCE);`, 'cleanup');
 }
 
 export interface RollbackResult {

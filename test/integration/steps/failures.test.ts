@@ -1,7 +1,6 @@
 // Every failure before the swap leaves the destination database exactly as it was, and no
 // temporary file or database behind.
 import { expect } from 'chai';
-import { Transform } from 'node:stream';
 import { psql, requireLab } from '../../../src/lab/index.js';
 import { cleanupDest } from '../../../src/steps/cleanup.js';
 import { StepError } from '../../../src/steps/errors.js';
@@ -10,38 +9,10 @@ import { restore, type RestoreParams } from '../../../src/steps/restore.js';
 import type { Host } from '../../../src/transport/types.js';
 import {
   DEST_DB, ROLE, SRC_DB, TMP_DIR, USER,
-  checksums, closeAll, databases, destPathOf, ensureDump, ensureSource, eventually, labSsh, resetDest, tmpFiles,
+  checksums, closeAll, corrupting, databases, destPathOf, ensureDump, ensureSource, eventually, labSsh, resetDest, tmpFiles,
 } from './support.js';
 
 const SECRET = 'hunter2-very-secret';
-
-/** The host, but the first chunk written to a `sh -c` writer (the move's) has a byte flipped. */
-function corrupting(h: Host): Host {
-  return {
-    name: h.name,
-    connect: () => h.connect(),
-    exec: (c, o) => h.exec(c, o),
-    putFile: (...a) => h.putFile(...a),
-    close: () => h.close(),
-    spawn(cmd, o) {
-      const p = h.spawn(cmd, o);
-      if (!('argv' in cmd) || cmd.argv[0] !== 'sh') return p;
-      let flipped = false;
-      const t = new Transform({
-        transform(chunk: Buffer, _e, cb) {
-          if (!flipped && chunk.length > 0) {
-            chunk = Buffer.from(chunk);
-            chunk[chunk.length >> 1]! ^= 0xff;
-            flipped = true;
-          }
-          cb(null, chunk);
-        },
-      });
-      t.pipe(p.stdin);
-      return { ...p, stdin: t };
-    },
-  };
-}
 
 describe('steps on the lab: failures leave the destination as it was', function () {
   this.timeout(180_000);
@@ -133,7 +104,7 @@ describe('steps on the lab: failures leave the destination as it was', function 
   });
 
   it('a byte corrupted on the way: sha256 mismatch, the file is removed', async () => {
-    const m = await move({ dumpPath: dump, source: { host: db1, backupUser: USER }, dests: [{ host: corrupting(stage1), backupUser: USER, tmpDir: TMP_DIR }] });
+    const m = await move({ dumpPath: dump, source: { host: db1, backupUser: USER }, dests: [{ host: corrupting(stage1, 1000), backupUser: USER, tmpDir: TMP_DIR }] });
     expect(m.dests[0]!.ok).to.equal(false);
     if (!m.dests[0]!.ok) expect(m.dests[0]!.error.message).to.match(/sha256 mismatch/);
     await untouched([]);

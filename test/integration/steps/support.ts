@@ -1,6 +1,7 @@
 // Lab helpers for the step tests: SSH hosts, a private source database, content checksums.
 // Databases and dirs carry a `steps` prefix so these tests never touch what other suites use.
 import { readFileSync } from 'node:fs';
+import { Transform } from 'node:stream';
 import { join } from 'node:path';
 import { labConfig, psql } from '../../../src/lab/index.js';
 import { SshHost } from '../../../src/transport/ssh-host.js';
@@ -129,3 +130,31 @@ export async function ensureDump(db1: Host): Promise<string> {
 }
 
 export const destPathOf = (dump: string): string => `${TMP_DIR}/${dump.split('/').pop()}`;
+
+/** The host, but the byte at `offset` of what is written to its `sh -c` writers (the move's) is flipped. */
+export function corrupting(h: Host, offset: number): Host {
+  return {
+    name: h.name,
+    connect: () => h.connect(),
+    exec: (c, o) => h.exec(c, o),
+    putFile: (...a) => h.putFile(...a),
+    close: () => h.close(),
+    spawn(cmd, o) {
+      const p = h.spawn(cmd, o);
+      if (!('argv' in cmd) || cmd.argv[0] !== 'sh') return p;
+      let seen = 0;
+      const t = new Transform({
+        transform(chunk: Buffer, _e, cb) {
+          if (seen <= offset && seen + chunk.length > offset) {
+            chunk = Buffer.from(chunk);
+            chunk[offset - seen]! ^= 0xff;
+          }
+          seen += chunk.length;
+          cb(null, chunk);
+        },
+      });
+      t.pipe(p.stdin);
+      return { ...p, stdin: t };
+    },
+  };
+}

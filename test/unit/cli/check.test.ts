@@ -1,6 +1,6 @@
 // `orchestrate --check` end to end on the example ops files: the plan, -i/-e spellings, --limit, --tags.
 import { expect } from 'chai';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { orchestrate, repoRoot } from '../../support/cli.js';
@@ -79,6 +79,53 @@ describe('orchestrate --check', function () {
     const r = await orchestrate(['--check', '-e', 'vars/stage1-to-dev.yml'], { cwd: ops });
     expect(r.code, r.stderr).to.equal(0);
     expect(steps(r.stdout)).to.include.members(['stage1 backup', 'dev1 swap', 'localhost bucket_copy']);
+  });
+
+  it('pipelines the dump with the rendered script; a --jobs restore, the host\'s own script or no backup move the file first', async () => {
+    const hook = ['-e', '{"stagesync_pre_restore_commands": ["touch /srv/maintenance.on"]}'];
+    const run = async (...extra: string[]) => {
+      const r = await orchestrate(['--check', '-t', 'db', '-e', 'vars/prod-to-stage1.yml', ...hook, ...extra], { cwd: ops });
+      expect(r.code, r.stderr).to.equal(0);
+      return r;
+    };
+    // Swap mode: the restore runs with the move; maintenance (a pre-restore hook) only around the swap.
+    const piped = await run();
+    expect(piped.stdout).to.match(/transfer: +stream through the controller, pipelined/);
+    expect(piped.stdout).to.match(/db1 +move +stream the dump to stage1 while it is written/);
+    expect(piped.stdout).to.match(/stage1 +restore +restore into stage_stagesync_new owned by stage as the dump arrives/);
+    expect(steps(piped.stdout).slice(3)).to.deep.equal([
+      'db1 backup', 'db1 move', 'stage1 restore', 'stage1 post_restore_sql', 'stage1 verify', 'stage1 pre_restore_commands', 'stage1 swap', 'db1 cleanup',
+    ]);
+    // in_place writes the live database from the first byte: its hooks come before the dump.
+    const inPlace = await run('-e', 'stagesync_restore_mode=in_place');
+    expect(steps(inPlace.stdout).slice(3, 7)).to.deep.equal(['stage1 pre_restore_commands', 'db1 backup', 'db1 move', 'stage1 restore']);
+    // pg_restore --jobs needs the file: the move still runs during the dump, the restore after it.
+    const jobs = await run('-e', '{"stagesync_restore_jobs": 2}');
+    expect(jobs.stdout).to.match(/stage1 +restore +restore into stage_stagesync_new owned by stage from the moved file \(--jobs 2\)/);
+    expect(jobs.stdout).to.match(/db1 +move +stream the dump to stage1 while it is written/);
+    // The host's own script, or the newest existing dump: the complete file is moved.
+    for (const extra of [['-e', '{"stagesync_backups_create_backups_scripts": false}'], ['-e', '{"stagesync_execute_backup": false}']]) {
+      const r = await run(...extra);
+      expect(r.stdout).to.match(/transfer: +stream through the controller, the complete dump is moved/);
+      expect(r.stdout).to.match(/db1 +move +stream the dump to stage1 \(sha256 checked on both ends\)/);
+      expect(r.stdout).to.match(/stage1 +restore +restore into stage_stagesync_new owned by stage from the moved file/);
+    }
+  });
+
+  it('a backup template of the user\'s own is pipelined only when it says it takes --stdout', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'stagesync-ops-'));
+    try {
+      for (const dir of ['inventories', 'vars', 'group_vars']) cpSync(join(repoRoot, dir), join(own, dir), { recursive: true });
+      mkdirSync(join(own, 'templates'));
+      writeFileSync(join(own, 'templates', 'postgresbackup.sh.j2'), '#!/bin/sh\nexec pg_dump -Fc -f {{ stagesync_source_backups_dir | quote }}/"$1".dump "$1"\n');
+      const plain = await orchestrate(['--check', '-t', 'db', '-e', 'vars/prod-to-stage1.yml'], { cwd: own });
+      expect(plain.stdout).to.match(/the complete dump is moved/);
+      writeFileSync(join(own, 'templates', 'postgresbackup.sh.j2'), '#!/bin/sh\n# stagesync: supports --stdout\nexec mine "$@"\n');
+      const says = await orchestrate(['--check', '-t', 'db', '-e', 'vars/prod-to-stage1.yml'], { cwd: own });
+      expect(says.stdout).to.match(/pipelined/);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it('--report writes the plan as JSON without secrets or script bodies', async () => {

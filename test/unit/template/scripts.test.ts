@@ -133,6 +133,38 @@ describe('built-in script templates', () => {
       expect(readdirSync(dir)).to.deep.equal([]);
     });
 
+    it('--stdout: the dump also goes to stdout as it is written, the final path to stderr', () => {
+      // A stand-in that writes to stdout when given no --file (as pg_dump does).
+      const { script, dir } = render('printf "dump of %s\\n" "${@: -1}"; head -c 100000 /dev/urandom | od -An');
+      const res = spawnSync('bash', [script, '--stdout', 'production'], { encoding: 'buffer' });
+      expect(res.status, res.stderr.toString()).to.equal(0);
+      const files = readdirSync(dir);
+      expect(files).to.have.length(1);
+      const file = readFileSync(join(dir, files[0]!));
+      expect(file.length).to.be.greaterThan(100000);
+      expect(Buffer.compare(res.stdout, file)).to.equal(0);
+      expect(file.toString().startsWith('dump of production\n')).to.equal(true);
+      expect(res.stderr.toString()).to.equal(`dump written: ${join(dir, files[0]!)}\n`);
+    });
+
+    it('--stdout: a failing pg_dump or a reader gone away fails the script, leaving no file', () => {
+      const failing = render(`${GOOD.replace('> "$f"', '')}; echo partial; exit 4`);
+      const res = spawnSync('bash', [failing.script, '--stdout', 'production'], { encoding: 'utf8' });
+      expect(res.status).to.equal(4);
+      expect(readdirSync(failing.dir)).to.deep.equal([]);
+      // The reader (here `head`) stops after 1 KiB: tee's write fails, and so does the script.
+      const big = render('head -c 50000000 /dev/zero');
+      const cut = spawnSync('bash', ['-c', `bash ${JSON.stringify(big.script)} --stdout production | head -c 1024 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+      expect(Number(cut.stdout.trim())).to.not.equal(0);
+      expect(readdirSync(big.dir)).to.deep.equal([]);
+    });
+
+    it('--stdout takes exactly one database', () => {
+      const { script } = render(GOOD);
+      expect(spawnSync('bash', [script, '--stdout']).status).to.equal(2);
+      expect(spawnSync('bash', [script, '--stdout', 'a', 'b']).status).to.equal(2);
+    });
+
     it('refuses no arguments and database names that would escape the directory', () => {
       const { script } = render(GOOD);
       expect(spawnSync('bash', [script]).status).to.equal(2);

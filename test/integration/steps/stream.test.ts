@@ -119,6 +119,24 @@ describe('steps on the lab: the pipelined backup → move → restore', function
     await untouched();
   });
 
+  it('in_place: pg_restore --clean --if-exists into the live database as the dump arrives', async () => {
+    await resetDest('stage2');
+    const s = run([restoring(stage2, { mode: 'in_place' })]);
+    const r = await settle(s);
+    expect(r.restores.stage2!.status, String((r.restores.stage2 as PromiseRejectedResult).reason)).to.equal('fulfilled');
+    expect((await s.restores.get('stage2')!).restoredInto).to.equal(DEST_DB);
+    const got = await checksums('stage2', DEST_DB);
+    for (const [k, v] of Object.entries(source)) expect(got[k], k).to.equal(v);
+    // Objects of the live database that the dump does not have stay (as with the Stage Sync role).
+    expect(got['public.stale']).to.not.equal(undefined);
+    expect(await databases('stage2', `${DEST_DB}_stagesync_%`)).to.deep.equal([]);
+    const dump = await s.backup;
+    await cleanupDest(stage2, { database: DEST_DB, backupUser: USER, tmpDir: TMP_DIR, dumpPath: dump.path, keepNewDb: true });
+    await cleanupSource(dump.path);
+    expect(await tmpFiles(stage2)).to.deep.equal([]);
+    await resetDest('stage2');
+  });
+
   it('pg_restore killed mid-way: that restore fails; with no other destination the dump stops too', async () => {
     const fresh = `${DEST_DB}_stagesync_new`;
     const s = run([restoring(stage1)]);

@@ -13,7 +13,7 @@ export interface Sink {
 }
 
 /** Resolve when `w` took the chunk (immediately, or at 'drain'); reject if the sink goes first. */
-export function write(sink: Sink, chunk: Buffer): Promise<void> {
+function write(sink: Sink, chunk: Buffer): Promise<void> {
   const w = sink.stream;
   if (w.destroyed || w.writableEnded) return Promise.reject(new Error(`${sink.name}: the receiving end is closed`));
   if (w.write(chunk)) return Promise.resolve();

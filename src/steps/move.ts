@@ -36,7 +36,8 @@ export interface MoveResult {
 /** How long to wait for a killed command to report its end before going on without it. */
 const KILL_WAIT_MS = 15_000;
 
-function within<T, F>(p: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+/** `p`, or `fallback` once `ms` have passed. */
+export function within<T, F>(p: Promise<T>, ms: number, fallback: F): Promise<T | F> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
   return Promise.race([p, late]).finally(() => clearTimeout(timer));

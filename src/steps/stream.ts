@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Host, StreamingProcess } from '../transport/types.js';
 import { StepError, UpstreamFailed, tail } from './errors.js';
 import { fanOut, type Sink } from './fanout.js';
-import { destDumpPath, type DestMove, type MoveResult } from './move.js';
+import { destDumpPath, within, type DestMove, type MoveResult } from './move.js';
 import { pgRestoreArgv, tocArgv, writeFileAs } from './pg-restore.js';
 import { prepareTarget, type PreparedRestore } from './restore.js';
 import { becomeOf, type PgConn } from './sql.js';
@@ -121,12 +121,6 @@ function deferred<T>(): Deferred<T> {
   // The caller may look at only some parts: an unobserved rejection is not an error here.
   promise.catch(() => undefined);
   return { promise, resolve, reject };
-}
-
-function within<T, F>(p: Promise<T>, ms: number, fallback: F): Promise<T | F> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** Errors keep their type (a lost connection stays one: the run counts it unreachable). */

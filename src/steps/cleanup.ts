@@ -26,23 +26,24 @@ export interface CleanupResult {
 
 export async function cleanupDest(host: Host, p: CleanupDestParams): Promise<CleanupResult> {
   const errors: string[] = [];
-  let removedFiles = false;
-  if (p.dumpPath) {
+  // The files and the database side are independent: both at once.
+  const files = async (): Promise<boolean> => {
+    if (!p.dumpPath) return false;
     const final = destDumpPath(p.tmpDir, p.dumpPath);
     // The dump, its --use-list file and any partial upload of it (`.part-<tag>`).
     const script = `rm -f ${quote(final)} ${quote(listPathOf(final))} ${quote(final)}.part-*`;
     const r = await host.exec({ script }, { become: becomeOf(p.backupUser) }).catch((e: Error) => ({ code: 1, stderr: e.message }));
-    if (r.code === 0) removedFiles = true;
-    else errors.push(`cannot remove ${final}: ${r.stderr.trim()}`);
-  }
-  let droppedNewDb = false;
-  if (!p.keepNewDb) {
-    try {
-      droppedNewDb = await dropNew(host, p);
-    } catch (e) {
-      errors.push((e as Error).message);
-    }
-  }
+    if (r.code !== 0) errors.push(`cannot remove ${final}: ${r.stderr.trim()}`);
+    return r.code === 0;
+  };
+  const database = async (): Promise<boolean> => {
+    if (p.keepNewDb) return false;
+    return dropNew(host, p).catch((e: Error) => {
+      errors.push(e.message);
+      return false;
+    });
+  };
+  const [removedFiles, droppedNewDb] = await Promise.all([files(), database()]);
   if (errors.length) throw new StepError(host.name, 'cleanup', errors.join('; '));
   return { removedFiles, droppedNewDb };
 }

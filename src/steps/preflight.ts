@@ -4,7 +4,7 @@
 import type { Host } from '../transport/types.js';
 import { quote } from '../util/shell.js';
 import { StepError, tail } from './errors.js';
-import { becomeOf, databaseExists, quoteLiteral, runSql, type PgConn } from './sql.js';
+import { becomeOf, quoteLiteral, runSql, type PgConn } from './sql.js';
 
 export interface HostFacts {
   host: string;
@@ -37,18 +37,20 @@ export function majorOf(versionLine: string): number {
 }
 
 /** Facts of one host, as the backup user; throws StepError when become or a tool is missing. */
-export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostFacts> {
+export async function gatherFacts(host: Host, p: PreflightParams & { withDataDir?: boolean }): Promise<HostFacts & { dataDir?: string }> {
   const become = becomeOf(p.backupUser);
   const who = await host.exec({ argv: ['id', '-un'] }, { become });
   if (who.code !== 0 || who.stdout.trim() !== p.backupUser) {
     throw new StepError(host.name, 'preflight', `become ${p.backupUser} failed`, tail(who.stderr || who.stdout));
   }
   const t = { host, backupUser: p.backupUser, pg: p.pg };
-  // Independent questions: asked at once (each is a round trip with sudo).
-  const [versions, serverNum, exists, free] = await Promise.all([
+  // Independent questions: asked at once (each is a round trip with sudo); the server's in one query.
+  // data_directory needs a superuser (or pg_read_all_settings): asked only where a copy will live.
+  const dataDirSql = p.withDataDir ? ` || '|' || current_setting('data_directory')` : '';
+  const sql = `SELECT current_setting('server_version_num') || '|' || coalesce((SELECT pg_database_size(datname)::text FROM pg_database WHERE datname = ${quoteLiteral(p.database)}), '')${dataDirSql};`;
+  const [versions, server, free] = await Promise.all([
     host.exec({ script: TOOLS.map((x) => `${x} --version || echo "${x}: missing"`).join('; ') }, { become }),
-    runSql(t, 'postgres', 'SHOW server_version_num;', 'preflight'),
-    databaseExists(t, p.database),
+    runSql(t, 'postgres', sql, 'preflight'),
     freeBytes(host, p.backupUser, p.dirs),
   ]);
   const lines = versions.stdout.trim().split('\n');
@@ -60,11 +62,12 @@ export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostF
     }
     tools[x] = major;
   });
-  const serverMajor = Math.floor(Number(serverNum.trim()) / 10000);
-  const dbSize = exists
-    ? Number((await runSql(t, 'postgres', `SELECT pg_database_size(${quoteLiteral(p.database)});`, 'preflight')).trim())
-    : undefined;
-  return { host: host.name, tools, serverMajor, dbSize, free };
+  const [serverNum = '', size = '', dataDir = ''] = server.trim().split('|');
+  const serverMajor = Math.floor(Number(serverNum) / 10000);
+  const dbSize = size === '' ? undefined : Number(size);
+  // Where a restored copy will live: its room is measured once its place is known.
+  if (p.withDataDir) Object.assign(free, await freeBytes(host, p.backupUser, [dataDir]));
+  return { host: host.name, tools, serverMajor, dbSize, free, ...(p.withDataDir ? { dataDir } : {}) };
 }
 
 /** Free bytes for each dir, measured at its nearest existing parent (it may not exist yet). */
@@ -79,11 +82,6 @@ async function freeBytes(host: Host, user: string, dirs: string[]): Promise<Reco
     }),
   );
   return Object.fromEntries(sizes);
-}
-
-/** The data directory of the host's cluster (where a restored copy will live). */
-export async function dataDirectory(host: Host, backupUser: string, pg?: PgConn): Promise<string> {
-  return (await runSql({ host, backupUser, pg }, 'postgres', 'SHOW data_directory;', 'preflight')).trim();
 }
 
 export interface CompatInput {
@@ -153,7 +151,6 @@ export async function preflightDest(
   host: Host,
   p: { backupUser: string; database: string; tmpDir: string; mode: 'swap' | 'in_place'; pg?: PgConn },
 ): Promise<DestFacts> {
-  const dataDir = await dataDirectory(host, p.backupUser, p.pg);
-  const f = await gatherFacts(host, { backupUser: p.backupUser, database: p.database, dirs: [p.tmpDir, dataDir], pg: p.pg });
-  return { ...f, tmpDir: p.tmpDir, dataDir, swap: p.mode === 'swap' };
+  const { dataDir, ...f } = await gatherFacts(host, { backupUser: p.backupUser, database: p.database, dirs: [p.tmpDir], pg: p.pg, withDataDir: true });
+  return { ...f, tmpDir: p.tmpDir, dataDir: dataDir!, swap: p.mode === 'swap' };
 }

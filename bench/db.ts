@@ -13,6 +13,7 @@
 //     --keep       keep benchdb_stage / benchdb_raw on stage2 and the dumps on db1 afterwards
 //     --no-build   reuse the last private build of orchestrate (see BUILD_DIR)
 //     --json FILE  also write the figures as JSON
+//     --settle     `sync` (untimed) before each run, so no run pays for the writeback of the one before
 //     --tee        a third contender each round: the raw pipe plus what orchestrate must keep —
 //                  the dump written to a file on db1 and on stage2 (tee) and sha256 on both
 //                  ends — i.e. what a pipelined backup → move → restore would cost
@@ -40,6 +41,7 @@ const KEEP = args.includes('--keep');
 const NO_BUILD = args.includes('--no-build');
 const JSON_OUT = opt('json');
 const TEE = args.includes('--tee');
+const SETTLE = args.includes('--settle');
 
 /** Bump with any change to bench/fixtures/benchdb.sql: a benchdb of another version is rebuilt. */
 const BENCHDB_VERSION = 2;
@@ -292,12 +294,17 @@ async function main(): Promise<void> {
   log(`ops dir ${ops}; ${ROUNDS} round(s) of orchestrate and raw, alternating (ABBA)`);
   const runs: Run[] = [];
   try {
+    // The copies' owner (the lab's seed makes it; a lab only brought up has none).
+    await psql(DEST, `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${ROLE}') THEN CREATE ROLE ${ROLE} LOGIN; END IF; END $$;`, 'postgres', cfg);
     await psql(DEST, `DROP DATABASE IF EXISTS ${DEST_DB}_stagesync_prev WITH (FORCE)`, 'postgres', cfg);
     let n = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const kinds: Kind[] = TEE ? ['orchestrate', 'raw', 'tee'] : ['orchestrate', 'raw'];
       const order = round % 2 === 0 ? kinds : [...kinds].reverse();
       for (const kind of order) {
+        // Each contender from a clean slate: the previous one's dirty pages (a backup file, a
+        // 1.1 GB copy, its WAL) written out first, untimed, instead of during this run.
+        if (SETTLE) await execa('sync');
         const r = kind === 'orchestrate' ? await runOrchestrate(ops, n++) : await runRaw(kind);
         runs.push(r);
         log(

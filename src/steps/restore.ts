@@ -88,12 +88,12 @@ export async function prepareTarget(host: Host, p: { database: string; role: str
 /** TOC + list + (swap) fresh database + pg_restore. Swap mode drops the new database on failure. */
 export async function restoreDump(host: Host, p: RestoreParams): Promise<PreparedRestore> {
   const started = Date.now();
-  const into = p.mode === 'swap' ? newDbName(p.database) : p.database;
   const toc = await readFilteredToc(host, p.backupUser, p.dumpPath, { excludeTables: p.excludeTables, fkConstraints: p.fkConstraints });
   const listPath = listPathOf(p.dumpPath);
   await writeFileAs(host, p.backupUser, listPath, toc.list);
+  let into: string;
   try {
-    await prepareTarget(host, p);
+    into = await prepareTarget(host, p);
     await pgRestore(host, { ...p, database: into, listPath, clean: p.mode === 'in_place' });
   } catch (e) {
     if (p.mode === 'swap') await dropNew(host, p).catch(() => undefined);

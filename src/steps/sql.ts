@@ -79,12 +79,6 @@ export async function runSql(t: SqlTarget, db: string, sql: string, step = 'sql'
   return r.stdout;
 }
 
-/** Run a query whose single result cell is JSON (e.g. `SELECT json_agg(...)`), parsed. */
-export async function queryJson<T>(t: SqlTarget, db: string, sql: string, step = 'sql'): Promise<T> {
-  const out = (await runSql(t, db, sql, step)).trim();
-  return (out === '' ? null : JSON.parse(out)) as T;
-}
-
 /** Does a database of that exact name exist? (asked from the `postgres` maintenance db) */
 export async function databaseExists(t: SqlTarget, db: string): Promise<boolean> {
   const out = await runSql(t, 'postgres', `SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(db)};`, 'sql');

@@ -65,10 +65,7 @@ export class Tracker {
       const durationMs = Date.now() - startedAt.getTime();
       if (err instanceof UpstreamFailed) {
         // Another host's failure stopped this step: that one is counted; this one is skipped.
-        const detail = this.mask(stripPrefix(err.message));
-        this.recap.count(host, 'skipped');
-        this.output.stepFinished({ host, action, outcome: 'skipped', durationMs, detail });
-        this.report.add({ host, action, outcome: 'skipped', attempt: this.attempt, startedAt: startedAt.toISOString(), durationMs, detail });
+        this.skipped(host, action, this.mask(stripPrefix(err.message)), startedAt, durationMs);
         throw err;
       }
       const failed = this.toHostFailed(host, action, err);
@@ -84,9 +81,14 @@ export class Tracker {
 
   /** A step this host will not run (an earlier failure, --tags, nothing to do). */
   skip(host: string, action: string, reason: string): void {
+    this.skipped(host, action, reason, new Date());
+  }
+
+  /** Count, show and report a skip; `durationMs` when the step had started. */
+  private skipped(host: string, action: string, detail: string, startedAt: Date, durationMs?: number): void {
     this.recap.count(host, 'skipped');
-    this.output.stepFinished({ host, action, outcome: 'skipped', detail: reason });
-    this.report.add({ host, action, outcome: 'skipped', attempt: this.attempt, startedAt: new Date().toISOString(), durationMs: 0, detail: reason });
+    this.output.stepFinished({ host, action, outcome: 'skipped', ...(durationMs === undefined ? {} : { durationMs }), detail });
+    this.report.add({ host, action, outcome: 'skipped', attempt: this.attempt, startedAt: startedAt.toISOString(), durationMs: durationMs ?? 0, detail });
   }
 
   private toHostFailed(host: string, action: string, err: unknown): HostFailed {

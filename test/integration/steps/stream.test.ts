@@ -14,7 +14,7 @@ import { verifyRestore } from '../../../src/steps/verify.js';
 import type { Host } from '../../../src/transport/types.js';
 import {
   BACKUPS_DIR, DEST_DB, ROLE, SRC_DB, TMP_DIR, USER,
-  checksums, closeAll, corrupting, databases, ensureDump, ensureSource, eventually, labSsh, prepareSourceHost, resetDest, tmpFiles,
+  checksums, closeAll, corrupting, databases, ensureDump, eventually, labHosts, labSsh, resetDest, tmpFiles,
 } from './support.js';
 
 const SCRIPT = '/var/lib/postgresql/scripts/steps-stream.sh';
@@ -59,10 +59,7 @@ describe('steps on the lab: the pipelined backup → move → restore', function
 
   before(async function () {
     await requireLab(this);
-    db1 = labSsh('db1');
-    stage1 = labSsh('stage1');
-    stage2 = labSsh('stage2');
-    await Promise.all([ensureSource(), resetDest('stage1'), resetDest('stage2'), prepareSourceHost(db1)]);
+    ({ db1, stage1, stage2 } = await labHosts());
     // What other suites (or an interrupted run of this one) left in the steps' tmp dir.
     await Promise.all([stage1, stage2].map((h) => h.exec({ argv: ['rm', '-rf', TMP_DIR] })));
     const content = renderTemplate('postgresbackup.sh.j2', { stagesync_source_backups_dir: BACKUPS_DIR, inventory_hostname: 'db1' });

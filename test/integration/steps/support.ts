@@ -119,6 +119,13 @@ export async function prepareSourceHost(db1: Host): Promise<void> {
   await db1.putFile(CUSTOM_SCRIPT, CUSTOM_SCRIPT_TEXT, { mode: 0o750, owner: 'postgres', group: 'postgres' });
 }
 
+/** db1, stage1 and stage2 connected; steps_prod on db1 with its backups dir; a stale steps_stage on both stages. */
+export async function labHosts(): Promise<{ db1: Host; stage1: Host; stage2: Host }> {
+  const hosts = { db1: labSsh('db1'), stage1: labSsh('stage1'), stage2: labSsh('stage2') };
+  await Promise.all([ensureSource(), resetDest('stage1'), resetDest('stage2'), prepareSourceHost(hosts.db1)]);
+  return hosts;
+}
+
 /** A dump of steps_prod on db1 (the newest, or a new one made with the custom script). */
 export async function ensureDump(db1: Host): Promise<string> {
   const { backup, newestDump } = await import('../../../src/steps/backup.js');

@@ -12,7 +12,7 @@ import { preflightDest, preflightSource, checkCompat } from '../../../src/steps/
 import { renderTemplate } from '../../../src/template/index.js';
 import {
   BACKUPS_DIR, CUSTOM_SCRIPT, CUSTOM_SCRIPT_TEXT, DEST_DB, ROLE, SRC_DB, TMP_DIR, USER,
-  checksums, closeAll, databases, ensureSource, labSsh, prepareSourceHost, resetDest, tmpFiles,
+  checksums, closeAll, databases, labHosts, resetDest, tmpFiles,
 } from './support.js';
 
 const SECRET = 'S3cr3t-client-id-\'"$(x)';
@@ -29,10 +29,7 @@ describe('steps on the lab: prod → stage1, stage2', function () {
 
   before(async function () {
     await requireLab(this);
-    db1 = labSsh('db1');
-    stage1 = labSsh('stage1');
-    stage2 = labSsh('stage2');
-    await Promise.all([ensureSource(), resetDest('stage1'), resetDest('stage2'), prepareSourceHost(db1)]);
+    ({ db1, stage1, stage2 } = await labHosts());
     source = await checksums('db1', SRC_DB);
     stale = await checksums('stage1', DEST_DB);
   });

@@ -45,16 +45,15 @@ async function install(host: Host, p: BackupParams, path: string, content: strin
 
 /** The rendered backup and cleanup scripts, written with owner and mode (never the host's own). */
 export async function installScripts(host: Host, p: BackupParams): Promise<string[]> {
-  const installed: string[] = [];
-  if (!p.createScripts) return installed;
+  if (!p.createScripts) return [];
   if (!p.backupScriptContent) throw new StepError(host.name, 'backup', 'no rendered backup script to install');
-  await install(host, p, p.backupScript, p.backupScriptContent);
-  installed.push(p.backupScript);
-  if (p.cleanupScript && p.cleanupScriptContent) {
-    await install(host, p, p.cleanupScript, p.cleanupScriptContent);
-    installed.push(p.cleanupScript);
-  }
-  return installed;
+  const scripts: Array<[string, string]> = [[p.backupScript, p.backupScriptContent]];
+  if (p.cleanupScript && p.cleanupScriptContent) scripts.push([p.cleanupScript, p.cleanupScriptContent]);
+  // Side by side: each is two round trips, and they touch different files.
+  const done = await Promise.allSettled(scripts.map(([path, content]) => install(host, p, path, content)));
+  const failed = done.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return scripts.map(([path]) => path);
 }
 
 export async function backup(host: Host, p: BackupParams): Promise<BackupResult> {

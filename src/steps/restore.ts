@@ -6,7 +6,7 @@ import type { Host } from '../transport/types.js';
 import { StepError } from './errors.js';
 import { listPathOf, pgRestore, readFilteredToc, writeFileAs } from './pg-restore.js';
 import { runPostRestoreSql, type PostRestoreSql, type PostSqlResult } from './post-sql.js';
-import { databaseExists, newDbName, quoteIdent as id, runSql, type PgConn, type SqlTarget } from './sql.js';
+import { connectCommand, databaseExists, newDbName, quoteIdent as id, runSql, type PgConn, type SqlTarget } from './sql.js';
 import { dropRetired, swapIn } from './swap.js';
 import type { TableName } from './verify.js';
 import { verifyRestore, type VerifyResult } from './verify.js';
@@ -64,9 +64,20 @@ export async function dropNew(host: Host, p: { database: string; backupUser: str
  * dump. PostgreSQL 15 gives `public` to pg_database_owner; the role owns it outright here so
  * a dump from any version restores the same way.
  */
-async function createFresh(t: SqlTarget, db: string, role: string): Promise<void> {
-  await runSql(t, 'postgres', `CREATE DATABASE ${id(db)} OWNER ${id(role)} TEMPLATE template0;`, 'restore');
-  await runSql(t, db, `ALTER SCHEMA public OWNER TO ${id(role)};\nGRANT ALL ON SCHEMA public TO ${id(role)};`, 'restore');
+async function createFresh(t: SqlTarget, db: string, role: string, dropFirst = false): Promise<void> {
+  // One psql session (each is a round trip): drop, create, then into the new database.
+  await runSql(
+    t,
+    'postgres',
+    [
+      ...(dropFirst ? [`DROP DATABASE IF EXISTS ${id(db)} WITH (FORCE);`] : []),
+      `CREATE DATABASE ${id(db)} OWNER ${id(role)} TEMPLATE template0;`,
+      connectCommand(db, t.pg),
+      `ALTER SCHEMA public OWNER TO ${id(role)};`,
+      `GRANT ALL ON SCHEMA public TO ${id(role)};`,
+    ].join('\n'),
+    'restore',
+  );
 }
 
 /**
@@ -77,8 +88,8 @@ export async function prepareTarget(host: Host, p: { database: string; role: str
   const t: SqlTarget = { host, backupUser: p.backupUser, pg: p.pg };
   const into = p.mode === 'swap' ? newDbName(p.database) : p.database;
   if (p.mode === 'swap') {
-    await dropNew(host, p);
-    await createFresh(t, into, p.role);
+    // A leftover new database (an earlier run cut short) is dropped first.
+    await createFresh(t, into, p.role, true);
   } else if (!(await databaseExists(t, into))) {
     await createFresh(t, into, p.role);
   }

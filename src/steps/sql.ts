@@ -55,6 +55,16 @@ export function conninfo(db: string, pg: PgConn = {}, appName = 'stagesync'): st
   return parts.join(' ');
 }
 
+/**
+ * psql's `\connect` to another database in the same session. psql strips double quotes from
+ * \connect's argument as from an identifier (even inside single quotes), so the conninfo is
+ * double-quoted as an identifier first, then single-quoted as a meta-command argument.
+ */
+export function connectCommand(db: string, pg: PgConn = {}, appName?: string): string {
+  const ident = `"${conninfo(db, pg, appName).replace(/"/g, '""')}"`;
+  return `\\connect '${ident.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
 /** psql, unaligned and tuples-only, stopping at the first error, reading SQL from stdin. */
 export function psqlArgv(db: string, pg: PgConn = {}, appName?: string): string[] {
   return ['psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', conninfo(db, pg, appName)];

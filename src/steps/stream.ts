@@ -73,39 +73,42 @@ const KILL_WAIT_MS = 15_000;
 
 /**
  * On each destination ($1 dir, $2 temp file, $3 --use-list file, then pg_restore's argv, or none
- * for the file only): the stream goes to the file, to sha256sum and, through a fifo, to
- * pg_restore. `tee -p` goes on writing the file when pg_restore has read all it needs (trailing
- * data of excluded tables); a failing pg_restore stops tee at once. On success the last line of
- * stdout is `sha256 <hex>` of what was written to the file (computed on the way in, so no second
- * read of the file delays the restore). Exit 3: pg_restore failed; 4: the file. Anything but
- * success removes the file; a hang-up or kill removes it too.
+ * for the file only): dd writes the stream to the file at the network's pace, and pg_restore
+ * follows the file as it grows (GNU tail, polling as postgresbackup.sh does), so a slow restore
+ * never holds up the stream and one that has read all it needs (trailing data of excluded
+ * tables) just stops reading. A failing pg_restore stops dd at once. When the stream has ended
+ * the file is summed (while pg_restore catches up) and the last line of stdout is
+ * `sha256 <hex>`. Exit 3: pg_restore failed; 4: the file. Anything but success removes the
+ * file; a hang-up or kill removes it too.
  */
 const WRITER = `umask 077
 mkdir -p "$1" || exit 4
 part=$2; list=$3; shift 3
-fifo="$part.fifo"; sums="$part.sums"; sum="$part.sha256"
-trap 'rm -f "$part" "$list" "$fifo" "$sums" "$sum"; exit 1' HUP INT TERM PIPE
+sum="$part.sha256"
+trap 'rm -f "$part" "$list" "$sum"; exit 1' HUP INT TERM PIPE
 if [ "$#" -eq 0 ]; then
   cat > "$part" || { rm -f "$part"; exit 4; }
   exit 0
 fi
-rm -f "$fifo" "$sums"; mkfifo "$fifo" "$sums" || exit 4
+poll=---disable-inotify
+tail $poll -s 0.05 -n 0 --pid=$$ -- /dev/null 2>/dev/null || poll=
+: > "$part" || exit 4
 exec 3<&0
-"$@" < "$fifo" &
-restore_pid=$!
-sha256sum < "$sums" > "$sum" &
-sum_pid=$!
-tee -p -- "$part" "$sums" <&3 > "$fifo" &
-tee_pid=$!
+dd of="$part" bs=256K status=none <&3 &
+dd_pid=$!
 exec 3<&-
+{ tail $poll -s 0.05 -c +1 -f --pid="$dd_pid" -- "$part" | "$@"; r=$?; [ "$r" = 0 ] || kill "$dd_pid" 2>/dev/null; exit "$r"; } &
+restore_pid=$!
+wait "$dd_pid"; d=$?
+sum_pid=
+if [ "$d" = 0 ]; then sha256sum < "$part" > "$sum" & sum_pid=$!; fi
 wait "$restore_pid"; r=$?
-[ "$r" = 0 ] || kill "$tee_pid" 2>/dev/null
-wait "$tee_pid"; t=$?
-wait "$sum_pid"; s=$?
+s=0; [ -z "$sum_pid" ] || { wait "$sum_pid"; s=$?; }
 digest=$(cut -d' ' -f1 "$sum" 2>/dev/null)
-rm -f "$fifo" "$sums" "$sum" "$list"
-if [ "$r" != 0 ]; then rm -f "$part"; exit 3; fi
-if [ "$t" != 0 ] || [ "$s" != 0 ]; then rm -f "$part"; echo "writing $part failed" >&2; exit 4; fi
+rm -f "$sum" "$list"
+# dd stopped by a failing pg_restore (TERM: 143) is pg_restore's failure, not the file's.
+if [ "$r" != 0 ] && { [ "$d" = 0 ] || [ "$d" = 143 ]; }; then rm -f "$part"; exit 3; fi
+if [ "$d" != 0 ] || [ "$s" != 0 ]; then rm -f "$part"; echo "writing $part failed" >&2; exit 4; fi
 echo "sha256 $digest"`;
 
 interface Deferred<T> {
@@ -367,7 +370,7 @@ async function finishDest(t: Target, dumpPath: string, sha256: string, bytes: nu
     // A lost connection or an abort keeps its type (unreachable, interrupted).
     if (cut) throw cut.name !== 'Error' ? cut : new StepError(t.name, 'move', `stream to ${t.part} failed: ${cut.message}`);
     if (!r || r.code !== 0) throw new StepError(t.name, 'move', `writing ${t.part} failed (exit ${r?.code ?? r?.signal})`, tail(r?.stderr ?? ''));
-    // A restoring writer summed the file on the way in; a plain one is read back.
+    // A restoring writer summed its file; a plain one is read back.
     const written = /^sha256 ([0-9a-f]{64})$/m.exec(t.out)?.[1];
     const got = written ?? (await digestOf(t.d.host, t.d.backupUser, t.part, 'move')).sha256;
     if (got !== sha256) throw new StepError(t.name, 'move', `sha256 mismatch: ${sha256} sent, ${got} received`);
@@ -385,6 +388,6 @@ async function finishDest(t: Target, dumpPath: string, sha256: string, bytes: nu
 }
 
 async function removeQuietly(t: Target, final?: string): Promise<void> {
-  const leftovers = [t.part, t.list, ...['fifo', 'sums', 'sha256'].map((x) => `${t.part}.${x}`), ...(final ? [final] : [])];
+  const leftovers = [t.part, t.list, `${t.part}.sha256`, ...(final ? [final] : [])];
   await t.d.host.exec({ argv: ['rm', '-f', ...leftovers] }, { become: becomeOf(t.d.backupUser) }).catch(() => undefined);
 }

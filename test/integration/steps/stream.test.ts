@@ -18,6 +18,8 @@ import {
 } from './support.js';
 
 const SCRIPT = '/var/lib/postgresql/scripts/steps-stream.sh';
+/** The same script read by a slow network (64 KiB every 50 ms): the dump is still running when a destination fails. */
+const SLOW_SCRIPT = '/var/lib/postgresql/scripts/steps-stream-slow.sh';
 
 /** Every part of a stream settled: what each resolved to, or its error. */
 async function settle(s: StreamRun) {
@@ -43,8 +45,8 @@ describe('steps on the lab: the pipelined backup → move → restore', function
     host, backupUser: USER, tmpDir: TMP_DIR,
     restore: { database: DEST_DB, role: ROLE, mode: 'swap', excludeTables: [], fkConstraints: true, ...over },
   });
-  const run = (dests: StreamDest[], over: { host?: Host; database?: string; onProgress?: (b: number) => void } = {}) =>
-    streamDump({ source: { host: over.host ?? db1, backupUser: USER, backupScript: SCRIPT, database: over.database ?? SRC_DB }, dests, onProgress: over.onProgress });
+  const run = (dests: StreamDest[], over: { host?: Host; database?: string; script?: string; onProgress?: (b: number) => void } = {}) =>
+    streamDump({ source: { host: over.host ?? db1, backupUser: USER, backupScript: over.script ?? SCRIPT, database: over.database ?? SRC_DB }, dests, onProgress: over.onProgress });
 
   /** As the run's cleanup: drop the new copy; then the destination is exactly as before. */
   /** The dump a stream left in the backups dir (the next tests' checks want theirs only). */
@@ -64,6 +66,8 @@ describe('steps on the lab: the pipelined backup → move → restore', function
     await Promise.all([stage1, stage2].map((h) => h.exec({ argv: ['rm', '-rf', TMP_DIR] })));
     const content = renderTemplate('postgresbackup.sh.j2', { stagesync_source_backups_dir: BACKUPS_DIR, inventory_hostname: 'db1' });
     await installScripts(db1, { database: SRC_DB, backupUser: USER, backupGroup: USER, backupScript: SCRIPT, createScripts: true, backupScriptContent: content, executeBackup: true, backupsDir: BACKUPS_DIR });
+    const slow = `#!/bin/bash\nset -o pipefail\n${SCRIPT} "$@" | perl -e 'while (sysread(STDIN, $b, 65536)) { syswrite(STDOUT, $b); select(undef, undef, undef, 0.05) }'\n`;
+    await db1.exec({ script: `cat > ${SLOW_SCRIPT} && chmod 755 ${SLOW_SCRIPT}` }, { stdin: slow });
     source = await checksums('db1', SRC_DB);
     original = await checksums('stage1', DEST_DB);
     // The table whose data comes last in the dump: excluded, pg_restore has read all it needs
@@ -136,10 +140,16 @@ describe('steps on the lab: the pipelined backup → move → restore', function
 
   it('pg_restore killed mid-way: that restore fails; with no other destination the dump stops too', async () => {
     const fresh = `${DEST_DB}_stagesync_new`;
-    const s = run([restoring(stage1)]);
-    // End pg_restore's session as soon as it is restoring into the new database.
+    const s = run([restoring(stage1)], { script: SLOW_SCRIPT });
+    // End pg_restore's session while it runs a statement in the new database (an idle one may
+    // be past its last, and succeed anyway).
     const killed = await eventually(
-      () => psql('stage1', `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${fresh}' AND application_name = 'stagesync-restore'`),
+      () =>
+        psql(
+          'stage1',
+          `WITH r AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = '${fresh}' AND application_name = 'stagesync-restore' AND state = 'active') ` +
+            'SELECT count(*) FROM r WHERE pg_terminate_backend(pid)',
+        ),
       (n) => n !== '0',
       30_000,
     );
@@ -149,6 +159,9 @@ describe('steps on the lab: the pipelined backup → move → restore', function
     expect(reason(r.backup)).to.be.instanceOf(UpstreamFailed);
     expect(reason(r.move).message).to.match(/pg_restore into steps_stage_stagesync_new failed/);
     expect((await db1.exec({ script: `ls -A ${BACKUPS_DIR} | grep -c partial || true` })).stdout.trim()).to.equal('0');
+    // pg_dump itself is stopped, not left to finish a dump nobody reads.
+    const dumping = () => db1.exec({ script: `pgrep -x pg_dump -a | grep -c ${SRC_DB} || true` }).then((x) => x.stdout.trim());
+    expect(await eventually(dumping, (n) => n === '0')).to.equal('0');
     await untouched();
   });
 

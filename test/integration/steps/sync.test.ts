@@ -5,7 +5,7 @@ import type { Host } from '../../../src/transport/types.js';
 import { psql, requireLab } from '../../../src/lab/index.js';
 import { backup } from '../../../src/steps/backup.js';
 import { move } from '../../../src/steps/move.js';
-import { restore, type RestoreResult } from '../../../src/steps/restore.js';
+import { prepareTarget, restore, type RestoreResult } from '../../../src/steps/restore.js';
 import { rollback } from '../../../src/steps/swap.js';
 import { cleanupDest } from '../../../src/steps/cleanup.js';
 import { preflightDest, preflightSource, checkCompat } from '../../../src/steps/preflight.js';
@@ -163,6 +163,22 @@ describe('steps on the lab: prod → stage1, stage2', function () {
     expect(staleTable).to.be.a('string'); // in place keeps what the dump does not name
     expect(rest).to.deep.equal(source);
     expect(await databases('stage2', `${DEST_DB}_stagesync_%`)).to.deep.equal([]);
+  });
+
+  it('prepares the new database in one session for a name that needs quoting everywhere, replacing a leftover', async () => {
+    const name = `we'ird\\ "db" x`;
+    const fresh = `${name}_stagesync_new`;
+    const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
+    await psql('stage2', `DROP DATABASE IF EXISTS ${q(fresh)}; CREATE DATABASE ${q(fresh)};`);
+    await psql('stage2', 'CREATE TABLE leftover(id int);', fresh);
+    try {
+      expect(await prepareTarget(stage2, { database: name, role: ROLE, backupUser: USER, mode: 'swap' })).to.equal(fresh);
+      const owners = await psql('stage2', "SELECT datdba::regrole || ' ' || (SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'public') FROM pg_database WHERE datname = current_database()", fresh);
+      expect(owners.trim()).to.equal(`${ROLE} ${ROLE}`);
+      expect(await psql('stage2', "SELECT count(*) FROM pg_class WHERE relname = 'leftover'", fresh)).to.match(/^0\s*$/);
+    } finally {
+      await psql('stage2', `DROP DATABASE IF EXISTS ${q(fresh)};`);
+    }
   });
 
   it('cleanup removes the dumps on the destinations', async () => {

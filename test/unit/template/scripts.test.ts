@@ -134,29 +134,52 @@ describe('built-in script templates', () => {
     });
 
     it('--stdout: the dump also goes to stdout as it is written, the final path to stderr', () => {
-      // A stand-in that writes to stdout when given no --file (as pg_dump does).
-      const { script, dir } = render('printf "dump of %s\\n" "${@: -1}"; head -c 100000 /dev/urandom | od -An');
+      // A stand-in that writes to stdout when given no --file (as pg_dump does), in pieces with
+      // pauses between them: the script must send on what is there and wait for the rest.
+      const { script, dir } = render('printf "dump of %s\\n" "${@: -1}"; for i in 1 2 3 4 5; do head -c 40000 /dev/urandom | od -An; sleep 0.1; done');
       const res = spawnSync('bash', [script, '--stdout', 'production'], { encoding: 'buffer' });
       expect(res.status, res.stderr.toString()).to.equal(0);
       const files = readdirSync(dir);
       expect(files).to.have.length(1);
       const file = readFileSync(join(dir, files[0]!));
-      expect(file.length).to.be.greaterThan(100000);
+      expect(file.length).to.be.greaterThan(5 * 40000);
       expect(Buffer.compare(res.stdout, file)).to.equal(0);
       expect(file.toString().startsWith('dump of production\n')).to.equal(true);
       expect(res.stderr.toString()).to.equal(`dump written: ${join(dir, files[0]!)}\n`);
     });
 
-    it('--stdout: a failing pg_dump or a reader gone away fails the script, leaving no file', () => {
-      const failing = render(`${GOOD.replace('> "$f"', '')}; echo partial; exit 4`);
+    it('--stdout: a failing pg_dump or a reader gone away fails the script, leaving no file and no pg_dump', () => {
+      const failing = render('echo partial; exit 4');
       const res = spawnSync('bash', [failing.script, '--stdout', 'production'], { encoding: 'utf8' });
       expect(res.status).to.equal(4);
       expect(readdirSync(failing.dir)).to.deep.equal([]);
-      // The reader (here `head`) stops after 1 KiB: tee's write fails, and so does the script.
-      const big = render('head -c 50000000 /dev/zero');
-      const cut = spawnSync('bash', ['-c', `bash ${JSON.stringify(big.script)} --stdout production | head -c 1024 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+      // Failing before a byte is written (no such database) ends as promptly.
+      const atOnce = render('echo "pg_dump: error: no such database" >&2; exit 1');
+      const early = spawnSync('bash', [atOnce.script, '--stdout', 'production'], { encoding: 'utf8', timeout: 10_000 });
+      expect(early.status, early.stderr).to.equal(1);
+      expect(readdirSync(atOnce.dir)).to.deep.equal([]);
+      // The reader (here `head`) stops after 1 KiB while pg_dump still writes: the script fails
+      // and stops pg_dump (which notes its pid, so the test can tell it is gone).
+      const pidFile = join(tmp, 'slow pg_dump.pid');
+      const slow = render(`echo $$ > ${JSON.stringify(pidFile)}; while :; do head -c 65536 /dev/zero; sleep 0.05; done`);
+      const cut = spawnSync('bash', ['-c', `bash ${JSON.stringify(slow.script)} --stdout production | head -c 1024 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', timeout: 20_000 });
       expect(Number(cut.stdout.trim())).to.not.equal(0);
-      expect(readdirSync(big.dir)).to.deep.equal([]);
+      expect(readdirSync(slow.dir)).to.deep.equal([]);
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(() => process.kill(pid, 0), `pg_dump stand-in ${pid} still running`).to.throw();
+    });
+
+    it('--stdout without GNU tail (no --pid): the same bytes through tee', () => {
+      const bin = join(tmp, 'bin without GNU tail');
+      mkdirSync(bin, { recursive: true });
+      writeScript(bin, 'tail', '#!/bin/sh\necho "tail: unrecognized option" >&2\nexit 1\n');
+      const { script, dir } = render('printf "dump of %s\\n" "${@: -1}"; head -c 100000 /dev/urandom | od -An');
+      const res = spawnSync('bash', [script, '--stdout', 'production'], { encoding: 'buffer', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+      expect(res.status, res.stderr.toString()).to.equal(0);
+      const files = readdirSync(dir);
+      expect(files).to.have.length(1);
+      expect(Buffer.compare(res.stdout, readFileSync(join(dir, files[0]!)))).to.equal(0);
+      expect(res.stdout.length).to.be.greaterThan(100000);
     });
 
     it('--stdout takes exactly one database', () => {

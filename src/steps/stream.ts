@@ -207,21 +207,8 @@ async function pipeline(
   const srcName = src.host.name;
   const live = () => targets.filter((t) => !t.error);
 
-  // The databases pg_restore writes into, before a byte is dumped: a destination that cannot
-  // have one is out of the stream from the start.
-  await Promise.all(
-    targets.map(async (t) => {
-      try {
-        const mk = await t.d.host.exec({ argv: ['sh', '-c', 'umask 077 && mkdir -p -- "$1"', 'sh', t.d.tmpDir] }, { become: becomeOf(t.d.backupUser) });
-        if (mk.code !== 0) throw new StepError(t.name, 'move', `cannot create ${t.d.tmpDir} as ${t.d.backupUser}`, tail(mk.stderr));
-        if (t.d.restore) t.into = await prepareTarget(t.d.host, { ...t.d.restore, backupUser: t.d.backupUser });
-      } catch (e) {
-        failTarget(t, e, 'restore');
-      }
-    }),
-  );
-  if (live().length === 0) throw new StepError(srcName, 'move', `no destination can take the dump: ${targets.map((t) => t.error!.message).join('; ')}`);
-
+  // The dump starts at once: pg_dump writes its file whatever the readers do (the script
+  // follows it), so the destinations get ready while it runs.
   const script = src.host.spawn({ argv: ['sh', '-c', 'cd / && exec "$0" --stdout "$1"', src.backupScript, src.database] }, { become: becomeOf(src.backupUser), signal: p.signal });
   script.done.catch(() => undefined);
   const chunks = script.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -239,29 +226,47 @@ async function pipeline(
   let sent = 0;
   let finishing: Promise<DestMove[]> | undefined;
   try {
-    // 1. The head of the dump, up to the end of its TOC (`pg_restore -l` on the source stops
-    // reading there), kept to be sent on: each restoring destination needs its --use-list first.
-    let head: Buffer[] = [];
-    const restoring = live().filter((t) => t.d.restore);
-    if (restoring.length) {
-      const r = await readHead(src, chunks, p.signal).catch(async (e: unknown) => {
-        // No TOC because the script failed (no such database…): its own words say why.
-        const d = await within(script.done.catch(() => undefined), 5000, undefined);
-        throw d && d.code !== 0 ? scriptFailed(d) : e;
-      });
-      head = r.head;
-      await Promise.all(
-        restoring.map(async (t) => {
+    // 1. The databases pg_restore writes into (a destination that cannot have one is out of the
+    // stream from the start) while the head of the dump, up to the end of its TOC (`pg_restore
+    // -l` on the source stops reading there), is read and kept to be sent on: each restoring
+    // destination needs its --use-list first.
+    const prepared = Promise.all(
+      targets.map(async (t) => {
+        try {
+          const mk = await t.d.host.exec({ argv: ['sh', '-c', 'umask 077 && mkdir -p -- "$1"', 'sh', t.d.tmpDir] }, { become: becomeOf(t.d.backupUser) });
+          if (mk.code !== 0) throw new StepError(t.name, 'move', `cannot create ${t.d.tmpDir} as ${t.d.backupUser}`, tail(mk.stderr));
+          if (t.d.restore) t.into = await prepareTarget(t.d.host, { ...t.d.restore, backupUser: t.d.backupUser });
+        } catch (e) {
+          failTarget(t, e, 'restore');
+        }
+      }),
+    );
+    const headRead = targets.some((t) => t.d.restore)
+      ? readHead(src, chunks, p.signal).catch(async (e: unknown) => {
+          // No TOC because the script failed (no such database…): its own words say why.
+          const d = await within(script.done.catch(() => undefined), 5000, undefined);
+          throw d && d.code !== 0 ? scriptFailed(d) : e;
+        })
+      : Promise.resolve(undefined);
+    headRead.catch(() => undefined);
+    // Every new database is made (or not) before anything below can fail: the caller drops them.
+    await prepared;
+    if (live().length === 0) throw new StepError(srcName, 'move', `no destination can take the dump: ${targets.map((t) => t.error!.message).join('; ')}`);
+    const r = await headRead;
+    let head: Buffer[] = r?.head ?? [];
+    await Promise.all(
+      live()
+        .filter((t) => t.d.restore)
+        .map(async (t) => {
           try {
-            const f = filterToc(r.toc, { excludeTables: t.d.restore!.excludeTables, fkConstraints: t.d.restore!.fkConstraints });
+            const f = filterToc(r!.toc, { excludeTables: t.d.restore!.excludeTables, fkConstraints: t.d.restore!.fkConstraints });
             t.toc = { tables: f.tables, excluded: f.excluded, unmatched: f.unmatched };
             await writeFileAs(t.d.host, t.d.backupUser, t.list, f.list);
           } catch (e) {
             failTarget(t, e, 'restore');
           }
         }),
-      );
-    }
+    );
 
     // 2. Every destination's writer (and pg_restore), then the bytes to all of them at once.
     for (const t of live()) {

@@ -2,9 +2,8 @@
 // each other's formats, and there is room on disk. Gathers facts per host; `checkCompat`
 // decides across hosts, before anything moves.
 import type { Host } from '../transport/types.js';
-import { quote } from '../util/shell.js';
 import { StepError, tail } from './errors.js';
-import { becomeOf, quoteLiteral, runSql, type PgConn } from './sql.js';
+import { becomeOf, conninfo, quoteLiteral, type PgConn } from './sql.js';
 
 export interface HostFacts {
   host: string;
@@ -36,52 +35,64 @@ export function majorOf(versionLine: string): number {
   return major;
 }
 
+/**
+ * Everything preflight asks a host, in one round trip as the backup user ($1 conninfo, $2 the
+ * server query, $3 1 to measure the data directory too, then the dirs): who it runs as, the
+ * tools' versions, the server's answer (`@@server …` or `@@psql-failed N`), and the free KiB at
+ * each dir's nearest existing parent (`@@free …`, in order, the data directory last).
+ */
+const FACTS = [
+  'id -un || exit 1',
+  'for t in pg_dump pg_restore psql; do "$t" --version || echo "$t: missing"; done',
+  'conn=$1; sql=$2; datadir=$3; shift 3',
+  'server=$(psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$conn" -c "$sql") || { echo "@@psql-failed $?"; exit 0; }',
+  'echo "@@server $server"',
+  '[ "$datadir" != 1 ] || set -- "$@" "${server##*|}"',
+  'for dir in "$@"; do',
+  '  d=$dir; while [ ! -d "$d" ]; do d=$(dirname "$d"); done',
+  '  echo "@@free $(df -Pk "$d" | awk \'NR==2 {print $4}\')"',
+  'done',
+].join('\n');
+
 /** Facts of one host, as the backup user; throws StepError when become or a tool is missing. */
 export async function gatherFacts(host: Host, p: PreflightParams & { withDataDir?: boolean }): Promise<HostFacts & { dataDir?: string }> {
-  const become = becomeOf(p.backupUser);
-  const who = await host.exec({ argv: ['id', '-un'] }, { become });
-  if (who.code !== 0 || who.stdout.trim() !== p.backupUser) {
-    throw new StepError(host.name, 'preflight', `become ${p.backupUser} failed`, tail(who.stderr || who.stdout));
-  }
-  const t = { host, backupUser: p.backupUser, pg: p.pg };
-  // Independent questions: asked at once (each is a round trip with sudo); the server's in one query.
   // data_directory needs a superuser (or pg_read_all_settings): asked only where a copy will live.
   const dataDirSql = p.withDataDir ? ` || '|' || current_setting('data_directory')` : '';
   const sql = `SELECT current_setting('server_version_num') || '|' || coalesce((SELECT pg_database_size(datname)::text FROM pg_database WHERE datname = ${quoteLiteral(p.database)}), '')${dataDirSql};`;
-  const [versions, server, free] = await Promise.all([
-    host.exec({ script: TOOLS.map((x) => `${x} --version || echo "${x}: missing"`).join('; ') }, { become }),
-    runSql(t, 'postgres', sql, 'preflight'),
-    freeBytes(host, p.backupUser, p.dirs),
-  ]);
-  const lines = versions.stdout.trim().split('\n');
+  const r = await host.exec(
+    { argv: ['sh', '-c', FACTS, 'sh', conninfo('postgres', p.pg), sql, p.withDataDir ? '1' : '0', ...p.dirs] },
+    { become: becomeOf(p.backupUser) },
+  );
+  const lines = r.stdout.split('\n');
+  if (r.code !== 0 || lines[0]!.trim() !== p.backupUser) {
+    throw new StepError(host.name, 'preflight', `become ${p.backupUser} failed`, tail(r.stderr || r.stdout));
+  }
   const tools = {} as HostFacts['tools'];
   TOOLS.forEach((x, i) => {
-    const major = majorOf(lines[i] ?? '');
-    if (!lines[i] || lines[i]!.includes('missing') || Number.isNaN(major)) {
-      throw new StepError(host.name, 'preflight', `${x} is not installed or not on PATH for ${p.backupUser}`, tail(versions.stderr));
+    const line = lines[i + 1] ?? '';
+    const major = majorOf(line);
+    if (!line || line.includes('missing') || Number.isNaN(major)) {
+      throw new StepError(host.name, 'preflight', `${x} is not installed or not on PATH for ${p.backupUser}`, tail(r.stderr));
     }
     tools[x] = major;
   });
+  const tagged = (tag: string) => lines.filter((l) => l.startsWith(`@@${tag} `)).map((l) => l.slice(tag.length + 3));
+  const failed = tagged('psql-failed')[0];
+  const server = tagged('server')[0];
+  if (failed !== undefined || server === undefined) throw new StepError(host.name, 'preflight', `psql exited with ${failed ?? r.code}`, tail(r.stderr));
   const [serverNum = '', size = '', dataDir = ''] = server.trim().split('|');
   const serverMajor = Math.floor(Number(serverNum) / 10000);
   const dbSize = size === '' ? undefined : Number(size);
-  // Where a restored copy will live: its room is measured once its place is known.
-  if (p.withDataDir) Object.assign(free, await freeBytes(host, p.backupUser, [dataDir]));
+  // Where a restored copy will live is measured last, once the server has named it.
+  const dirs = p.withDataDir ? [...p.dirs, dataDir] : p.dirs;
+  const kib = tagged('free');
+  const free: Record<string, number> = {};
+  dirs.forEach((dir, i) => {
+    const kb = Number(kib[i]?.trim() || NaN);
+    if (Number.isNaN(kb)) throw new StepError(host.name, 'preflight', `cannot measure free space of ${dir}`, tail(r.stderr));
+    free[dir] = kb * 1024;
+  });
   return { host: host.name, tools, serverMajor, dbSize, free, ...(p.withDataDir ? { dataDir } : {}) };
-}
-
-/** Free bytes for each dir, measured at its nearest existing parent (it may not exist yet). */
-async function freeBytes(host: Host, user: string, dirs: string[]): Promise<Record<string, number>> {
-  const sizes = await Promise.all(
-    dirs.map(async (dir) => {
-      const script = `d=${quote(dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done; df -Pk "$d" | awk 'NR==2 {print $4}'`;
-      const r = await host.exec({ script }, { become: becomeOf(user) });
-      const kb = Number(r.stdout.trim());
-      if (r.code !== 0 || r.stdout.trim() === '' || Number.isNaN(kb)) throw new StepError(host.name, 'preflight', `cannot measure free space of ${dir}`, tail(r.stderr));
-      return [dir, kb * 1024] as const;
-    }),
-  );
-  return Object.fromEntries(sizes);
 }
 
 export interface CompatInput {

@@ -1,6 +1,5 @@
 // The controller itself as a Host (`localhost`, ansible_connection=local): same command lines
 // as over ssh, run by /bin/sh, become through the same sudo wrapping.
-import { execa } from 'execa';
 import { buildCommand } from './command.js';
 import { collect, startProcess, type RawProcess } from './process.js';
 import { putFileVia, type PutFileOptions } from './put-file.js';
@@ -25,7 +24,7 @@ export class LocalHost implements Host {
     // Without become, env goes through the process environment (not visible in ps).
     const built = buildCommand(cmd, { env: o.become ? o.env : undefined, become: o.become });
     const env = o.become ? undefined : o.env;
-    return startProcess(this.name, async (line) => this.open(line, env), built, {
+    return startProcess(this.name, (line) => this.open(line, env), built, {
       timeoutMs: o.timeoutMs,
       signal: o.signal,
       password: o.become?.password,
@@ -42,8 +41,10 @@ export class LocalHost implements Host {
 
   async close(): Promise<void> {}
 
-  private open(line: string, env: Record<string, string> | undefined): RawProcess {
+  private async open(line: string, env: Record<string, string> | undefined): Promise<RawProcess> {
     this.opts.log?.(`<${this.name}> EXEC ${line}`);
+    // Loaded on first use: execa costs ~130 ms of start-up that a run without local commands skips.
+    const { execa } = await import('execa');
     // detached: own process group, so kill() reaches the command's children too.
     const child = execa('/bin/sh', ['-c', line], {
       env,

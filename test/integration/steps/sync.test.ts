@@ -42,6 +42,9 @@ describe('steps on the lab: prod → stage1, stage2', function () {
     expect(s.serverMajor).to.equal(15);
     expect(s.dbSize).to.be.greaterThan(1e6);
     expect(d.free[TMP_DIR]).to.be.greaterThan(0);
+    expect(d.dataDir).to.match(/^\/var\/lib\/postgresql\//);
+    expect(d.free[d.dataDir]).to.be.greaterThan(0);
+    expect(d.dbSize).to.be.greaterThan(0);
     expect(checkCompat({ source: s, dests: [d] }).filter((p) => p.level === 'error')).to.deep.equal([]);
   });
 

@@ -162,11 +162,22 @@ describe('built-in script templates', () => {
       // and stops pg_dump (which notes its pid, so the test can tell it is gone).
       const pidFile = join(tmp, 'slow pg_dump.pid');
       const slow = render(`echo $$ > ${JSON.stringify(pidFile)}; while :; do head -c 65536 /dev/zero; sleep 0.05; done`);
-      const cut = spawnSync('bash', ['-c', `bash ${JSON.stringify(slow.script)} --stdout production | head -c 1024 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', timeout: 20_000 });
-      expect(Number(cut.stdout.trim())).to.not.equal(0);
-      expect(readdirSync(slow.dir)).to.deep.equal([]);
-      const pid = Number(readFileSync(pidFile, 'utf8'));
-      expect(() => process.kill(pid, 0), `pg_dump stand-in ${pid} still running`).to.throw();
+      let alive = false;
+      try {
+        const cut = spawnSync('bash', ['-c', `bash ${JSON.stringify(slow.script)} --stdout production | head -c 1024 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', timeout: 20_000 });
+        expect(Number(cut.stdout.trim())).to.not.equal(0);
+        expect(readdirSync(slow.dir)).to.deep.equal([]);
+      } finally {
+        // Never left running, even when the script failed to stop it.
+        const pid = Number(readFileSync(pidFile, 'utf8'));
+        try {
+          alive = process.kill(pid, 0);
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone, as it should be */
+        }
+      }
+      expect(alive, 'pg_dump stand-in still running').to.equal(false);
     });
 
     it('--stdout without GNU tail (no --pid): the same bytes through tee', () => {

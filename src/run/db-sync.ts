@@ -28,6 +28,7 @@ import {
 } from '../steps/index.js';
 import { StepError, UpstreamFailed } from '../steps/errors.js';
 import { streamDump, type StreamRun } from '../steps/stream.js';
+import { fileDigest } from '../steps/digest.js';
 import { prepareDirs } from '../steps/prepare-dirs.js';
 import { HostFailed, type StepDone, type Tracker } from './tracker.js';
 import type { RunOutput } from './output.js';
@@ -528,11 +529,8 @@ async function keptDeliveries(ctx: DbRunContext, dests: DbDestinationPlan[]): Pr
     dests.map(async (d) => {
       const had = ctx.resume.delivered.get(d.host);
       if (!had) return;
-      const r = await ctx
-        .hostOf(d.host)
-        .exec({ argv: ['sha256sum', had.path] }, { become: { user: d.backupUser } })
-        .catch(() => undefined);
-      if (r?.code === 0 && r.stdout.split(' ')[0] === had.sha256) {
+      const now = await fileDigest(ctx.hostOf(d.host), d.backupUser, had.path, 'move').catch(() => undefined);
+      if (now?.sha256 === had.sha256) {
         kept.add(d.host);
         ctx.output.info(`${d.host}: resumed: ${had.path} is still there with sha256 ${had.sha256.slice(0, 16)}…; not moved again`);
       } else ctx.resume.delivered.delete(d.host);

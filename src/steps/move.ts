@@ -1,9 +1,10 @@
 // Move (CONTRACT §5.3): the dump streams source → controller → every destination at once
 // (SSH channel to SSH channel, no controller disk), lands under a temporary name, and is renamed
-// only when the sha256 computed here while streaming equals `sha256sum` on both ends.
+// only when the sha256 computed here while streaming equals the file's on both ends.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Host, StreamingProcess } from '../transport/types.js';
 import { StepError, tail } from './errors.js';
+import { fileDigest } from './digest.js';
 import { fanOut, type Sink } from './fanout.js';
 import { becomeOf } from './sql.js';
 
@@ -61,11 +62,7 @@ const WRITER = [
   '[ "$n" = "$3" ] || { rm -f "$2"; echo "short write: $n of $3 bytes" >&2; exit 1; }',
 ].join('\n');
 
-async function sha256sum(end: MoveEnd, path: string): Promise<string> {
-  const r = await end.host.exec({ argv: ['sha256sum', path] }, { become: becomeOf(end.backupUser) });
-  if (r.code !== 0) throw new StepError(end.host.name, 'move', `sha256sum ${path} failed`, tail(r.stderr));
-  return r.stdout.split(' ')[0]!;
-}
+const sha256Of = async (end: MoveEnd, path: string): Promise<string> => (await fileDigest(end.host, end.backupUser, path, 'move')).sha256;
 
 async function removeQuietly(end: MoveEnd, path: string): Promise<void> {
   await end.host.exec({ argv: ['rm', '-f', path] }, { become: becomeOf(end.backupUser) }).catch(() => undefined);
@@ -82,7 +79,7 @@ export async function move(p: MoveParams): Promise<MoveResult> {
   const size = Number(st.stdout.trim());
   if (st.code !== 0 || Number.isNaN(size)) throw new StepError(src.host.name, 'move', `cannot read ${p.dumpPath}`, tail(st.stderr));
   // Read twice on the source (here and by the stream): a dump changing under us shows as a mismatch.
-  const sourceSum = sha256sum(src, p.dumpPath);
+  const sourceSum = sha256Of(src, p.dumpPath);
   sourceSum.catch(() => undefined);
 
   const tag = randomBytes(4).toString('hex');
@@ -137,7 +134,7 @@ export async function move(p: MoveParams): Promise<MoveResult> {
         if (r.code !== 0) throw new StepError(name, 'move', `writing ${t.temp} failed (exit ${r.code ?? r.signal})`, tail(r.stderr));
         if (srcSha instanceof StepError) throw srcSha;
         if (srcSha !== sha256) throw new StepError(name, 'move', `sha256 mismatch: ${sha256} streamed, ${srcSha} on ${src.host.name}`);
-        const destSha = await sha256sum(t.d, t.temp);
+        const destSha = await sha256Of(t.d, t.temp);
         if (destSha !== sha256) throw new StepError(name, 'move', `sha256 mismatch: ${sha256} sent, ${destSha} received`);
         const mv = await t.d.host.exec({ argv: ['mv', '-f', t.temp, t.final] }, { become: becomeOf(t.d.backupUser) });
         if (mv.code !== 0) throw new StepError(name, 'move', `cannot rename ${t.temp}`, tail(mv.stderr));

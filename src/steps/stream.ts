@@ -1,14 +1,16 @@
 // The pipelined backup → move → restore (CONTRACT §5 steps 2–4 at once). The backup script, run
-// with --stdout, writes the dump to its file on the source and to its stdout together; the
-// controller fans those bytes out to every destination (SSH channel to SSH channel, no controller
-// disk), where each lands in a file and, for a one-job restore, flows on into pg_restore as it
-// arrives. So the whole sync takes about as long as the dump alone, like the raw
-// `pg_dump | pg_restore` pipe, while keeping what the pipe loses: the backup file, the copy on
-// each destination and a checked sha256. A restore counts as done only when the sha256 computed
-// here equals `sha256sum` of the source's file and of that destination's file; the caller swaps
-// it in later, so a stream that fails anywhere leaves every destination database as it was.
+// with --stdout, sends its dump file on to its stdout as pg_dump writes it; the controller fans
+// those bytes out to every destination (SSH channel to SSH channel, no controller disk), where
+// each lands in a file that, for a one-job restore, pg_restore follows as it grows. Neither
+// pg_dump nor the network waits for a slow restore (each writes a file), so the whole sync takes
+// about as long as the raw `pg_dump | pg_restore` pipe, while keeping what the pipe loses: the
+// backup file, the copy on each destination and a checked sha256. A restore counts as done only
+// when the sha256 computed here equals that of the source's file and of that destination's
+// file; the caller swaps it in later, so a stream that fails anywhere leaves every
+// destination database as it was.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Host, StreamingProcess } from '../transport/types.js';
+import { fileDigest, SHA256_OF_STDIN } from './digest.js';
 import { StepError, UpstreamFailed, tail } from './errors.js';
 import { fanOut, type Sink } from './fanout.js';
 import { destDumpPath, within, type DestMove, type MoveResult } from './move.js';
@@ -101,7 +103,7 @@ exec 3<&-
 restore_pid=$!
 wait "$dd_pid"; d=$?
 sum_pid=
-if [ "$d" = 0 ]; then sha256sum < "$part" > "$sum" & sum_pid=$!; fi
+if [ "$d" = 0 ]; then ${SHA256_OF_STDIN} < "$part" > "$sum" & sum_pid=$!; fi
 wait "$restore_pid"; r=$?
 s=0; [ -z "$sum_pid" ] || { wait "$sum_pid"; s=$?; }
 digest=$(cut -d' ' -f1 "$sum" 2>/dev/null)
@@ -128,14 +130,6 @@ function deferred<T>(): Deferred<T> {
 
 /** Errors keep their type (a lost connection stays one: the run counts it unreachable). */
 const asError = (host: string, step: string, e: unknown): Error => (e instanceof Error ? e : new StepError(host, step, String(e)));
-
-/** `sha256sum` and size of a file, as the backup user. */
-async function digestOf(host: Host, user: string, path: string, step: string): Promise<{ sha256: string; size: number }> {
-  const r = await host.exec({ argv: ['sh', '-c', 'sha256sum -- "$1" && stat -c %s -- "$1"', 'sh', path] }, { become: becomeOf(user) });
-  const [sumLine, sizeLine] = r.stdout.trim().split('\n');
-  if (r.code !== 0 || !sumLine || !sizeLine) throw new StepError(host.name, step, `cannot read ${path}`, tail(r.stderr));
-  return { sha256: sumLine.split(' ')[0]!, size: Number(sizeLine) };
-}
 
 /** The script's last word on stderr: `dump written: <path>`. */
 export function writtenDumpPath(stderr: string): string | undefined {
@@ -292,13 +286,13 @@ async function pipeline(
 
     // 3. The source's file is exactly what was streamed; each destination's writer (and
     // pg_restore) succeeded and its file matches too. Checked side by side: the source's
-    // sha256sum runs while the restores finish.
+    // file is summed while the restores finish.
     const done = await script.done;
     const path = writtenDumpPath(done.stderr);
     if (!path) throw new StepError(srcName, 'backup', `${src.backupScript} --stdout did not name the dump it wrote`, tail(done.stderr));
     const sha256 = hash.digest('hex');
     const dests = (finishing = Promise.all(targets.map((t) => finishDest(t, path, sha256, bytes))));
-    const onSource = await digestOf(src.host, src.backupUser, path, 'backup');
+    const onSource = await fileDigest(src.host, src.backupUser, path, 'backup');
     if (onSource.sha256 !== sha256 || onSource.size !== bytes) {
       throw new StepError(srcName, 'backup', `sha256 mismatch: ${sha256} streamed (${bytes} bytes), ${onSource.sha256} in ${path} (${onSource.size} bytes)`);
     }
@@ -377,7 +371,7 @@ async function finishDest(t: Target, dumpPath: string, sha256: string, bytes: nu
     if (!r || r.code !== 0) throw new StepError(t.name, 'move', `writing ${t.part} failed (exit ${r?.code ?? r?.signal})`, tail(r?.stderr ?? ''));
     // A restoring writer summed its file; a plain one is read back.
     const written = /^sha256 ([0-9a-f]{64})$/m.exec(t.out)?.[1];
-    const got = written ?? (await digestOf(t.d.host, t.d.backupUser, t.part, 'move')).sha256;
+    const got = written ?? (await fileDigest(t.d.host, t.d.backupUser, t.part, 'move')).sha256;
     if (got !== sha256) throw new StepError(t.name, 'move', `sha256 mismatch: ${sha256} sent, ${got} received`);
     const final = destDumpPath(t.d.tmpDir, dumpPath);
     const mv = await t.d.host.exec({ argv: ['mv', '-f', t.part, final] }, { become: becomeOf(t.d.backupUser) });

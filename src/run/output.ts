@@ -85,8 +85,10 @@ export function plainOutput({ verbosity, mask, write = (t) => process.stdout.wri
     },
     progress(host, action, text) {
       if (verbosity < 1) return;
-      // Per label too ("<copy description>: ..."): concurrent copies each get their lines.
-      const key = `${host}\0${action}\0${text.split(': ')[0]}`;
+      // Per label too ("<copy description>: ..."): concurrent copies each get their lines. A text
+      // without one (a move's "12.0 MiB (3.1 MiB/s)") is one series per step.
+      const label = text.includes(': ') ? text.slice(0, text.indexOf(': ')) : '';
+      const key = `${host}\0${action}\0${label}`;
       const t = now().getTime();
       if (t - (lastProgress.get(key) ?? -Infinity) < PROGRESS_EVERY_MS) return;
       lastProgress.set(key, t);

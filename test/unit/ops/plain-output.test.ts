@@ -69,4 +69,12 @@ describe('plain output', () => {
       '<localhost> bucket_copy: media: 5/9 objects',
     ]);
   });
+
+  it('a progress text without a label (a move) is throttled as one series', () => {
+    const { out, lines, tick } = capture(1);
+    for (let mib = 1; mib <= 50; mib++) out.progress('db1', 'move', `${mib}.0 MiB (${mib}.0 MiB/s)`);
+    tick(PROGRESS_EVERY_MS);
+    out.progress('db1', 'move', '99.0 MiB (9.9 MiB/s)');
+    expect(lines.map((l) => l.slice(21))).to.deep.equal(['<db1> move: 1.0 MiB (1.0 MiB/s)', '<db1> move: 99.0 MiB (9.9 MiB/s)']);
+  });
 });

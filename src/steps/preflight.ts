@@ -20,8 +20,10 @@ export interface HostFacts {
 export interface PreflightParams {
   backupUser: string;
   database: string;
-  /** Directories that will hold dumps (backups dir and/or tmp dir), or the data directory. */
+  /** Directories that will hold dumps (backups dir and/or tmp dir). */
   dirs: string[];
+  /** Also the cluster's data directory and its free space (where a restored copy will live). */
+  withDataDir?: boolean;
   pg?: PgConn;
 }
 
@@ -43,7 +45,7 @@ export function majorOf(versionLine: string): number {
  */
 const FACTS = [
   'id -un || exit 1',
-  'for t in pg_dump pg_restore psql; do "$t" --version || echo "$t: missing"; done',
+  `for t in ${TOOLS.join(' ')}; do "$t" --version || echo "$t: missing"; done`,
   'conn=$1; sql=$2; datadir=$3; shift 3',
   'server=$(psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$conn" -c "$sql") || { echo "@@psql-failed $?"; exit 0; }',
   'echo "@@server $server"',
@@ -55,7 +57,7 @@ const FACTS = [
 ].join('\n');
 
 /** Facts of one host, as the backup user; throws StepError when become or a tool is missing. */
-export async function gatherFacts(host: Host, p: PreflightParams & { withDataDir?: boolean }): Promise<HostFacts & { dataDir?: string }> {
+export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostFacts & { dataDir?: string }> {
   // data_directory needs a superuser (or pg_read_all_settings): asked only where a copy will live.
   const dataDirSql = p.withDataDir ? ` || '|' || current_setting('data_directory')` : '';
   const sql = `SELECT current_setting('server_version_num') || '|' || coalesce((SELECT pg_database_size(datname)::text FROM pg_database WHERE datname = ${quoteLiteral(p.database)}), '')${dataDirSql};`;

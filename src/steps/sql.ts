@@ -60,8 +60,8 @@ export function conninfo(db: string, pg: PgConn = {}, appName = 'stagesync'): st
  * \connect's argument as from an identifier (even inside single quotes), so the conninfo is
  * double-quoted as an identifier first, then single-quoted as a meta-command argument.
  */
-export function connectCommand(db: string, pg: PgConn = {}, appName?: string): string {
-  const ident = `"${conninfo(db, pg, appName).replace(/"/g, '""')}"`;
+export function connectCommand(db: string, pg: PgConn = {}): string {
+  const ident = `"${conninfo(db, pg).replace(/"/g, '""')}"`;
   return `\\connect '${ident.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 

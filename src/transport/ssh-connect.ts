@@ -99,7 +99,10 @@ export async function handshake(t: ResolvedSsh, ctx: DialContext, sock?: Duplex,
   const client = new Client();
   return new Promise<ClientT>((resolve, reject) => {
     const where = `${t.user}@${t.hostname}:${t.port}`;
+    let failed = false;
     const fail = (err: Error & { level?: string; code?: string }): void => {
+      if (failed) return;
+      failed = true;
       client.removeAllListeners('ready');
       client.end();
       let msg: string;
@@ -115,7 +118,9 @@ export async function handshake(t: ResolvedSsh, ctx: DialContext, sock?: Duplex,
       client.on('error', () => {}); // later errors surface as 'close' to the owner; never crash
       resolve(client);
     });
-    client.once('error', fail);
+    // `on`, not `once`: a reset socket gives ECONNRESET and then "Connection lost before
+    // handshake" — a second 'error' with no listener would crash the run (exit 1, not 4).
+    client.on('error', fail);
     // A socket that closes before 'ready' without an error (e.g. jump channel refused).
     client.once('close', () => fail(new Error('connection closed during handshake')));
     try {

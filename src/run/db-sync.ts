@@ -458,7 +458,8 @@ async function finish(
   }
   // A retry coming reuses the dumps already moved (checked against their sha256 first).
   const keepDumps = ctx.willRetry();
-  await Promise.all(
+  // The destinations' cleanups and the source's retention touch different hosts: side by side.
+  const dests = Promise.all(
     destinations
       .filter((d) => locks.has(d.host))
       .map((d) =>
@@ -478,7 +479,11 @@ async function finish(
           .finally(() => Promise.all(retiring).then(() => locks.get(d.host)!.release().catch(() => undefined))),
       ),
   );
-  // Retention on the source, with the rendered cleanup script (never the host's own files).
+  await Promise.all([dests, retention(ctx, dumpPath, source, keepDumps)]);
+}
+
+/** Retention on the source, with the rendered cleanup script (never the host's own files). */
+async function retention(ctx: DbRunContext, dumpPath: string | undefined, source: DbSourcePlan, keepDumps: boolean): Promise<void> {
   if (dumpPath && source.createScripts && source.cleanupScriptContent && !keepDumps) {
     await ctx.tracker
       .step(source.host, 'cleanup', async () => {

@@ -20,10 +20,17 @@ export interface SchemaNode {
   [key: string]: unknown;
 }
 
+let text: string | undefined;
 let cached: SchemaNode | undefined;
 
+/** The schema file as shipped (its sha256 names the precompiled validator made from it). */
+export function schemaText(): string {
+  text ??= readFileSync(schemaFile(), 'utf8');
+  return text;
+}
+
 export function loadSchema(): SchemaNode {
-  cached ??= JSON.parse(readFileSync(schemaFile(), 'utf8')) as SchemaNode;
+  cached ??= JSON.parse(schemaText()) as SchemaNode;
   return cached;
 }
 

@@ -1,11 +1,12 @@
 // Checks a host's resolved variables against the shipped schema before anything runs.
 // Errors name the file the top-level variable came from and the path inside it.
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { UserError } from '../errors.js';
 import type { SourcedVars } from '../inventory/types.js';
 import { coerceVars } from './coerce.js';
 import { toPathMessage, suggestion, type PathMessage } from './messages.js';
-import { knownVariables, loadSchema } from './schema.js';
+import { knownVariables, schemaText } from './schema.js';
+import { compileValidator, loadPrecompiled } from './standalone.js';
 
 export interface VarError {
   file?: string;
@@ -23,12 +24,7 @@ export interface ValidateOptions {
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-  if (compiled) return compiled;
-  // verbose: parentSchema is needed for "did you mean" among an item's allowed keys.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-  // Annotations that editors (VS Code's JSON/YAML services) understand; we read them in messages.ts.
-  ajv.addVocabulary(['errorMessage', 'patternErrorMessage']);
-  compiled = ajv.compile(loadSchema());
+  compiled ??= loadPrecompiled(schemaText()) ?? compileValidator(schemaText());
   return compiled;
 }
 

@@ -15,10 +15,10 @@ async function reopen(t: SqlTarget, db: string): Promise<void> {
   }
 }
 
-/** Run the rename script; on failure make `dbs` connectable again and throw. */
-async function renames(t: SqlTarget, dbs: string | string[], sql: string, step: string): Promise<void> {
+/** Run the rename script (resolving its output); on failure make `dbs` connectable again and throw. */
+async function renames(t: SqlTarget, dbs: string | string[], sql: string, step: string): Promise<string> {
   try {
-    await runSql(t, 'postgres', sql, step);
+    return await runSql(t, 'postgres', sql, step);
   } catch (e) {
     for (const db of [dbs].flat()) await reopen(t, db);
     throw e;
@@ -33,48 +33,59 @@ export interface SwapResult {
   durationMs: number;
 }
 
-/** The databases of these names that exist. */
-async function existing(t: SqlTarget, names: string[]): Promise<Set<string>> {
-  const out = await runSql(t, 'postgres', `SELECT datname FROM pg_database WHERE datname IN (${names.map(lit).join(', ')});`, 'swap');
-  return new Set(out.split('\n').filter(Boolean));
-}
+/** Lines the swap script prints for us (everything else psql prints is ignored). */
+const MARK = 'stagesync-swap:';
 
 /**
  * `<destdb>_stagesync_new` becomes `<destdb>`; the current one becomes `_stagesync_prev`; the
  * previous generation is only renamed aside (`_stagesync_old`) in the same transaction, so the
- * swap does not wait for a large database to be deleted: dropRetired does that after.
+ * swap does not wait for a large database to be deleted: dropRetired does that after. One psql
+ * session: it looks which of the four exist (`\gset`) and branches on that (`\if`).
  */
 export async function swapIn(t: SqlTarget, database: string): Promise<SwapResult> {
   const started = Date.now();
   const fresh = newDbName(database);
   const prev = prevDbName(database);
   const old = oldDbName(database);
-  const have = await existing(t, [fresh, database, prev, old]);
-  if (!have.has(fresh)) throw new StepError(t.host.name, 'swap', `${fresh} does not exist: nothing to swap in`);
-  if (!have.has(database)) {
-    await runSql(t, 'postgres', `${terminate([fresh])}\nALTER DATABASE ${id(fresh)} RENAME TO ${id(database)};`, 'swap');
-    return { durationMs: Date.now() - started };
-  }
-  const retire = have.has(prev);
-  await renames(
-    t,
-    [database, ...(retire ? [prev] : [])],
-    [
-      // A generation an earlier run did not get to drop.
-      ...(have.has(old) ? [`DROP DATABASE IF EXISTS ${id(old)} WITH (FORCE);`] : []),
-      `ALTER DATABASE ${id(database)} ALLOW_CONNECTIONS false;`,
-      ...(retire ? [`ALTER DATABASE ${id(prev)} ALLOW_CONNECTIONS false;`] : []),
-      terminate([database, fresh, ...(retire ? [prev] : [])]),
-      'BEGIN;',
-      ...(retire ? [`ALTER DATABASE ${id(prev)} RENAME TO ${id(old)};`] : []),
-      `ALTER DATABASE ${id(database)} RENAME TO ${id(prev)};`,
-      `ALTER DATABASE ${id(fresh)} RENAME TO ${id(database)};`,
-      `ALTER DATABASE ${id(prev)} ALLOW_CONNECTIONS true;`,
-      'COMMIT;',
-    ].join('\n'),
-    'swap',
-  );
-  return { previous: prev, ...(retire ? { retired: old } : {}), durationMs: Date.now() - started };
+  const has = (db: string) => `coalesce(bool_or(datname = ${lit(db)}), false)`;
+  const sql = [
+    `SELECT ${has(fresh)} AS has_fresh, ${has(database)} AS has_db, ${has(prev)} AS has_prev, ${has(old)} AS has_old FROM pg_database \\gset`,
+    '\\if :has_fresh',
+    '\\else',
+    `\\echo ${MARK} missing`,
+    '\\quit',
+    '\\endif',
+    '\\if :has_db',
+    // A generation an earlier run did not get to drop.
+    '\\if :has_old',
+    `DROP DATABASE IF EXISTS ${id(old)} WITH (FORCE);`,
+    '\\endif',
+    `ALTER DATABASE ${id(database)} ALLOW_CONNECTIONS false;`,
+    '\\if :has_prev',
+    `ALTER DATABASE ${id(prev)} ALLOW_CONNECTIONS false;`,
+    '\\endif',
+    terminate([database, fresh, prev]),
+    'BEGIN;',
+    '\\if :has_prev',
+    `ALTER DATABASE ${id(prev)} RENAME TO ${id(old)};`,
+    '\\endif',
+    `ALTER DATABASE ${id(database)} RENAME TO ${id(prev)};`,
+    `ALTER DATABASE ${id(fresh)} RENAME TO ${id(database)};`,
+    `ALTER DATABASE ${id(prev)} ALLOW_CONNECTIONS true;`,
+    'COMMIT;',
+    `\\echo ${MARK} swapped :has_prev`,
+    '\\else',
+    terminate([fresh]),
+    `ALTER DATABASE ${id(fresh)} RENAME TO ${id(database)};`,
+    `\\echo ${MARK} created`,
+    '\\endif',
+  ].join('\n');
+  const out = await renames(t, [database, prev], sql, 'swap');
+  const said = out.split('\n').find((l) => l.startsWith(MARK))?.slice(MARK.length).trim();
+  if (said === 'missing') throw new StepError(t.host.name, 'swap', `${fresh} does not exist: nothing to swap in`);
+  if (said === 'created') return { durationMs: Date.now() - started };
+  if (!said?.startsWith('swapped ')) throw new StepError(t.host.name, 'swap', `psql did not say what the swap did (${JSON.stringify(out.trim().slice(-200))})`);
+  return { previous: prev, ...(said === 'swapped t' ? { retired: old } : {}), durationMs: Date.now() - started };
 }
 
 /** Drop the generation swapIn renamed aside (if any is left). */

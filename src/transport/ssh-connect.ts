@@ -125,6 +125,9 @@ export async function handshake(t: ResolvedSsh, ctx: DialContext, sock?: Duplex,
     client.once('close', () => fail(new Error('connection closed during handshake')));
     try {
       client.connect(config);
+      // Nagle's algorithm held each exec's small request packets for the server's delayed ACK:
+      // ~40 ms more per command (60 → 15 ms for `true` on a reused connection).
+      client.setNoDelay(true);
     } catch (e) {
       fail(e as Error);
     }

@@ -24,3 +24,5 @@ export const defaultsFile = (): string => join(packageRoot(), 'defaults', 'main.
 export const builtinTemplatesDir = (): string => join(packageRoot(), 'templates');
 /** The JSON Schema of every variable. */
 export const schemaFile = (): string => join(packageRoot(), 'schema', 'stagesync.schema.json');
+/** The schema's validator, precompiled (src/schema/standalone.ts). */
+export const validatorFile = (): string => join(packageRoot(), 'schema', 'stagesync.validate.cjs');

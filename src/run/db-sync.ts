@@ -470,7 +470,8 @@ async function finish(
               backupUser: d.backupUser,
               tmpDir: d.tmpDir,
               ...(dumpPath && !(keepDumps && ctx.resume.delivered.has(d.host)) ? { dumpPath } : {}),
-              keepNewDb: d.mode === 'in_place',
+              // Swapped in: its _stagesync_new is now the live database (no psql round trip to ask).
+              keepNewDb: d.mode === 'in_place' || ctx.resume.restored.has(d.host),
             });
             return { value: r, outcome: r.removedFiles && movedTo.has(d.host) ? 'changed' : r.droppedNewDb ? 'changed' : 'ok' };
           })

@@ -143,6 +143,12 @@ export function checkCompat({ source, dests }: CompatInput): Problem[] {
     if (d.serverMajor < source.serverMajor) {
       add(d.host, 'warning', `PostgreSQL ${d.serverMajor} here is older than the source's ${source.serverMajor}; the restore may fail on newer syntax`);
     }
+    // Checked here, not found out after a long restore: the swap ends sessions with a timeout
+    // (pg_terminate_backend(pid, ms): 14+) and branches in one psql script (\if: psql 10+).
+    if (d.swap && d.serverMajor < 14) {
+      add(d.host, 'error', `PostgreSQL ${d.serverMajor} here: the swap needs 14 or newer (stagesync_restore_mode: in_place works with older servers)`);
+    }
+    if (d.swap && d.tools.psql < 10) add(d.host, 'error', `psql ${d.tools.psql} here: the swap needs psql 10 or newer`);
     dumpRoom(d.host, d.tmpDir, d.free[d.tmpDir]);
     // Swap mode restores a full copy beside the current one.
     const dataFree = d.free[d.dataDir];

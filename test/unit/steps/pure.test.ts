@@ -65,6 +65,16 @@ describe('steps/preflight: versions and refusals', () => {
   it('passes compatible hosts', () => {
     expect(checkCompat({ source, dests: [dest({})] })).to.deep.equal([]);
   });
+  it('refuses a swap destination whose server or psql cannot run the swap (not in_place)', () => {
+    const src13 = { ...source, tools: { pg_dump: 13, pg_restore: 13, psql: 13 }, serverMajor: 13 };
+    const old = dest({ serverMajor: 13, tools: { pg_dump: 15, pg_restore: 15, psql: 9 } });
+    expect(checkCompat({ source: src13, dests: [old] }).map((x) => `${x.level}: ${x.problem}`)).to.deep.equal([
+      'error: PostgreSQL 13 here: the swap needs 14 or newer (stagesync_restore_mode: in_place works with older servers)',
+      'error: psql 9 here: the swap needs psql 10 or newer',
+    ]);
+    expect(checkCompat({ source: src13, dests: [{ ...old, swap: false }] })).to.deep.equal([]);
+    expect(checkCompat({ source: src13, dests: [dest({ serverMajor: 14 })] })).to.deep.equal([]);
+  });
   it('refuses a destination whose pg_restore is older than the source pg_dump', () => {
     const p = checkCompat({ source, dests: [dest({ tools: { pg_dump: 15, pg_restore: 15, psql: 15 } })] });
     expect(p.filter((x) => x.level === 'error').map((x) => x.host)).to.deep.equal(['stage1']);

@@ -29,6 +29,7 @@ import {
 import { StepError, UpstreamFailed } from '../steps/errors.js';
 import { streamDump, type StreamRun } from '../steps/stream.js';
 import { fileDigest } from '../steps/digest.js';
+import type { PgConn } from '../steps/sql.js';
 import { prepareDirs } from '../steps/prepare-dirs.js';
 import { HostFailed, type StepDone, type Tracker } from './tracker.js';
 import type { RunOutput } from './output.js';
@@ -181,7 +182,7 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
       } else {
         const destDump = resume.delivered.get(d.host);
         if (!destDump) throw new StepError(d.host, 'restore', 'the dump is not on this host');
-        await restoreOne(ctx, d, h, lock, prepared.get(d.host) ?? destDump.path, destReport[d.host]!, retiring);
+        await restoreOne(ctx, d, h, lock, prepared.get(d.host) ?? destDump.path, destReport[d.host]!, retiring, destFacts.get(d.host)?.pg);
         resume.restored.add(d.host);
       }
       if (d.postRestoreCommands.length && !resume.finished.has(d.host)) await runHooks(ctx, d, d.postRestoreCommands, 'post_restore_commands');
@@ -193,7 +194,17 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
 }
 
 /** Restore from the moved file (unless done during the move), post-restore SQL, verify, swap. */
-async function restoreOne(ctx: DbRunContext, d: DbDestinationPlan, h: Host, lock: DestLock, from: string | PreparedRestore, rep: Record<string, unknown>, retiring: Promise<void>[]): Promise<void> {
+async function restoreOne(
+  ctx: DbRunContext,
+  d: DbDestinationPlan,
+  h: Host,
+  lock: DestLock,
+  from: string | PreparedRestore,
+  rep: Record<string, unknown>,
+  retiring: Promise<void>[],
+  /** Where preflight's psql reached the server (the post-restore SQL relay connects there). */
+  pg?: PgConn,
+): Promise<void> {
   const { tracker } = ctx;
   const dumpPath = typeof from === 'string' ? from : '';
   const prepared = typeof from !== 'string' ? from : await tracker.step(d.host, 'restore', async () => {
@@ -215,7 +226,7 @@ async function restoreOne(ctx: DbRunContext, d: DbDestinationPlan, h: Host, lock
   try {
     if (d.postRestoreSql.length) {
       await tracker.step(d.host, 'post_restore_sql', async () => {
-        const r = await runPostRestoreSql(h, { database: prepared.restoredInto, role: d.role, backupUser: d.backupUser, statements: d.postRestoreSql, signal: ctx.signal });
+        const r = await runPostRestoreSql(h, { database: prepared.restoredInto, role: d.role, backupUser: d.backupUser, statements: d.postRestoreSql, pg, signal: ctx.signal });
         rep.postRestoreSql = r.statements;
         return { value: r, detail: r.statements.map((s) => `${s.command} ${s.rowCount ?? ''}`.trim()).join(', ') };
       });

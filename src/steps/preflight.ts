@@ -15,6 +15,11 @@ export interface HostFacts {
   dbSize?: number;
   /** Free bytes per directory checked (nearest existing parent). */
   free: Record<string, number>;
+  /**
+   * The unix socket psql reached the server on (Debian's pg_wrapper may pick a cluster on another
+   * port), for what connects without psql: the post-restore SQL relay. Destinations only.
+   */
+  pg?: PgConn;
 }
 
 export interface PreflightParams {
@@ -62,8 +67,10 @@ const FACTS = [
 
 /** Facts of one host, as the backup user; throws StepError when become or a tool is missing. */
 export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostFacts & { dataDir?: string }> {
-  // data_directory needs a superuser (or pg_read_all_settings): asked only where a copy will live.
-  const dataDirSql = p.withDataDir ? ` || '|' || current_setting('data_directory')` : '';
+  // data_directory and unix_socket_directories need a superuser (or pg_read_all_settings): asked
+  // only where a copy will live. The data directory stays last (the script measures it).
+  const socket = `CASE WHEN inet_server_addr() IS NULL THEN btrim(split_part(current_setting('unix_socket_directories'), ',', 1)) ELSE '' END`;
+  const dataDirSql = p.withDataDir ? ` || '|' || ${socket} || '|' || current_setting('port') || '|' || current_setting('data_directory')` : '';
   const sql = `SELECT current_setting('server_version_num') || '|' || coalesce((SELECT pg_database_size(datname)::text FROM pg_database WHERE datname = ${quoteLiteral(p.database)}), '')${dataDirSql};`;
   const r = await host.exec(
     { argv: ['sh', '-c', FACTS, 'sh', conninfo('postgres', p.pg), sql, p.withDataDir ? '1' : '0', ...p.dirs] },
@@ -87,7 +94,9 @@ export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostF
   const failed = tagged('psql-failed')[0];
   const server = tagged('server')[0];
   if (failed !== undefined || server === undefined) throw new StepError(host.name, 'preflight', `psql exited with ${failed ?? r.code}`, tail(r.stderr));
-  const [serverNum = '', size = '', dataDir = ''] = server.trim().split('|');
+  const fields = server.trim().split('|');
+  const [serverNum = '', size = ''] = fields;
+  const [socketDir = '', port = '', dataDir = ''] = p.withDataDir ? fields.slice(2) : [];
   const serverMajor = Math.floor(Number(serverNum) / 10000);
   const dbSize = size === '' ? undefined : Number(size);
   // Where a restored copy will live is measured last, once the server has named it.
@@ -99,7 +108,8 @@ export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostF
     if (Number.isNaN(kb)) throw new StepError(host.name, 'preflight', `cannot measure free space of ${dir}`, tail(r.stderr));
     free[dir] = kb * 1024;
   });
-  return { host: host.name, tools, serverMajor, dbSize, free, ...(p.withDataDir ? { dataDir } : {}) };
+  const pg = socketDir && Number(port) > 0 ? { pg: { socketDir, port: Number(port) } } : {};
+  return { host: host.name, tools, serverMajor, dbSize, free, ...pg, ...(p.withDataDir ? { dataDir } : {}) };
 }
 
 export interface CompatInput {

@@ -44,6 +44,9 @@ describe('steps on the lab: prod → stage1, stage2', function () {
     expect(d.free[TMP_DIR]).to.be.greaterThan(0);
     expect(d.dataDir).to.match(/^\/var\/lib\/postgresql\//);
     expect(d.free[d.dataDir]).to.be.greaterThan(0);
+    // The socket the server answered on (for the post-restore SQL relay); the source is not asked.
+    expect(d.pg).to.deep.equal({ socketDir: '/var/run/postgresql', port: 5432 });
+    expect(s.pg).to.equal(undefined);
     expect(d.dbSize).to.be.greaterThan(0);
     expect(checkCompat({ source: s, dests: [d] }).filter((p) => p.level === 'error')).to.deep.equal([]);
   });

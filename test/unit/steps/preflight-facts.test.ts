@@ -47,6 +47,19 @@ describe('preflight: the facts script against stand-in tools', () => {
     expect(f.free['/tmp']).to.be.greaterThan(0);
   });
 
+  it('where a copy will live: the data directory, and the socket psql reached the server on', async () => {
+    version('pg_dump', '15.18');
+    version('pg_restore', '15.18');
+    tool('psql', '[ "$1" = --version ] && { echo "psql (PostgreSQL) 15.18"; exit 0; }\necho "150018|4242|/run/pg-5433|5433|/srv/pg data"');
+    const f = await gatherFacts(host(), { ...params, withDataDir: true });
+    expect(f.pg).to.deep.equal({ socketDir: '/run/pg-5433', port: 5433 });
+    expect(f.dataDir).to.equal('/srv/pg data');
+    expect(f.free['/srv/pg data']).to.be.greaterThan(0);
+    // Reached over TCP (no socket): the relay keeps its default.
+    tool('psql', '[ "$1" = --version ] && { echo "psql (PostgreSQL) 15.18"; exit 0; }\necho "150018|4242||5432|/data"');
+    expect((await gatherFacts(host(), { ...params, withDataDir: true })).pg).to.equal(undefined);
+  });
+
   it('names a tool that is not on PATH', async () => {
     version('pg_dump', '15.18');
     tool('psql', '[ "$1" = --version ] && { echo "psql (PostgreSQL) 15.18"; exit 0; }\necho "150018|1"');

@@ -3,7 +3,7 @@
 // decides across hosts, before anything moves.
 import type { Host } from '../transport/types.js';
 import { StepError, tail } from './errors.js';
-import { becomeOf, conninfo, quoteLiteral, type PgConn } from './sql.js';
+import { becomeOf, conninfo, PSQL_FLAGS, quoteLiteral, type PgConn } from './sql.js';
 
 export interface HostFacts {
   host: string;
@@ -54,7 +54,8 @@ const FACTS = [
   'id -un || exit 1',
   `for t in ${TOOLS.join(' ')}; do { v=$("$t" --version) && echo "@@tool $t $v" || echo "@@tool $t missing"; } & done`,
   'conn=$1; sql=$2; datadir=$3; shift 3',
-  'server=$(psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$conn" -c "$sql"); s=$?',
+  // The flags are shell-safe literals.
+  `server=$(psql ${PSQL_FLAGS.join(' ')} -d "$conn" -c "$sql"); s=$?`,
   'wait',
   '[ "$s" = 0 ] || { echo "@@psql-failed $s"; exit 0; }',
   'echo "@@server $server"',

@@ -65,9 +65,12 @@ export function connectCommand(db: string, pg: PgConn = {}): string {
   return `\\connect '${ident.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
-/** psql, unaligned and tuples-only, stopping at the first error, reading SQL from stdin. */
+/** psql without ~/.psqlrc, quiet, unaligned and tuples-only, stopping at the first error. */
+export const PSQL_FLAGS = ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1'] as const;
+
+/** psql with PSQL_FLAGS, reading SQL from stdin. */
 export function psqlArgv(db: string, pg: PgConn = {}, appName?: string): string[] {
-  return ['psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', conninfo(db, pg, appName)];
+  return ['psql', ...PSQL_FLAGS, '-d', conninfo(db, pg, appName)];
 }
 
 export interface SqlTarget {

@@ -3,14 +3,12 @@
 // retires the previous generation; an old generation left by an earlier run.
 import { expect } from 'chai';
 import { psql, requireLab } from '../../../src/lab/index.js';
-import { conninfo } from '../../../src/steps/sql.js';
+import { conninfo, quoteIdent as id, quoteLiteral as lit } from '../../../src/steps/sql.js';
 import { dropRetired, swapIn } from '../../../src/steps/swap.js';
 import type { Host } from '../../../src/transport/types.js';
 import { closeAll, databases, labHosts, USER } from './support.js';
 
 const DB = `sw'ap "x" :y`;
-const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const id = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const names = ['', '_stagesync_new', '_stagesync_prev', '_stagesync_old'].map((s) => DB + s);
 
 /** Make each of these databases with one table saying which it is. */

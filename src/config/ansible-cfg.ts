@@ -1,4 +1,4 @@
-// ansible.cfg as Ansible finds and reads it (reference §11): the first file found wins,
+// ansible.cfg as Ansible finds and reads it (Ansible's config manager): the first file found wins,
 // ANSIBLE_<KEY> environment variables override it; CLI flags (the caller's job) beat both.
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';

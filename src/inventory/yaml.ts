@@ -1,4 +1,4 @@
-// YAML inventory with the semantics of Ansible's yaml plugin (reference §2).
+// YAML inventory with the semantics of Ansible's yaml plugin (ansible.plugins.inventory.yaml).
 import { isAlias, isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { UserError } from '../errors.js';
 import { YAML11_OPTIONS } from '../vars/yaml11.js';

@@ -1,4 +1,4 @@
-// CONTRACT §6 guards that need no network: protected destinations, destination == source.
+// Safety guards that need no network (docs/safety.md): protected destinations, destination == source.
 import { UserError } from '../errors.js';
 import type { DbDestinationPlan, DbSourcePlan } from './types.js';
 

@@ -43,7 +43,7 @@ export interface PostRestoreSql {
   params: unknown[];
 }
 
-/** What the source host does (CONTRACT §5 step 2). */
+/** What the source host does (docs/run.md, step 3). */
 export interface DbSourcePlan {
   host: string;
   database: string;
@@ -67,7 +67,7 @@ export interface DbSourcePlan {
   pipelined: boolean;
 }
 
-/** What each destination host does (CONTRACT §5 steps 3–4). */
+/** What each destination host does (docs/run.md, steps 4–5). */
 export interface DbDestinationPlan {
   host: string;
   database: string;
@@ -87,7 +87,7 @@ export interface DbDestinationPlan {
   lockTimeoutSec: number;
 }
 
-/** One `stagesync_copies` item, defaults applied (CONTRACT §4). */
+/** One `stagesync_copies` item, defaults applied (docs/variables.md). */
 export interface BucketCopyPlan {
   index: number;
   description: string;

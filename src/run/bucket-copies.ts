@@ -1,4 +1,4 @@
-// Carries out the bucket copies of a plan on the controller (CONTRACT §5 step 5), forks at a time.
+// Carries out the bucket copies of a plan on the controller (docs/run.md, step 7), forks at a time.
 import pLimit from 'p-limit';
 import { mib } from '../util/units.js';
 import { copySucceeded, formatCopyFailures, syncBucket, type CopyResult, type CopySpec } from '../buckets/index.js';

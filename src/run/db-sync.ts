@@ -1,4 +1,4 @@
-// Carries out the database part of a plan (CONTRACT §5 steps 1–4 and 6): preflight, lock,
+// Carries out the database part of a plan (docs/run.md, steps 1–6 and 8): preflight, lock,
 // backup, move, restore → post-restore SQL → verify → swap, hooks, cleanup. Destinations
 // that fail drop out; the others go on (as Ansible removes a failed host from the play).
 import pLimit from 'p-limit';

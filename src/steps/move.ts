@@ -1,4 +1,4 @@
-// Move (CONTRACT §5.3): the dump streams source → controller → every destination at once
+// Move (docs/run.md, step 4): the dump streams source → controller → every destination at once
 // (SSH channel to SSH channel, no controller disk), lands under a temporary name, and is renamed
 // only when the sha256 computed here while streaming equals the file's on both ends.
 import { createHash, randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Preflight (CONTRACT §5.1): become works, the PostgreSQL tools are there and can read/write
+// Preflight (docs/run.md, step 1): become works, the PostgreSQL tools are there and can read/write
 // each other's formats, and there is room on disk. Gathers facts per host; `checkCompat`
 // decides across hosts, before anything moves.
 import type { Host } from '../transport/types.js';

@@ -1,4 +1,4 @@
-// Restore on a destination (CONTRACT §5.4). Swap mode: a fresh `<destdb>_stagesync_new`, owned by
+// Restore on a destination (docs/run.md, step 5). Swap mode: a fresh `<destdb>_stagesync_new`, owned by
 // the role, restored, post-SQL'd and verified, then swapped in; any failure before the swap drops
 // it and leaves `<destdb>` as it was. in_place mode: `pg_restore --clean --if-exists` into the
 // live database, as the Stage Sync role does (no such guarantee).

@@ -1,4 +1,4 @@
-// The pipelined backup → move → restore (CONTRACT §5 steps 2–4 at once). The backup script, run
+// The pipelined backup → move → restore (docs/run.md, steps 3–5 at once). The backup script, run
 // with --stdout, sends its dump file on to its stdout as pg_dump writes it; the controller fans
 // those bytes out to every destination (SSH channel to SSH channel, no controller disk), where
 // each lands in a file that, for a one-job restore, pg_restore follows as it grows. Neither

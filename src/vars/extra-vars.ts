@@ -1,4 +1,4 @@
-// -e / --extra-vars in every form (reference §5 and our bare-path extension).
+// -e / --extra-vars in every form (ansible-playbook's forms and our bare-path extension; docs/cli.md).
 import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { UserError } from '../errors.js';

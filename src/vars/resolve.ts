@@ -1,4 +1,4 @@
-// A host's variables, merged in Ansible's precedence order (reference §4, the levels we have).
+// A host's variables, merged in Ansible's precedence order (the levels we have; docs/variables.md).
 import { UserError } from '../errors.js';
 import { groupsInMergeOrder } from '../inventory/groups.js';
 import { getHost } from '../inventory/localhost.js';

@@ -1,4 +1,4 @@
-// CONTRACT §1: `npm pack` → `npm install -g <tarball>` gives a working `orchestrate`, from any directory.
+// Install (README): `npm pack` → `npm install -g <tarball>` gives a working `orchestrate`, from any directory.
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';

@@ -4,7 +4,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { displayPath } from '../vars/display-path.js';
+import { displayPath } from '../util/display-path.js';
 import { parseCfg, type CfgSections } from './configparser.js';
 
 export interface AnsibleConfigOptions {

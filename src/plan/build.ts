@@ -1,7 +1,8 @@
 // inventory + vars → a validated Plan. Reads local files only; never touches the network.
 import { basename, extname } from 'node:path';
 import { UserError } from '../errors.js';
-import type { Inventory, SourcedVars } from '../inventory/types.js';
+import type { Inventory } from '../inventory/types.js';
+import type { SourcedVars } from '../util/sourced-vars.js';
 import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
 import { templateValues } from './template-vars.js';

@@ -2,7 +2,7 @@
 // Errors name the file the top-level variable came from and the path inside it.
 import type { ValidateFunction } from 'ajv';
 import { UserError } from '../errors.js';
-import type { SourcedVars } from '../inventory/types.js';
+import type { SourcedVars } from '../util/sourced-vars.js';
 import { coerceVars } from './coerce.js';
 import { toPathMessage, suggestion, type PathMessage } from './messages.js';
 import { knownVariables, schemaText } from './schema.js';

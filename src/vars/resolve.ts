@@ -2,7 +2,8 @@
 import { UserError } from '../errors.js';
 import { groupsInMergeOrder } from '../inventory/groups.js';
 import { getHost } from '../inventory/localhost.js';
-import type { Inventory, SourcedVars } from '../inventory/types.js';
+import type { Inventory } from '../inventory/types.js';
+import type { SourcedVars } from '../util/sourced-vars.js';
 import { magicVars } from './magic.js';
 import { combineVars, emptySourced } from './sourced.js';
 import { VarsFileCache } from './vars-dirs.js';

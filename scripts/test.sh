@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite: unit tests, then integration tests on the lab (brought up and down here).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 bash scripts/ensure-deps.sh || exit 1
 
 npx tsc -p tsconfig.json || { echo "0 passed, 1 failed"; exit 1; }

@@ -1,4 +1,4 @@
-// Import rules for src/, checked by test/unit/deps.test.ts (dependency-cruiser); see
+// Import rules for src/ (and the lab's entry), checked by test/unit/deps.test.ts (dependency-cruiser); see
 // docs/architecture.md. Folder-level circles (a ⇄ b through different files) are checked by the
 // test itself, on the module graph this configuration produces.
 
@@ -14,6 +14,20 @@ module.exports = {
       comment: 'No import circle in src/: layers import downwards only.',
       from: { path: '^src/' },
       to: { circular: true },
+    },
+    {
+      name: 'product-only',
+      severity: 'error',
+      comment: 'The shipped code never imports tests, the lab, benchmarks or dev scripts.',
+      from: { path: '^src/' },
+      to: { path: '^(test|bench|scripts)/' },
+    },
+    {
+      name: 'lab-through-index',
+      severity: 'error',
+      comment: 'test/lab/index.ts is the lab API for tests, benchmarks and scripts; only the lab and its own tests reach further.',
+      from: { path: '^(test|bench|scripts)/', pathNot: '^test/(lab|unit/lab|integration/lab)/' },
+      to: { path: '^test/lab/', pathNot: '^test/lab/index\\.ts$' },
     },
     ...ENTRY_ONLY.map((dir) => ({
       name: `${dir}-through-index`,

@@ -80,11 +80,3 @@ export function hostVarLayers(inv: Inventory, hostName: string, opts: ResolveOpt
 export function resolveHostVars(inv: Inventory, hostName: string, opts: ResolveOptions = {}): SourcedVars {
   return hostVarLayers(inv, hostName, opts).reduce((acc, l) => combineVars(acc, l.vars), emptySourced());
 }
-
-/** Binds the options once: `resolve(host)` and `layers(host)` for many hosts. */
-export function createVarsResolver(inv: Inventory, opts: ResolveOptions = {}) {
-  return {
-    resolve: (hostName: string): SourcedVars => resolveHostVars(inv, hostName, opts),
-    layers: (hostName: string): VarLayer[] => hostVarLayers(inv, hostName, opts),
-  };
-}

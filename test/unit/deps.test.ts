@@ -1,5 +1,6 @@
 // Import rules of src/ (docs/architecture.md): no module circle, no folder circle (a ⇄ b through
-// different files), and the index.ts of buckets/ and template/ as their only entry. Rules in
+// different files), the index.ts of buckets/ and template/ as their only entry, nothing of the
+// tests or the lab in the product, and test/lab/index.ts as the lab's entry. Rules in
 // .dependency-cruiser.cjs; `npx depcruise src --config .dependency-cruiser.cjs` shows the same.
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -12,10 +13,10 @@ import { packageRoot } from '../../src/util/paths.js';
 
 const root = packageRoot();
 
-async function cruiseDir(dir: string, baseDir: string): Promise<ICruiseResult> {
+async function cruiseDir(dirs: string[], baseDir: string): Promise<ICruiseResult> {
   const options = await extractDepcruiseOptions(join(root, '.dependency-cruiser.cjs'));
   const tsConfig = extractTSConfig(join(root, 'tsconfig.json'));
-  const { output } = await cruise([dir], { ...options, baseDir }, undefined, { tsConfig });
+  const { output } = await cruise(dirs, { ...options, baseDir }, undefined, { tsConfig });
   return output as ICruiseResult;
 }
 
@@ -63,10 +64,16 @@ describe('dependencies of src/', function () {
   this.timeout(60_000);
 
   it('break no rule and form no circle, between modules or between folders', async () => {
-    const r = await cruiseDir('src', root);
+    const r = await cruiseDir(['src'], root);
     expect(r.summary.totalCruised).to.be.greaterThan(100);
     expect(violations(r)).to.deep.equal([]);
     expect(folderCircles(r)).to.deep.equal([]);
+  });
+
+  it('the lab is reached through test/lab/index.ts from tests, benchmarks and scripts', async () => {
+    const r = await cruiseDir(['test', 'bench', 'scripts'], root);
+    expect(r.modules.some((m) => m.source === 'test/lab/index.ts')).to.equal(true);
+    expect(violations(r)).to.deep.equal([]);
   });
 
   describe('the check itself', () => {
@@ -87,7 +94,7 @@ describe('dependencies of src/', function () {
     after(() => rmSync(dir, { recursive: true, force: true }));
 
     it('fails on a module circle, a folder circle and a way around an index', async () => {
-      const r = await cruiseDir('src', dir);
+      const r = await cruiseDir(['src'], dir);
       const v = violations(r);
       expect(v.some((l) => l.startsWith('no-circular: src/a/x.ts'))).to.equal(true, v.join('\n'));
       expect(v.some((l) => l.startsWith('buckets-through-index: src/a/w.ts → src/buckets/sync.ts'))).to.equal(true, v.join('\n'));

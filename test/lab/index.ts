@@ -12,7 +12,7 @@ export { psql } from './postgres.js';
 export { sshExec, sshArgs, type SshResult } from './ssh.js';
 export { s3Client, s3Up, startS3Endpoint, stopS3Endpoint, findMotoServer } from './s3.js';
 export { startFaultProxy, objectKeyOf, type FaultProxy } from './fault-proxy.js';
-export { nsExec } from './namespace.js';
+export { nsExec, bootScript } from './namespace.js';
 
 /** Variables to merge onto process.env to run orchestrate, ssh or aws against the lab. */
 export function labEnv(cfg: LabConfig = labConfig()): Record<string, string> {

@@ -43,7 +43,7 @@ function etcHosts(cfg: LabConfig, h: LabHost): string {
 /** Debian's /etc/skel-like root .bashrc: nothing that slows a non-interactive shell. */
 const ROOT_BASHRC = `# ~/.bashrc of a lab host (test/lab/namespace.ts)\n[ -z "$PS1" ] && return\nexport PS1='\\h:\\w\\$ '\n`;
 
-function bootScript(h: LabHost): string {
+export function bootScript(h: LabHost): string {
   const q = quote;
   const bin = '/usr/lib/postgresql/15/bin';
   const mounts = privateDirs(h).map((d) => `mount --bind ${q(d.src)} ${d.target}`);

@@ -13,7 +13,7 @@ import { mergeListings } from './merge.js';
 import { Pool } from './pool.js';
 import { openSide, sameAccount, type S3Side } from './profile.js';
 import { ProgressTracker } from './progress.js';
-import { describeError, withRetry, type RetryPolicy } from './retry.js';
+import { describeError, isRetryable, withRetry, type RetryPolicy } from './retry.js';
 import type { CopyResult, CopySpec, ObjectInfo, SyncOptions } from './types.js';
 
 export const DEFAULT_CONCURRENCY = 64;
@@ -47,6 +47,7 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
     deleted: 0,
     bytes: 0,
     failures: [],
+    retryable: true,
     durationMs: 0,
     toCopy: 0,
     toCopyBytes: 0,
@@ -136,6 +137,7 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
         });
       } catch (e) {
         result.failures.push({ key: src.key, error: describeError(e) });
+        result.retryable &&= isRetryable(e);
         progress.update((p) => p.failed++);
         log('debug', `failed: s3://${spec.source_bucket}/${src.key}: ${describeError(e)}`);
       }
@@ -147,6 +149,7 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
     for await (const pair of mergeListings(srcList, dstList)) {
       if (opts.signal?.aborted) {
         result.error = 'interrupted';
+        result.retryable = false;
         break;
       }
       if (pair.src) {
@@ -164,6 +167,7 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
     if (!result.error) progress.update((p) => (p.listingDone = true));
   } catch (e) {
     result.error = describeError(e);
+    result.retryable &&= isRetryable(e);
   }
   await pool.drain();
   progress.emit(true);
@@ -200,11 +204,13 @@ async function deletePhase(
   if (over) {
     result.deleteSkipped = `refusing to delete ${result.toDelete} objects from ${result.dest}: more than max_delete (${maxDelete}); raise max_delete or set it to -1`;
     result.error = result.deleteSkipped;
+    result.retryable = false;
     return;
   }
   const out = await run();
   result.deleted = out.deleted;
   result.failures.push(...out.failures);
+  result.retryable &&= out.retryable;
 }
 
 function checkSpec(spec: CopySpec, concurrency: number, maxDelete: number, threshold: number): string | undefined {
@@ -224,7 +230,10 @@ function overlap(spec: CopySpec, srcPrefix: string, dstPrefix: string): string |
 }
 
 function finish(result: CopyResult, started: number, error?: string): CopyResult {
-  if (error) result.error = error;
+  if (error) {
+    result.error = error;
+    result.retryable = false;
+  }
   result.durationMs = Date.now() - started;
   return result;
 }

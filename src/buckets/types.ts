@@ -98,6 +98,11 @@ export interface CopyResult {
   failures: KeyFailure[];
   /** A failure of the copy as a whole (listing, access, delete refused); unset when fine. */
   error?: string;
+  /**
+   * Every failure of this copy may pass by itself (S3 throttling, 5xx, the network), decided from
+   * each S3 error where it is caught: another attempt of the run is worth it.
+   */
+  retryable: boolean;
   /** Deletion was not attempted: the reason (copy errors, over max_delete). */
   deleteSkipped?: string;
   durationMs: number;

@@ -1,5 +1,9 @@
-// Orders the work of a plan into numbered steps (what --check prints and the recap follows).
-import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, PlanStep, StepAction, Tag } from './types.js';
+// Orders the work of a plan into numbered steps: what --check prints and what the executor walks
+// (src/run/db-sync.ts); the one place that says which step comes when, and whether at all.
+import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HookCommand, PlanStep } from './types.js';
+
+/** A step before it has its place: everything but the id. */
+type NewStep = PlanStep extends infer S ? (S extends PlanStep ? Omit<S, 'id'> : never) : never;
 
 interface StepInput {
   command: 'run' | 'rollback';
@@ -10,57 +14,60 @@ interface StepInput {
 
 export function orderSteps({ command, source, destinations, copies }: StepInput): PlanStep[] {
   const steps: PlanStep[] = [];
-  const add = (host: string, action: StepAction, tags: Tag[], summary: string) =>
-    steps.push({ id: steps.length + 1, host, action, tags, summary });
+  const add = (step: NewStep) => steps.push({ ...step, id: steps.length + 1 } as PlanStep);
+  const db = (host: string, action: 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'swap', summary: string, dest?: string) =>
+    add({ host, action, tags: ['db'], summary, ...(dest ? { dest } : {}) });
+  const hook = (d: DbDestinationPlan, action: 'pre_restore_commands' | 'post_restore_commands' | 'always_commands', c: HookCommand, summary: string) =>
+    add({ host: hookHost(c.host, d.host), action, tags: ['db'], summary, dest: d.host, hook: c });
   const dests = destinations.map((d) => d.host);
 
   if (command === 'rollback') {
     for (const d of destinations) {
-      add(d.host, 'preflight', ['db'], `reachable, become ${d.backupUser} works, psql present`);
-      add(d.host, 'rollback', ['db'], `swap ${d.database} and ${d.database}_stagesync_prev`);
+      db(d.host, 'preflight', `reachable, become ${d.backupUser} works, psql present`, d.host);
+      db(d.host, 'rollback', `swap ${d.database} and ${d.database}_stagesync_prev`, d.host);
     }
     return steps;
   }
 
   if (source) {
-    for (const h of [source.host, ...dests]) add(h, 'preflight', ['db'], preflightSummary(source));
-    for (const d of destinations) add(d.host, 'lock', ['db'], `take the stagesync lock on ${d.database}`);
+    db(source.host, 'preflight', preflightSummary(source));
+    for (const d of destinations) db(d.host, 'preflight', preflightSummary(source), d.host);
+    for (const d of destinations) db(d.host, 'lock', `take the stagesync lock on ${d.database}`, d.host);
     const preHooks = (d: DbDestinationPlan) => {
-      for (const c of d.preRestoreCommands) add(hookHost(c.host, d.host), 'pre_restore_commands', ['db'], `run: ${c.command}`);
+      for (const c of d.preRestoreCommands) hook(d, 'pre_restore_commands', c, `run: ${c.command}`);
     };
     // in_place writes the live database from the restore on: its hooks (maintenance on) come
     // before it; swap mode needs them only around the swap (see below).
     for (const d of destinations) if (d.mode === 'in_place' && d.pipelined) preHooks(d);
-    add(source.host, 'backup', ['db'], backupSummary(source));
-    add(
-      source.host,
-      'move',
-      ['db'],
-      source.pipelined
-        ? `stream the dump to ${dests.join(', ')} while it is written (sha256 checked on every end)`
-        : `stream the dump to ${dests.join(', ')} (sha256 checked on both ends)`,
-    );
-    for (const d of destinations) if (d.pipelined) add(d.host, 'restore', ['db'], `${restoreSummary(d)} as the dump arrives${restoreDetails(d)}`);
+    const { pipelined } = source;
+    add({ host: source.host, action: 'backup', tags: ['db'], summary: backupSummary(source), pipelined });
+    const moveSummary = pipelined
+      ? `stream the dump to ${dests.join(', ')} while it is written (sha256 checked on every end)`
+      : `stream the dump to ${dests.join(', ')} (sha256 checked on both ends)`;
+    add({ host: source.host, action: 'move', tags: ['db'], summary: moveSummary, pipelined });
+    const restore = (d: DbDestinationPlan, from: 'stream' | 'file', how: string) =>
+      add({ host: d.host, action: 'restore', tags: ['db'], summary: `${restoreSummary(d)} ${how}${restoreDetails(d)}`, dest: d.host, from });
+    for (const d of destinations) if (d.pipelined) restore(d, 'stream', 'as the dump arrives');
     for (const d of destinations) if (d.mode === 'in_place' && !d.pipelined) preHooks(d);
     for (const d of destinations) {
-      if (!d.pipelined) add(d.host, 'restore', ['db'], `${restoreSummary(d)} from the moved file${restoreDetails(d)}`);
-      if (d.postRestoreSql.length) add(d.host, 'post_restore_sql', ['db'], `${d.postRestoreSql.length} statement(s) with bound parameters`);
-      add(d.host, 'verify', ['db'], 'every restored table present, row counts recorded');
+      if (!d.pipelined) restore(d, 'file', 'from the moved file');
+      if (d.postRestoreSql.length) db(d.host, 'post_restore_sql', `${d.postRestoreSql.length} statement(s) with bound parameters`, d.host);
+      db(d.host, 'verify', 'every restored table present, row counts recorded', d.host);
       if (d.mode === 'swap') {
         preHooks(d);
-        add(d.host, 'swap', ['db'], `rename ${d.database} → ${d.database}_stagesync_prev, ${d.database}_stagesync_new → ${d.database}`);
+        db(d.host, 'swap', `rename ${d.database} → ${d.database}_stagesync_prev, ${d.database}_stagesync_new → ${d.database}`, d.host);
       }
-      for (const c of d.postRestoreCommands) add(hookHost(c.host, d.host), 'post_restore_commands', ['db'], `run: ${c.command}`);
+      for (const c of d.postRestoreCommands) hook(d, 'post_restore_commands', c, `run: ${c.command}`);
     }
   }
   for (const c of copies) {
-    add('localhost', 'bucket_copy', ['files'], `${c.description}: s3://${c.source_bucket}/${c.source_path} → s3://${c.dest_bucket}/${c.dest_path} (profile ${profiles(c)}${c.delete ? `, delete up to ${c.max_delete === -1 ? 'any' : c.max_delete}` : ''}${c.acl ? `, acl ${c.acl}` : ''})`);
+    add({ host: 'localhost', action: 'bucket_copy', tags: ['files'], copy: c.index, summary: `${c.description}: s3://${c.source_bucket}/${c.source_path} → s3://${c.dest_bucket}/${c.dest_path} (profile ${profiles(c)}${c.delete ? `, delete up to ${c.max_delete === -1 ? 'any' : c.max_delete}` : ''}${c.acl ? `, acl ${c.acl}` : ''})` });
   }
   if (source) {
     for (const d of destinations) {
-      for (const c of d.alwaysCommands) add(hookHost(c.host, d.host), 'always_commands', ['db'], `always run: ${c.command}`);
+      for (const c of d.alwaysCommands) hook(d, 'always_commands', c, `always run: ${c.command}`);
     }
-    add(source.host, 'cleanup', ['db'], `remove temporary dumps on ${[source.host, ...dests].join(', ')}`);
+    db(source.host, 'cleanup', `remove temporary dumps on ${[source.host, ...dests].join(', ')}`);
   }
   return steps;
 }

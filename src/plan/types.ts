@@ -20,16 +20,37 @@ export type StepAction =
   | 'cleanup'
   | 'rollback';
 
-export interface PlanStep {
+/**
+ * What the tracker records a step as: a step of the plan, or one a run adds when something goes
+ * wrong between steps (a destination found incompatible after preflight; one the move did not reach).
+ */
+export type RunAction = StepAction | 'compatibility' | 'receive';
+
+interface StepBase {
   /** 1-based position in the run. */
   id: number;
-  /** inventory_hostname the step runs on (`localhost` for bucket copies). */
+  /** inventory_hostname the step runs on (`localhost` for bucket copies and localhost hooks). */
   host: string;
-  action: StepAction;
   tags: Tag[];
   /** One readable line for --check. */
   summary: string;
 }
+
+/**
+ * One step of the plan: what --check prints and what the executor walks. The payload says what
+ * the executor needs to carry it out, so the executor never decides order or conditions again.
+ */
+export type PlanStep = StepBase &
+  (
+    | { action: 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'swap'; /** The destination it serves, if any. */ dest?: string }
+    | { action: 'backup' | 'move'; /** The dump streams to the destinations while it is written. */ pipelined: boolean }
+    | { action: 'restore'; dest: string; /** `stream`: during the move, as the dump arrives; `file`: from the moved file. */ from: 'stream' | 'file' }
+    | { action: 'pre_restore_commands' | 'post_restore_commands' | 'always_commands'; dest: string; hook: HookCommand }
+    | { action: 'bucket_copy'; copy: number }
+  );
+
+/** The steps of one kind, typed by their action. */
+export type StepOf<A extends StepAction> = Extract<PlanStep, { action: A }>;
 
 /** A hook: a command run on a destination host or on the controller. */
 export interface HookCommand {

@@ -18,6 +18,17 @@ export interface CopyRunContext {
   results?: Map<number, Record<string, unknown>>;
 }
 
+/** A copy that did not do all it had to; retryable when every failure was (S3 throttling, 5xx, the network). */
+class CopyFailed extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'CopyFailed';
+  }
+}
+
 export async function runBucketCopies(ctx: CopyRunContext): Promise<void> {
   const done = ctx.done ?? new Set<number>();
   const byIndex = ctx.results ?? new Map<number, Record<string, unknown>>();
@@ -49,12 +60,11 @@ export async function runBucketCopies(ctx: CopyRunContext): Promise<void> {
               ...(r.deleteSkipped ? { deleteSkipped: r.deleteSkipped } : {}),
               durationMs: r.durationMs,
             });
-            if (!copySucceeded(r)) throw new Error(formatCopyFailures(r).join('\n'));
+            if (!copySucceeded(r)) throw new CopyFailed(formatCopyFailures(r).join('\n'), r.retryable);
             done.add(c.index);
             const detail = `${c.description}: ${r.copied} copied (${mib(r.bytes)}), ${r.skipped} unchanged, ${r.deleted} deleted`;
             return { value: r, outcome: r.copied || r.deleted ? 'changed' : 'ok', detail };
-          })
-          .catch(() => undefined),
+          }),
       ),
     ),
   );

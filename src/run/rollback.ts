@@ -1,6 +1,6 @@
 // `orchestrate rollback`: on each destination, `<destdb>_stagesync_prev` and `<destdb>` trade places.
 import pLimit from 'p-limit';
-import type { Plan } from '../plan/types.js';
+import type { DbDestinationPlan, Plan } from '../plan/types.js';
 import type { Host } from '../transport/types.js';
 import { acquireLock } from '../steps/lock.js';
 import { rollback } from '../steps/swap.js';
@@ -17,31 +17,30 @@ export interface RollbackContext {
 
 export async function runRollback(ctx: RollbackContext): Promise<void> {
   const limit = pLimit(ctx.plan.forks);
-  await Promise.all(
-    (ctx.plan.rollback?.destinations ?? []).map((d) =>
-      limit(async () => {
-        const h = ctx.hostOf(d.host);
-        try {
-          await ctx.tracker.step(d.host, 'preflight', async () => {
-            await h.connect();
-            return { value: undefined, outcome: 'ok' };
-          });
-          const lock = await ctx.tracker.step(d.host, 'lock', async () => ({
-            value: await acquireLock(h, { database: d.database, backupUser: d.backupUser, timeoutMs: d.lockTimeoutSec * 1000, onWait: (m) => ctx.output.info(m) }),
-            outcome: 'ok',
-          }));
-          try {
-            await ctx.tracker.step(d.host, 'rollback', async () => {
-              const r = await rollback({ host: h, backupUser: d.backupUser }, d.database);
-              return { value: r, detail: `${d.database} is the previous copy again; the replaced one is ${r.previous ?? 'gone'}` };
-            });
-          } finally {
-            await lock.release().catch(() => undefined);
-          }
-        } catch {
-          // counted by the tracker
-        }
-      }),
-    ),
-  );
+  await Promise.all((ctx.plan.rollback?.destinations ?? []).map((d) => limit(() => rollbackOne(ctx, d))));
+}
+
+/** Preflight, lock, swap back; a failed step ends this destination's part (the tracker told it). */
+async function rollbackOne(ctx: RollbackContext, d: DbDestinationPlan): Promise<void> {
+  const h = ctx.hostOf(d.host);
+  const { tracker } = ctx;
+  const reached = await tracker.step(d.host, 'preflight', async () => {
+    await h.connect();
+    return { value: undefined, outcome: 'ok' };
+  });
+  if (reached.status !== 'ok') return;
+  const lock = await tracker.step(d.host, 'lock', async () => ({
+    value: await acquireLock(h, { database: d.database, backupUser: d.backupUser, timeoutMs: d.lockTimeoutSec * 1000, onWait: (m) => ctx.output.info(m) }),
+    outcome: 'ok',
+  }));
+  if (lock.status !== 'ok') return;
+  try {
+    await tracker.step(d.host, 'rollback', async () => {
+      const r = await rollback({ host: h, backupUser: d.backupUser }, d.database);
+      return { value: r, detail: `${d.database} is the previous copy again; the replaced one is ${r.previous ?? 'gone'}` };
+    });
+  } finally {
+    // The lock lives in a session: one that cannot be ended cleanly has ended with its connection.
+    await lock.value.release().catch((e: Error) => ctx.output.verbose(1, d.host, `lock release: ${e.message}`));
+  }
 }

@@ -1,7 +1,9 @@
 // Runs one step on one host: times it, tells the output, counts it in the recap and records it
-// in the report. Turns what went wrong into Ansible's words: unreachable, failed.
-import { ConnectionLostError, UnreachableError } from '../transport/types.js';
-import { StepError, UpstreamFailed } from '../steps/errors.js';
+// in the report. Turns what went wrong into Ansible's words (unreachable, failed) and returns the
+// outcome as a value (ok, failed, skipped): callers branch on it, nothing is thrown to swallow.
+import type { RunAction } from '../plan/types.js';
+import { UnreachableError, ConnectionLostError } from '../transport/types.js';
+import { UpstreamFailed } from '../steps/errors.js';
 import type { RunOutput } from './output.js';
 import { Recap, type Outcome } from './recap.js';
 import type { RunReport } from './report.js';
@@ -14,23 +16,31 @@ export interface StepDone<T> {
   data?: Record<string, unknown>;
 }
 
+/** How a step ended: its value, the host's failure, or a skip (another host's failure stopped it). */
+export type StepResult<T> = { status: 'ok'; value: T } | { status: 'failed'; error: HostFailed } | { status: 'skipped'; reason: string };
+
+/** The value of a step that went well; undefined otherwise. */
+export const valueOf = <T>(r: StepResult<T>): T | undefined => (r.status === 'ok' ? r.value : undefined);
+
 /** A step failed; the host is out of the run (Ansible removes failed hosts from the play). */
 export class HostFailed extends Error {
-  constructor(
-    readonly host: string,
-    readonly step: string,
-    readonly unreachable: boolean,
-    message: string,
-    /** Worth another attempt: the host was unreachable, the connection dropped, S3 throttled. */
-    readonly retryable = unreachable,
-  ) {
-    super(message);
+  readonly host: string;
+  readonly step: string;
+  readonly unreachable: boolean;
+  /** Worth another attempt: set where the error was made (transport, S3, PostgreSQL). */
+  readonly retryable: boolean;
+  constructor(f: { host: string; step: string; unreachable: boolean; message: string; retryable: boolean }) {
+    super(f.message);
     this.name = 'HostFailed';
+    this.host = f.host;
+    this.step = f.step;
+    this.unreachable = f.unreachable;
+    this.retryable = f.retryable;
   }
 }
 
-/** Failures a later attempt may not meet again (the network, not the data or the SQL). */
-const TRANSIENT = /connection lost|connection (reset|refused|closed)|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|timed out|SlowDown|Throttl|\b50[234]\b|ServiceUnavailable/i;
+/** The `retryable` flag an error was made with (transport, steps, buckets); none: not worth it. */
+const retryableOf = (err: unknown): boolean => typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true;
 
 export class Tracker {
   readonly recap = new Recap();
@@ -50,7 +60,7 @@ export class Tracker {
     return this.failures.size > 0 && [...this.failures.values()].every((f) => f.retryable);
   }
 
-  async step<T>(host: string, action: string, fn: () => Promise<StepDone<T>>): Promise<T> {
+  async step<T>(host: string, action: RunAction, fn: () => Promise<StepDone<T>>): Promise<StepResult<T>> {
     const startedAt = new Date();
     this.output.stepStarted({ host, action });
     try {
@@ -60,48 +70,52 @@ export class Tracker {
       this.recap.count(host, outcome);
       this.output.stepFinished({ host, action, outcome, durationMs, ...(r.detail ? { detail: r.detail } : {}), ...(r.data ? { data: r.data } : {}) });
       this.report.add({ host, action, outcome, attempt: this.attempt, startedAt: startedAt.toISOString(), durationMs, ...(r.detail ? { detail: r.detail } : {}), ...(r.data ? { data: r.data } : {}) });
-      return r.value;
+      return { status: 'ok', value: r.value };
     } catch (err) {
       const durationMs = Date.now() - startedAt.getTime();
       if (err instanceof UpstreamFailed) {
         // Another host's failure stopped this step: that one is counted; this one is skipped.
-        this.skipped(host, action, this.mask(stripPrefix(err.message)), startedAt, durationMs);
-        throw err;
+        const reason = this.mask(err.message);
+        this.skipped(host, action, reason, startedAt, durationMs);
+        return { status: 'skipped', reason };
       }
-      const failed = this.toHostFailed(host, action, err);
-      const outcome: Outcome = failed.unreachable ? 'unreachable' : 'failed';
-      this.recap.count(host, outcome);
-      const error = this.mask(failed.message);
-      this.output.stepFinished({ host, action, outcome, durationMs, error });
-      this.report.add({ host, action, outcome, attempt: this.attempt, startedAt: startedAt.toISOString(), durationMs, error });
-      if (!this.failures.has(host)) this.failures.set(host, failed);
-      throw failed;
+      return { status: 'failed', error: this.failed(host, action, err, { startedAt, durationMs }) };
     }
   }
 
+  /** A failure found between steps (e.g. a check across hosts): recorded as this step failing. */
+  fail(host: string, action: RunAction, err: unknown): HostFailed {
+    return this.failed(host, action, err, { startedAt: new Date(), durationMs: 0 });
+  }
+
   /** A step this host will not run (an earlier failure, --tags, nothing to do). */
-  skip(host: string, action: string, reason: string): void {
+  skip(host: string, action: RunAction, reason: string): void {
     this.skipped(host, action, reason, new Date());
   }
 
+  private failed(host: string, action: RunAction, err: unknown, when: { startedAt: Date; durationMs: number }): HostFailed {
+    const failed = this.toHostFailed(host, action, err);
+    const outcome: Outcome = failed.unreachable ? 'unreachable' : 'failed';
+    this.recap.count(host, outcome);
+    const error = this.mask(failed.message);
+    this.output.stepFinished({ host, action, outcome, durationMs: when.durationMs, error });
+    this.report.add({ host, action, outcome, attempt: this.attempt, startedAt: when.startedAt.toISOString(), durationMs: when.durationMs, error });
+    if (!this.failures.has(host)) this.failures.set(host, failed);
+    return failed;
+  }
+
   /** Count, show and report a skip; `durationMs` when the step had started. */
-  private skipped(host: string, action: string, detail: string, startedAt: Date, durationMs?: number): void {
+  private skipped(host: string, action: RunAction, detail: string, startedAt: Date, durationMs?: number): void {
     this.recap.count(host, 'skipped');
     this.output.stepFinished({ host, action, outcome: 'skipped', ...(durationMs === undefined ? {} : { durationMs }), detail });
     this.report.add({ host, action, outcome: 'skipped', attempt: this.attempt, startedAt: startedAt.toISOString(), durationMs: durationMs ?? 0, detail });
   }
 
-  private toHostFailed(host: string, action: string, err: unknown): HostFailed {
+  private toHostFailed(host: string, step: string, err: unknown): HostFailed {
     if (err instanceof HostFailed) return err;
-    if (err instanceof UnreachableError) return new HostFailed(host, action, true, err.message);
-    if (err instanceof ConnectionLostError) return new HostFailed(host, action, true, err.message);
-    if (err instanceof Error && err.name === 'AbortError') return new HostFailed(host, action, false, 'interrupted', false);
-    const message = err instanceof StepError ? stripPrefix(err.message) : err instanceof Error ? err.message : String(err);
-    return new HostFailed(host, action, false, message, TRANSIENT.test(message));
+    const unreachable = err instanceof UnreachableError || err instanceof ConnectionLostError;
+    if (err instanceof Error && err.name === 'AbortError') return new HostFailed({ host, step, unreachable: false, message: 'interrupted', retryable: false });
+    const message = err instanceof Error ? err.message : String(err);
+    return new HostFailed({ host, step, unreachable, message, retryable: retryableOf(err) });
   }
-}
-
-/** StepError messages start with `host: step: `, which the output line already shows. */
-function stripPrefix(message: string): string {
-  return message.replace(/^[^:]+: [a-z_]+: /, '');
 }

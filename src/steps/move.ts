@@ -3,7 +3,7 @@
 // only when the sha256 computed here while streaming equals the file's on both ends.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Host, StreamingProcess } from '../transport/types.js';
-import { StepError, tail } from './errors.js';
+import { StepError, brokenPipe, isRetryable, tail } from './errors.js';
 import { fileDigest } from './digest.js';
 import { fanOut, type Sink } from './fanout.js';
 import { becomeOf } from './sql.js';
@@ -60,7 +60,7 @@ async function removeQuietly(end: MoveEnd, path: string): Promise<void> {
 }
 
 const asStepError = (host: string, e: unknown): StepError =>
-  e instanceof StepError ? e : new StepError(host, 'move', e instanceof Error ? e.message : String(e));
+  e instanceof StepError ? e : new StepError(host, 'move', e instanceof Error ? e.message : String(e), undefined, { retryable: isRetryable(e), cause: e });
 
 export async function move(p: MoveParams): Promise<MoveResult> {
   const started = Date.now();
@@ -120,7 +120,7 @@ export async function move(p: MoveParams): Promise<MoveResult> {
     targets.map(async (t): Promise<DestMove> => {
       const name = t.d.host.name;
       try {
-        if (t.sink.error) throw new StepError(name, 'move', `stream to ${t.temp} failed: ${t.sink.error.message}`);
+        if (t.sink.error) throw new StepError(name, 'move', `stream to ${t.temp} failed: ${t.sink.error.message}`, undefined, { retryable: brokenPipe(t.sink.error), cause: t.sink.error });
         const r = await t.proc.done;
         if (r.code !== 0) throw new StepError(name, 'move', `writing ${t.temp} failed (exit ${r.code ?? r.signal})`, tail(r.stderr));
         if (srcSha instanceof StepError) throw srcSha;

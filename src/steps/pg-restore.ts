@@ -1,7 +1,7 @@
 // pg_restore on a destination, as the backup user: read the dump's TOC, write the filtered
 // --use-list next to the dump, run the restore owned by the destination role.
 import type { Host } from '../transport/types.js';
-import { StepError, tail } from './errors.js';
+import { StepError, pgRetryable, tail } from './errors.js';
 import { filterToc, parseToc, type FilteredToc, type TocFilter } from './toc.js';
 import { becomeOf, conninfo, type PgConn } from './sql.js';
 
@@ -60,6 +60,6 @@ export function pgRestoreArgv(p: PgRestoreParams): string[] {
 export async function pgRestore(host: Host, p: PgRestoreParams): Promise<{ durationMs: number }> {
   const started = Date.now();
   const r = await host.exec({ argv: pgRestoreArgv(p) }, { become: becomeOf(p.backupUser), signal: p.signal });
-  if (r.code !== 0) throw new StepError(host.name, 'restore', `pg_restore into ${p.database} failed (exit ${r.code ?? r.signal})`, tail(r.stderr));
+  if (r.code !== 0) throw new StepError(host.name, 'restore', `pg_restore into ${p.database} failed (exit ${r.code ?? r.signal})`, tail(r.stderr), { retryable: pgRetryable(null, r.stderr) });
   return { durationMs: Date.now() - started };
 }

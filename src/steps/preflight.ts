@@ -2,7 +2,7 @@
 // each other's formats, and there is room on disk. Gathers facts per host; `checkCompat`
 // decides across hosts, before anything moves.
 import type { Host } from '../transport/types.js';
-import { StepError, tail } from './errors.js';
+import { StepError, pgRetryable, tail } from './errors.js';
 import { becomeOf, conninfo, PSQL_FLAGS, quoteLiteral, type PgConn } from './sql.js';
 import { hostScript } from '../util/host-scripts.js';
 
@@ -74,7 +74,7 @@ export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostF
   });
   const failed = tagged('psql-failed')[0];
   const server = tagged('server')[0];
-  if (failed !== undefined || server === undefined) throw new StepError(host.name, 'preflight', `psql exited with ${failed ?? r.code}`, tail(r.stderr));
+  if (failed !== undefined || server === undefined) throw new StepError(host.name, 'preflight', `psql exited with ${failed ?? r.code}`, tail(r.stderr), { retryable: pgRetryable(failed === undefined ? r.code : Number(failed), r.stderr) });
   const fields = server.trim().split('|');
   const [serverNum = '', size = ''] = fields;
   const [socketDir = '', port = '', dataDir = ''] = p.withDataDir ? fields.slice(2) : [];

@@ -1,7 +1,7 @@
 // SQL text and psql invocations on a host. Identifiers and literals are quoted here (the
 // names come from vars); the SQL travels on psql's stdin, so it never shows in `ps`.
 import type { Become, Host } from '../transport/types.js';
-import { StepError, tail } from './errors.js';
+import { StepError, pgRetryable, tail } from './errors.js';
 
 /** Where the host's PostgreSQL listens (Debian defaults when unset). */
 export interface PgConn {
@@ -88,7 +88,7 @@ export const becomeOf = (user: string): Become => ({ user });
  */
 export async function runSql(t: SqlTarget, db: string, sql: string, step = 'sql', timeoutMs?: number): Promise<string> {
   const r = await t.host.exec({ argv: psqlArgv(db, t.pg) }, { become: becomeOf(t.backupUser), stdin: sql, timeoutMs });
-  if (r.code !== 0) throw new StepError(t.host.name, step, `psql exited with ${r.code ?? r.signal}`, tail(r.stderr || r.stdout));
+  if (r.code !== 0) throw new StepError(t.host.name, step, `psql exited with ${r.code ?? r.signal}`, tail(r.stderr || r.stdout), { retryable: pgRetryable(r.code, r.stderr) });
   return r.stdout;
 }
 

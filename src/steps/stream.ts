@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Host, StreamingProcess } from '../transport/types.js';
 import { fileDigest, SHA256_OF_STDIN } from './digest.js';
-import { StepError, UpstreamFailed, tail } from './errors.js';
+import { StepError, UpstreamFailed, brokenPipe, isRetryable, tail } from './errors.js';
 import { fanOut, type Sink } from './fanout.js';
 import { destDumpPath, within, type DestMove, type MoveResult } from './move.js';
 import { pgRestoreArgv, tocArgv, writeFileAs } from './pg-restore.js';
@@ -218,7 +218,7 @@ async function pipeline(
     headRead.catch(() => undefined);
     // Every new database is made (or not) before anything below can fail: the caller drops them.
     await prepared;
-    if (live().length === 0) throw new StepError(srcName, 'move', `no destination can take the dump: ${targets.map((t) => t.error!.message).join('; ')}`);
+    if (live().length === 0) throw new StepError(srcName, 'move', `no destination can take the dump: ${targets.map((t) => `${t.name}: ${t.error!.message}`).join('; ')}`);
     const r = await headRead;
     let head: Buffer[] = r?.head ?? [];
     await Promise.all(
@@ -245,7 +245,7 @@ async function pipeline(
       t.sink = { name: t.name, stream: t.proc.stdin, gone: t.proc.done };
     }
     const sinks = live().map((t) => t.sink!);
-    if (sinks.length === 0) throw new StepError(srcName, 'move', `no destination can take the dump: ${targets.map((t) => t.error!.message).join('; ')}`);
+    if (sinks.length === 0) throw new StepError(srcName, 'move', `no destination can take the dump: ${targets.map((t) => `${t.name}: ${t.error!.message}`).join('; ')}`);
     const bytes = await fanOut(rest(), sinks, (chunk) => {
       hash.update(chunk);
       p.onProgress?.((sent += chunk.length));
@@ -254,7 +254,8 @@ async function pipeline(
     if (sinks.every((s) => s.error)) {
       // Each destination's own failure (what its writer said, or the lost connection) first.
       await Promise.all(live().map((t) => finishDest(t, '', '', bytes)));
-      throw new StepError(srcName, 'move', targets.map((t) => t.error?.message).filter(Boolean).join('; '));
+      const why = targets.flatMap((t) => (t.error ? [`${t.name}: ${t.error.message}`] : [])).join('; ');
+      throw new StepError(srcName, 'move', why, undefined, { retryable: targets.every((t) => !t.error || isRetryable(t.error)) });
     }
 
     // 3. The source's file is exactly what was streamed; each destination's writer (and
@@ -340,7 +341,7 @@ async function finishDest(t: Target, dumpPath: string, sha256: string, bytes: nu
     const r = cut ? await within(t.proc!.done, KILL_WAIT_MS, undefined) : await t.proc!.done;
     if (r?.code === 3) throw new StepError(t.name, 'restore', `pg_restore into ${t.into} failed`, tail(r.stderr));
     // A lost connection or an abort keeps its type (unreachable, interrupted).
-    if (cut) throw cut.name !== 'Error' ? cut : new StepError(t.name, 'move', `stream to ${t.part} failed: ${cut.message}`);
+    if (cut) throw cut.name !== 'Error' ? cut : new StepError(t.name, 'move', `stream to ${t.part} failed: ${cut.message}`, undefined, { retryable: brokenPipe(cut), cause: cut });
     if (!r || r.code !== 0) throw new StepError(t.name, 'move', `writing ${t.part} failed (exit ${r?.code ?? r?.signal})`, tail(r?.stderr ?? ''));
     // A restoring writer summed its file; a plain one is read back.
     const written = /^sha256 ([0-9a-f]{64})$/m.exec(t.out)?.[1];

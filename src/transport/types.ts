@@ -69,6 +69,8 @@ export interface Host {
 
 /** The host could not be reached or authenticated (exit 4). */
 export class UnreachableError extends Error {
+  /** Another attempt may reach it (a network blip); the run's retries decide. */
+  readonly retryable = true;
   constructor(readonly host: string, message: string) {
     super(message);
     this.name = 'UnreachableError';
@@ -77,6 +79,7 @@ export class UnreachableError extends Error {
 
 /** The connection dropped while a command ran: its outcome is unknown (retryable; not "command failed"). */
 export class ConnectionLostError extends Error {
+  readonly retryable = true;
   constructor(readonly host: string, message: string) {
     super(message);
     this.name = 'ConnectionLostError';
@@ -85,6 +88,7 @@ export class ConnectionLostError extends Error {
 
 /** Privilege escalation failed (no success marker): wrong/missing password, user not in sudoers… */
 export class BecomeError extends Error {
+  readonly retryable = false;
   constructor(readonly host: string, message: string) {
     super(message);
     this.name = 'BecomeError';
@@ -93,6 +97,8 @@ export class BecomeError extends Error {
 
 /** The command was killed because ExecOptions.timeoutMs passed. */
 export class CommandTimeoutError extends Error {
+  /** A slow network or a busy host: worth another attempt. */
+  readonly retryable = true;
   constructor(readonly host: string, readonly timeoutMs: number) {
     super(`${host}: command timed out after ${Math.round(timeoutMs / 100) / 10}s and was killed`);
     this.name = 'CommandTimeoutError';
@@ -101,6 +107,7 @@ export class CommandTimeoutError extends Error {
 
 /** The command was killed because ExecOptions.signal aborted. Name 'AbortError' as Node's own. */
 export class CommandAbortedError extends Error {
+  readonly retryable = false;
   constructor(readonly host: string) {
     super(`${host}: command aborted`);
     this.name = 'AbortError';

@@ -38,7 +38,8 @@ describe('steps on the lab: post-restore commands and become', function () {
   it('preflight names psql when the server cannot be reached; a dir not made yet is measured at its nearest parent', async () => {
     let err: Error | undefined;
     await gatherFacts(stage1, { backupUser: 'postgres', database: 'x', dirs: ['/tmp'], pg: { socketDir: '/nonexistent' } }).catch((e: Error) => (err = e));
-    expect(err?.message).to.match(/preflight: psql exited with 2[\s\S]*\/nonexistent/);
+    expect((err as StepError).step).to.equal('preflight');
+    expect(err?.message).to.match(/psql exited with 2[\s\S]*\/nonexistent/);
     const f = await gatherFacts(stage1, { backupUser: 'postgres', database: 'postgres', dirs: ['/tmp/not/yet/made', '/var/lib/postgresql'] });
     expect(Object.keys(f.free)).to.deep.equal(['/tmp/not/yet/made', '/var/lib/postgresql']);
     expect(f.dbSize).to.be.greaterThan(0);

@@ -25,13 +25,14 @@ describe('buckets/delete', () => {
     const keys = Array.from({ length: 2500 }, (_, i) => `k${i}`);
     const out = await deleteKeys(client, 'b', keys, policy);
     expect(batches.sort((a, b) => b - a)).to.deep.equal([1000, 1000, 500]);
-    expect(out).to.deep.equal({ deleted: 2500, failures: [] });
+    expect(out).to.deep.equal({ deleted: 2500, failures: [], retryable: true });
   });
   it('reports per-key errors and retries throttled batches', async () => {
     const { client } = fakeClient(2);
     const out = await deleteKeys(client, 'b', ['a', 'bad1', 'c'], policy);
     expect(out.deleted).to.equal(2);
     expect(out.failures).to.deep.equal([{ key: 'bad1', error: 'delete: AccessDenied: no' }]);
+    expect(out.retryable, 'access denied will not pass by itself').to.equal(false);
   });
   it('lists every key of a batch that failed for good', async () => {
     const { client } = fakeClient(10);
@@ -39,5 +40,6 @@ describe('buckets/delete', () => {
     expect(out.deleted).to.equal(0);
     expect(out.failures.map((f) => f.key)).to.deep.equal(['a', 'b']);
     expect(out.failures[0]!.error).to.match(/^delete: SlowDown, HTTP 503/);
+    expect(out.retryable, 'throttling may pass').to.equal(true);
   });
 });

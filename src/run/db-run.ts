@@ -1,0 +1,153 @@
+// The run-wide state of a database sync and its phases, in the order of the plan's steps
+// (src/plan/steps.ts): each phase takes the steps it carries out from the plan.
+import pLimit from 'p-limit';
+import { mib } from '../util/units.js';
+import type { DbDestinationPlan, DbSourcePlan, PlanStep } from '../plan/types.js';
+import type { Host } from '../transport/types.js';
+import { checkCompat, preflightSource, type SourceFacts } from '../steps/preflight.js';
+import { StepError } from '../steps/errors.js';
+import type { DbRunContext } from './db-context.js';
+import { DestinationRun } from './db-dest.js';
+import { fileBackup, streamBackup } from './db-transfer.js';
+import { finishRun } from './db-finish.js';
+import { valueOf } from './tracker.js';
+
+export class DbSyncRun {
+  // Parameters
+  readonly source: DbSourcePlan;
+  /** Every destination of the plan, in its order. */
+  readonly dests: DestinationRun[];
+  private readonly src: Host;
+  /** Forks: how many destinations work at once. */
+  private readonly limit: ReturnType<typeof pLimit>;
+
+  // Internal state
+  private sourceFacts?: SourceFacts;
+  /** The dump on the source, once the backup has made (or found) it. */
+  dumpPath?: string;
+  /** Destinations the dump was moved to in this attempt or an earlier one. */
+  readonly movedTo = new Set<string>();
+  /** Older generations being dropped after swaps: waited for before the locks go. */
+  readonly retiring: Promise<void>[] = [];
+  /** This attempt streamed the dump, so the hooks the plan puts before the backup have run. */
+  private pipelined = false;
+
+  constructor(
+    readonly ctx: DbRunContext,
+    db: { source: DbSourcePlan; destinations: DbDestinationPlan[] },
+  ) {
+    this.source = db.source;
+    this.src = ctx.hostOf(db.source.host);
+    this.limit = pLimit(ctx.plan.forks);
+    this.dests = db.destinations.map((d) => new DestinationRun(ctx, d, this.retiring));
+    ctx.record('destinations', Object.fromEntries(this.dests.map((d) => [d.host, d.report])));
+  }
+
+  /** The destinations still in the run. */
+  live(): DestinationRun[] {
+    return this.dests.filter((d) => d.live);
+  }
+
+  /** The plan's steps for a destination (by the destination they serve, wherever they run). */
+  stepsOf(d: DestinationRun): PlanStep[] {
+    return this.ctx.plan.steps.filter((s) => 'dest' in s && s.dest === d.host);
+  }
+
+  /** Every host, before anything is written anywhere; then the checks across hosts. */
+  async preflight(): Promise<boolean> {
+    const source = this.source;
+    const [facts] = await Promise.all([
+      this.ctx.tracker.step(source.host, 'preflight', async () => {
+        await this.src.connect();
+        const f = await preflightSource(this.src, { backupUser: source.backupUser, database: source.database, backupsDir: source.backupsDir });
+        return { value: f, outcome: 'ok', detail: `PostgreSQL ${f.serverMajor}, ${source.database} ${f.dbSize === undefined ? 'missing' : mib(f.dbSize)}` };
+      }),
+      ...this.dests.map((d) => this.limit(() => d.preflight())),
+    ]);
+    this.sourceFacts = valueOf(facts);
+    if (!this.sourceFacts) return this.skipRest('the source failed its preflight');
+    return this.compatible();
+  }
+
+  /** Across hosts: dump format vs pg_restore, disk room. Errors stop that host before anything moves. */
+  private compatible(): boolean {
+    const source = this.source;
+    const problems = checkCompat({ source: this.sourceFacts!, dests: this.live().map((d) => d.facts!) });
+    for (const p of problems.filter((x) => x.level === 'warning')) this.ctx.output.warn(`${p.host}: ${p.problem}`);
+    const blocking = problems.filter((p) => p.level === 'error');
+    const why = (host: string) => blocking.filter((p) => p.host === host).map((p) => p.problem).join('; ');
+    if (blocking.some((p) => p.host === source.host)) {
+      this.ctx.tracker.fail(source.host, 'compatibility', new StepError(source.host, 'preflight', why(source.host)));
+      return this.skipRest('the source cannot be dumped');
+    }
+    for (const d of this.live()) if (blocking.some((p) => p.host === d.host)) d.failWith('compatibility', new StepError(d.host, 'preflight', why(d.host)));
+    return this.live().length > 0;
+  }
+
+  /** Each destination's lock: two runs never write the same one. */
+  async lock(): Promise<boolean> {
+    await Promise.all(this.live().map((d) => d.takeLock()));
+    return this.live().length > 0;
+  }
+
+  /**
+   * Backup and move, as the plan's backup step says: pipelined (the move and the one-job
+   * restores run while the dump is written) or the complete file. A retry resumes from the dump
+   * file the first attempt left. in_place restores that read the stream write the live database
+   * from their first byte: their pre-restore hooks (the plan puts them first) run before.
+   */
+  async transfer(): Promise<boolean> {
+    const backupStep = this.ctx.plan.steps.find((s) => s.action === 'backup');
+    const pipelined = (this.pipelined = backupStep?.action === 'backup' && backupStep.pipelined && !this.ctx.resume.dump);
+    const streamed = new Set(pipelined ? this.ctx.plan.steps.flatMap((s) => (s.action === 'restore' && s.from === 'stream' ? [s.dest] : [])) : []);
+    const backupId = backupStep?.id ?? Infinity;
+    await this.forEachLive(async (d) => {
+      for (const s of this.stepsOf(d)) if (s.id < backupId && s.action === 'pre_restore_commands' && pipelined && !(await d.hook(s.action, s.hook))) return;
+    });
+    if (this.live().length === 0) return false;
+    const input = { ctx: this.ctx, source: this.source, src: this.src, dests: this.live() };
+    const sent = pipelined ? await streamBackup(input, streamed) : await fileBackup(input);
+    const restoredOnTheWay = (d: DestinationRun) => d.prepared !== undefined || streamed.has(d.host);
+    if (!sent.backed) return this.skipRest('no dump to restore: the backup failed', (d) => !restoredOnTheWay(d));
+    this.dumpPath = sent.backed.path;
+    const { moved } = sent;
+    this.ctx.record('dump', { path: sent.backed.path, bytes: sent.backed.size, ...(moved ? { sha256: moved.sha256 } : {}) });
+    if (!moved) return this.skipRest('the dump did not reach any destination', (d) => !streamed.has(d.host));
+    for (const f of moved.failed) {
+      const d = this.dests.find((x) => x.host === f.host);
+      // A streamed restore has already told its failure.
+      if (d && !streamed.has(d.host)) d.failWith('receive', f.error);
+      else if (d) d.phase = 'out';
+    }
+    for (const d of this.live()) if (this.ctx.resume.delivered.has(d.host) || this.ctx.resume.restored.has(d.host)) this.movedTo.add(d.host);
+    return this.live().length > 0;
+  }
+
+  /**
+   * Each destination walks the rest of its steps (forks bound the parallel restores). A retry
+   * that restores from the file runs the pre-restore hooks the plan put before the stream.
+   */
+  async restore(): Promise<void> {
+    const moveId = this.ctx.plan.steps.find((s) => s.action === 'move')?.id ?? 0;
+    const early = (s: PlanStep) => s.action === 'pre_restore_commands' && !this.pipelined;
+    await this.forEachLive((d) => {
+      const after = this.stepsOf(d).filter((s) => (s.id > moveId || early(s)) && s.action !== 'always_commands');
+      return d.walk(after, this.ctx.resume.delivered.get(d.host)?.path);
+    });
+  }
+
+  /** Always: always-commands, cleanup of temporary dumps and databases, locks released. */
+  async finish(): Promise<void> {
+    await finishRun(this);
+  }
+
+  private async forEachLive(fn: (d: DestinationRun) => Promise<void>): Promise<void> {
+    await Promise.all(this.live().map((d) => this.limit(() => fn(d))));
+  }
+
+  /** Destinations still in the run (those `which` picks) are skipped once the source side has failed. */
+  private skipRest(reason: string, which: (d: DestinationRun) => boolean = () => true): false {
+    for (const d of this.live().filter(which)) this.ctx.tracker.skip(d.host, 'restore', reason);
+    return false;
+  }
+}

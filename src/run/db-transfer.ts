@@ -163,7 +163,7 @@ function movedOutcome(ctx: DbRunContext, host: string, r: MoveResult): StepDone<
   const failed = r.dests.flatMap((x) => (x.ok ? [] : [{ host: x.host, error: x.error }]));
   if (failed.length === r.dests.length) {
     const retryable = failed.every((x) => (x.error as { retryable?: boolean }).retryable === true);
-    throw new StepError(host, 'move', failed.map((x) => `${x.host}: ${x.error.message}`).join('; '), undefined, { retryable });
+    throw new StepError(host, 'move', failed.map((x) => `${x.host}: ${x.error.message}`).join('; '), { retryable });
   }
   return { value: { sha256: r.sha256, failed }, detail: `${mib(r.bytes)} to ${r.dests.length - failed.length} host(s), sha256 ${r.sha256.slice(0, 16)}…`, data: { bytes: r.bytes, sha256: r.sha256 } };
 }

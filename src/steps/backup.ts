@@ -39,7 +39,7 @@ const dirOf = (p: string): string => p.slice(0, p.lastIndexOf('/')) || '/';
 async function install(host: Host, p: BackupParams, path: string, content: string): Promise<void> {
   const become = becomeOf(p.backupUser);
   const mk = await host.exec({ argv: ['mkdir', '-p', dirOf(path)] }, { become });
-  if (mk.code !== 0) throw new StepError(host.name, 'backup', `cannot create ${dirOf(path)} as ${p.backupUser}`, tail(mk.stderr));
+  if (mk.code !== 0) throw new StepError(host.name, 'backup', `cannot create ${dirOf(path)} as ${p.backupUser}`, { output: tail(mk.stderr) });
   await host.putFile(path, content, { mode: 0o750, owner: p.backupUser, group: p.backupGroup, become });
 }
 
@@ -70,7 +70,7 @@ export async function backup(host: Host, p: BackupParams): Promise<BackupResult>
     since = Number((await host.exec({ argv: ['date', '+%s'] })).stdout.trim());
     const r = await host.exec({ argv: [p.backupScript, p.database] }, { become, timeoutMs: p.timeoutMs, signal: p.signal });
     output = tail(r.stdout + r.stderr);
-    if (r.code !== 0) throw new StepError(host.name, 'backup', `${p.backupScript} ${p.database} exited with ${r.code ?? r.signal}`, output);
+    if (r.code !== 0) throw new StepError(host.name, 'backup', `${p.backupScript} ${p.database} exited with ${r.code ?? r.signal}`, { output: output });
     ran = true;
   }
 
@@ -78,7 +78,7 @@ export async function backup(host: Host, p: BackupParams): Promise<BackupResult>
   if (!dump) throw new StepError(host.name, 'backup', `no ${p.database}.*.dump in ${p.backupsDir}`);
   // mtime has sub-second precision; the script's dump was finished after `since`.
   if (ran && dump.mtime + 1 < since) {
-    throw new StepError(host.name, 'backup', `${p.backupScript} succeeded but wrote no new dump to ${p.backupsDir} (newest is ${dump.path})`, output);
+    throw new StepError(host.name, 'backup', `${p.backupScript} succeeded but wrote no new dump to ${p.backupsDir} (newest is ${dump.path})`, { output: output });
   }
   if (dump.size === 0) throw new StepError(host.name, 'backup', `${dump.path} is empty`);
   return { dump, installed, ran, output };
@@ -87,6 +87,6 @@ export async function backup(host: Host, p: BackupParams): Promise<BackupResult>
 /** The newest `<db>.*.dump` in the backups dir, as seen by the backup user. */
 export async function newestDump(host: Host, p: { database: string; backupsDir: string; backupUser: string }): Promise<DumpFile | undefined> {
   const r = await host.exec({ script: listDumpsScript(p.backupsDir, p.database) }, { become: becomeOf(p.backupUser) });
-  if (r.code !== 0) throw new StepError(host.name, 'backup', `cannot list ${p.backupsDir}`, tail(r.stderr));
+  if (r.code !== 0) throw new StepError(host.name, 'backup', `cannot list ${p.backupsDir}`, { output: tail(r.stderr) });
   return pickNewestDump(parseDumpList(r.stdout), p.database);
 }

@@ -52,5 +52,5 @@ export async function cleanupDest(host: Host, p: CleanupDestParams): Promise<Cle
 export async function cleanupSource(host: Host, p: { backupUser: string; paths: string[] }): Promise<void> {
   if (p.paths.length === 0) return;
   const r = await host.exec({ argv: ['rm', '-f', ...p.paths] }, { become: becomeOf(p.backupUser) });
-  if (r.code !== 0) throw new StepError(host.name, 'cleanup', `cannot remove ${p.paths.join(', ')}`, r.stderr.trim());
+  if (r.code !== 0) throw new StepError(host.name, 'cleanup', `cannot remove ${p.paths.join(', ')}`, { output: r.stderr.trim() });
 }

@@ -15,6 +15,6 @@ export async function fileDigest(host: Host, user: string, path: string, step: s
   const r = await host.exec({ argv: ['sh', '-c', `${SHA256_OF_STDIN} < "$1" && stat -c %s -- "$1"`, 'sh', path] }, { become: becomeOf(user) });
   const [sumLine = '', sizeLine = ''] = r.stdout.trim().split('\n');
   const sha256 = sumLine.split(' ')[0]!;
-  if (r.code !== 0 || !HEX.test(sha256) || !/^\d+$/.test(sizeLine)) throw new StepError(host.name, step, `cannot read ${path}`, tail(r.stderr));
+  if (r.code !== 0 || !HEX.test(sha256) || !/^\d+$/.test(sizeLine)) throw new StepError(host.name, step, `cannot read ${path}`, { output: tail(r.stderr) });
   return { sha256, size: Number(sizeLine) };
 }

@@ -4,24 +4,26 @@
 // The run executor maps it to a failed host (exit 2).
 
 export interface StepErrorOptions {
+  /** Last lines of the command's stderr/stdout, for the report. */
+  output?: string;
   /** Worth another attempt (stagesync_max_retry_count): the cause may pass by itself. */
   retryable?: boolean;
   cause?: unknown;
 }
 
 export class StepError extends Error {
+  readonly output?: string;
   readonly retryable: boolean;
   constructor(
     readonly host: string,
     readonly step: string,
     message: string,
-    /** Last lines of the command's stderr/stdout, for the report. */
-    readonly output?: string,
     opts: StepErrorOptions = {},
   ) {
     // The host and the step are fields: the output line shows them beside the message.
-    super(`${message}${output ? `\n${output}` : ''}`, opts.cause === undefined ? undefined : { cause: opts.cause });
+    super(`${message}${opts.output ? `\n${opts.output}` : ''}`, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'StepError';
+    if (opts.output !== undefined) this.output = opts.output;
     this.retryable = opts.retryable ?? false;
   }
 }

@@ -88,7 +88,7 @@ export async function acquireLock(host: Host, p: LockParams): Promise<DestLock> 
     if (got === 't') break;
     if (got !== 'f') {
       const r = await proc.done.catch((e: Error) => ({ stderr: e.message }));
-      return fail(new StepError(host.name, 'lock', 'the lock session ended unexpectedly', r.stderr.trim()));
+      return fail(new StepError(host.name, 'lock', 'the lock session ended unexpectedly', { output: r.stderr.trim() }));
     }
     const holder = await s.ask(holderSql(key));
     const waited = Date.now() - started;

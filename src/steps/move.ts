@@ -60,7 +60,7 @@ async function removeQuietly(end: MoveEnd, path: string): Promise<void> {
 }
 
 const asStepError = (host: string, e: unknown): StepError =>
-  e instanceof StepError ? e : new StepError(host, 'move', e instanceof Error ? e.message : String(e), undefined, { retryable: isRetryable(e), cause: e });
+  e instanceof StepError ? e : new StepError(host, 'move', e instanceof Error ? e.message : String(e), { retryable: isRetryable(e), cause: e });
 
 export async function move(p: MoveParams): Promise<MoveResult> {
   const started = Date.now();
@@ -68,7 +68,7 @@ export async function move(p: MoveParams): Promise<MoveResult> {
   const become = becomeOf(src.backupUser);
   const st = await src.host.exec({ argv: ['stat', '-c', '%s', p.dumpPath] }, { become });
   const size = Number(st.stdout.trim());
-  if (st.code !== 0 || Number.isNaN(size)) throw new StepError(src.host.name, 'move', `cannot read ${p.dumpPath}`, tail(st.stderr));
+  if (st.code !== 0 || Number.isNaN(size)) throw new StepError(src.host.name, 'move', `cannot read ${p.dumpPath}`, { output: tail(st.stderr) });
   // Read twice on the source (here and by the stream): a dump changing under us shows as a mismatch.
   const sourceSum = sha256Of(src, p.dumpPath);
   sourceSum.catch(() => undefined);
@@ -103,7 +103,7 @@ export async function move(p: MoveParams): Promise<MoveResult> {
     if (allFailed) reader.kill();
     const r = allFailed ? await within(reader.done, KILL_WAIT_MS, { code: null, stderr: '' }) : await reader.done;
     if (!allFailed && (r.code !== 0 || bytes !== size)) {
-      throw new StepError(src.host.name, 'move', `reading ${p.dumpPath} failed after ${bytes} of ${size} bytes`, tail(r.stderr));
+      throw new StepError(src.host.name, 'move', `reading ${p.dumpPath} failed after ${bytes} of ${size} bytes`, { output: tail(r.stderr) });
     }
   } catch (e) {
     // Source side failed: every destination's writer sees a short file and removes it.
@@ -120,15 +120,15 @@ export async function move(p: MoveParams): Promise<MoveResult> {
     targets.map(async (t): Promise<DestMove> => {
       const name = t.d.host.name;
       try {
-        if (t.sink.error) throw new StepError(name, 'move', `stream to ${t.temp} failed: ${t.sink.error.message}`, undefined, { retryable: brokenPipe(t.sink.error), cause: t.sink.error });
+        if (t.sink.error) throw new StepError(name, 'move', `stream to ${t.temp} failed: ${t.sink.error.message}`, { retryable: brokenPipe(t.sink.error), cause: t.sink.error });
         const r = await t.proc.done;
-        if (r.code !== 0) throw new StepError(name, 'move', `writing ${t.temp} failed (exit ${r.code ?? r.signal})`, tail(r.stderr));
+        if (r.code !== 0) throw new StepError(name, 'move', `writing ${t.temp} failed (exit ${r.code ?? r.signal})`, { output: tail(r.stderr) });
         if (srcSha instanceof StepError) throw srcSha;
         if (srcSha !== sha256) throw new StepError(name, 'move', `sha256 mismatch: ${sha256} streamed, ${srcSha} on ${src.host.name}`);
         const destSha = await sha256Of(t.d, t.temp);
         if (destSha !== sha256) throw new StepError(name, 'move', `sha256 mismatch: ${sha256} sent, ${destSha} received`);
         const mv = await t.d.host.exec({ argv: ['mv', '-f', t.temp, t.final] }, { become: becomeOf(t.d.backupUser) });
-        if (mv.code !== 0) throw new StepError(name, 'move', `cannot rename ${t.temp}`, tail(mv.stderr));
+        if (mv.code !== 0) throw new StepError(name, 'move', `cannot rename ${t.temp}`, { output: tail(mv.stderr) });
         return { host: name, ok: true, path: t.final, bytes, sha256 };
       } catch (e) {
         t.proc.kill();

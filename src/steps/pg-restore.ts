@@ -13,14 +13,14 @@ export const tocArgv = (dumpPath?: string): string[] => ['pg_restore', '-l', '-v
 
 export async function readFilteredToc(host: Host, backupUser: string, dumpPath: string, f: TocFilter): Promise<FilteredToc> {
   const r = await host.exec({ argv: tocArgv(dumpPath) }, { become: becomeOf(backupUser) });
-  if (r.code !== 0) throw new StepError(host.name, 'restore', `pg_restore -l ${dumpPath} failed (not a custom-format dump?)`, tail(r.stderr));
+  if (r.code !== 0) throw new StepError(host.name, 'restore', `pg_restore -l ${dumpPath} failed (not a custom-format dump?)`, { output: tail(r.stderr) });
   return filterToc(parseToc(r.stdout), f);
 }
 
 /** Write `content` to `path` as the backup user, private to it. */
 export async function writeFileAs(host: Host, user: string, path: string, content: string): Promise<void> {
   const r = await host.exec({ argv: ['sh', '-c', 'umask 077; cat > "$1"', 'sh', path] }, { become: becomeOf(user), stdin: content });
-  if (r.code !== 0) throw new StepError(host.name, 'restore', `cannot write ${path}`, tail(r.stderr));
+  if (r.code !== 0) throw new StepError(host.name, 'restore', `cannot write ${path}`, { output: tail(r.stderr) });
 }
 
 export interface PgRestoreParams {
@@ -60,6 +60,6 @@ export function pgRestoreArgv(p: PgRestoreParams): string[] {
 export async function pgRestore(host: Host, p: PgRestoreParams): Promise<{ durationMs: number }> {
   const started = Date.now();
   const r = await host.exec({ argv: pgRestoreArgv(p) }, { become: becomeOf(p.backupUser), signal: p.signal });
-  if (r.code !== 0) throw new StepError(host.name, 'restore', `pg_restore into ${p.database} failed (exit ${r.code ?? r.signal})`, tail(r.stderr), { retryable: pgRetryable(null, r.stderr) });
+  if (r.code !== 0) throw new StepError(host.name, 'restore', `pg_restore into ${p.database} failed (exit ${r.code ?? r.signal})`, { output: tail(r.stderr), retryable: pgRetryable(null, r.stderr) });
   return { durationMs: Date.now() - started };
 }

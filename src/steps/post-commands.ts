@@ -23,7 +23,7 @@ export async function runCommands(host: Host, items: (string | CommandItem)[], o
     const started = Date.now();
     const r = await host.exec({ script: command }, { become: becomeUser ? { user: becomeUser } : undefined, signal: opts.signal });
     const output = tail(r.stdout + (r.stderr ? `\n${r.stderr}` : ''), 40);
-    if (r.code !== 0) throw new StepError(host.name, opts.step ?? 'post_restore_commands', `\`${command}\` exited with ${r.code ?? r.signal}`, output);
+    if (r.code !== 0) throw new StepError(host.name, opts.step ?? 'post_restore_commands', `\`${command}\` exited with ${r.code ?? r.signal}`, { output: output });
     results.push({ command, code: 0, output, durationMs: Date.now() - started });
   }
   return results;

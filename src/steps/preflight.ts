@@ -59,7 +59,7 @@ export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostF
   );
   const lines = r.stdout.split('\n');
   if (r.code !== 0 || lines[0]!.trim() !== p.backupUser) {
-    throw new StepError(host.name, 'preflight', `become ${p.backupUser} failed`, tail(r.stderr || r.stdout));
+    throw new StepError(host.name, 'preflight', `become ${p.backupUser} failed`, { output: tail(r.stderr || r.stdout) });
   }
   const tagged = (tag: string) => lines.filter((l) => l.startsWith(`@@${tag} `)).map((l) => l.slice(tag.length + 3));
   const tools = {} as HostFacts['tools'];
@@ -68,13 +68,13 @@ export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostF
     const line = versions.find((l) => l.startsWith(`${x} `))?.slice(x.length + 1) ?? '';
     const major = majorOf(line);
     if (!line || line === 'missing' || Number.isNaN(major)) {
-      throw new StepError(host.name, 'preflight', `${x} is not installed or not on PATH for ${p.backupUser}`, tail(r.stderr));
+      throw new StepError(host.name, 'preflight', `${x} is not installed or not on PATH for ${p.backupUser}`, { output: tail(r.stderr) });
     }
     tools[x] = major;
   });
   const failed = tagged('psql-failed')[0];
   const server = tagged('server')[0];
-  if (failed !== undefined || server === undefined) throw new StepError(host.name, 'preflight', `psql exited with ${failed ?? r.code}`, tail(r.stderr), { retryable: pgRetryable(failed === undefined ? r.code : Number(failed), r.stderr) });
+  if (failed !== undefined || server === undefined) throw new StepError(host.name, 'preflight', `psql exited with ${failed ?? r.code}`, { output: tail(r.stderr), retryable: pgRetryable(failed === undefined ? r.code : Number(failed), r.stderr) });
   const fields = server.trim().split('|');
   const [serverNum = '', size = ''] = fields;
   const [socketDir = '', port = '', dataDir = ''] = p.withDataDir ? fields.slice(2) : [];
@@ -86,7 +86,7 @@ export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostF
   const free: Record<string, number> = {};
   dirs.forEach((dir, i) => {
     const kb = Number(kib[i]?.trim() || NaN);
-    if (Number.isNaN(kb)) throw new StepError(host.name, 'preflight', `cannot measure free space of ${dir}`, tail(r.stderr));
+    if (Number.isNaN(kb)) throw new StepError(host.name, 'preflight', `cannot measure free space of ${dir}`, { output: tail(r.stderr) });
     free[dir] = kb * 1024;
   });
   const pg = socketDir && Number(port) > 0 ? { pg: { socketDir, port: Number(port) } } : {};

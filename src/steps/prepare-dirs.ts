@@ -11,5 +11,5 @@ export async function prepareDirs(host: Host, p: { dirs: string[]; owner: string
   if (dirs.length === 0) return;
   // As root: the backup user usually has no right to create them (hence the become).
   const r = await host.exec({ argv: ['env', `OWNER=${p.owner}`, `GROUP=${p.group}`, 'sh', '-c', SCRIPT, 'sh', ...dirs] }, { become: { user: 'root' } });
-  if (r.code !== 0) throw new StepError(host.name, p.step ?? 'backup', `cannot create ${dirs.join(', ')} for ${p.owner}`, tail(r.stderr || r.stdout));
+  if (r.code !== 0) throw new StepError(host.name, p.step ?? 'backup', `cannot create ${dirs.join(', ')} for ${p.owner}`, { output: tail(r.stderr || r.stdout) });
 }

@@ -88,7 +88,7 @@ export const becomeOf = (user: string): Become => ({ user });
  */
 export async function runSql(t: SqlTarget, db: string, sql: string, step = 'sql', timeoutMs?: number): Promise<string> {
   const r = await t.host.exec({ argv: psqlArgv(db, t.pg) }, { become: becomeOf(t.backupUser), stdin: sql, timeoutMs });
-  if (r.code !== 0) throw new StepError(t.host.name, step, `psql exited with ${r.code ?? r.signal}`, tail(r.stderr || r.stdout), { retryable: pgRetryable(r.code, r.stderr) });
+  if (r.code !== 0) throw new StepError(t.host.name, step, `psql exited with ${r.code ?? r.signal}`, { output: tail(r.stderr || r.stdout), retryable: pgRetryable(r.code, r.stderr) });
   return r.stdout;
 }
 

@@ -182,7 +182,7 @@ async function pipeline(
   // The rest of the dump; its end counts only once the script has succeeded, so no destination
   // ever sees a clean end of a dump that failed or was cut (it is killed instead).
   const scriptFailed = (d: { code: number | null; signal?: string; stderr: string }) =>
-    new StepError(srcName, 'backup', `${src.backupScript} --stdout ${src.database} exited with ${d.code ?? d.signal}`, tail(d.stderr));
+    new StepError(srcName, 'backup', `${src.backupScript} --stdout ${src.database} exited with ${d.code ?? d.signal}`, { output: tail(d.stderr) });
   async function* rest(): AsyncGenerator<Buffer> {
     for (let r = await chunks.next(); !r.done; r = await chunks.next()) yield r.value;
     const done = await script.done;
@@ -201,7 +201,7 @@ async function pipeline(
       targets.map(async (t) => {
         try {
           const mk = await t.d.host.exec({ argv: ['sh', '-c', 'umask 077 && mkdir -p -- "$1"', 'sh', t.d.tmpDir] }, { become: becomeOf(t.d.backupUser) });
-          if (mk.code !== 0) throw new StepError(t.name, 'move', `cannot create ${t.d.tmpDir} as ${t.d.backupUser}`, tail(mk.stderr));
+          if (mk.code !== 0) throw new StepError(t.name, 'move', `cannot create ${t.d.tmpDir} as ${t.d.backupUser}`, { output: tail(mk.stderr) });
           if (t.d.restore) t.into = await prepareTarget(t.d.host, { ...t.d.restore, backupUser: t.d.backupUser });
         } catch (e) {
           failTarget(t, e, 'restore');
@@ -255,7 +255,7 @@ async function pipeline(
       // Each destination's own failure (what its writer said, or the lost connection) first.
       await Promise.all(live().map((t) => finishDest(t, '', '', bytes)));
       const why = targets.flatMap((t) => (t.error ? [`${t.name}: ${t.error.message}`] : [])).join('; ');
-      throw new StepError(srcName, 'move', why, undefined, { retryable: targets.every((t) => !t.error || isRetryable(t.error)) });
+      throw new StepError(srcName, 'move', why, { retryable: targets.every((t) => !t.error || isRetryable(t.error)) });
     }
 
     // 3. The source's file is exactly what was streamed; each destination's writer (and
@@ -263,7 +263,7 @@ async function pipeline(
     // file is summed while the restores finish.
     const done = await script.done;
     const path = writtenDumpPath(done.stderr);
-    if (!path) throw new StepError(srcName, 'backup', `${src.backupScript} --stdout did not name the dump it wrote`, tail(done.stderr));
+    if (!path) throw new StepError(srcName, 'backup', `${src.backupScript} --stdout did not name the dump it wrote`, { output: tail(done.stderr) });
     const sha256 = hash.digest('hex');
     const dests = (finishing = Promise.all(targets.map((t) => finishDest(t, path, sha256, bytes))));
     const onSource = await fileDigest(src.host, src.backupUser, path, 'backup');
@@ -328,7 +328,7 @@ async function readHead(src: StreamSource, chunks: AsyncIterator<Buffer>, signal
     next = chunks.next();
   }
   const done = await reader.done;
-  if (done.code !== 0) throw new StepError(src.host.name, 'backup', `pg_restore -l could not read the dump's table of contents (exit ${done.code ?? done.signal})`, tail(done.stderr));
+  if (done.code !== 0) throw new StepError(src.host.name, 'backup', `pg_restore -l could not read the dump's table of contents (exit ${done.code ?? done.signal})`, { output: tail(done.stderr) });
   return { head, toc: parseToc(Buffer.concat(out).toString('utf8')) };
 }
 
@@ -339,17 +339,17 @@ async function finishDest(t: Target, dumpPath: string, sha256: string, bytes: nu
     // The writer's own word first (pg_restore failed), then the stream's.
     const cut = t.sink?.error;
     const r = cut ? await within(t.proc!.done, KILL_WAIT_MS, undefined) : await t.proc!.done;
-    if (r?.code === 3) throw new StepError(t.name, 'restore', `pg_restore into ${t.into} failed`, tail(r.stderr));
+    if (r?.code === 3) throw new StepError(t.name, 'restore', `pg_restore into ${t.into} failed`, { output: tail(r.stderr) });
     // A lost connection or an abort keeps its type (unreachable, interrupted).
-    if (cut) throw cut.name !== 'Error' ? cut : new StepError(t.name, 'move', `stream to ${t.part} failed: ${cut.message}`, undefined, { retryable: brokenPipe(cut), cause: cut });
-    if (!r || r.code !== 0) throw new StepError(t.name, 'move', `writing ${t.part} failed (exit ${r?.code ?? r?.signal})`, tail(r?.stderr ?? ''));
+    if (cut) throw cut.name !== 'Error' ? cut : new StepError(t.name, 'move', `stream to ${t.part} failed: ${cut.message}`, { retryable: brokenPipe(cut), cause: cut });
+    if (!r || r.code !== 0) throw new StepError(t.name, 'move', `writing ${t.part} failed (exit ${r?.code ?? r?.signal})`, { output: tail(r?.stderr ?? '') });
     // A restoring writer summed its file; a plain one is read back.
     const written = /^sha256 ([0-9a-f]{64})$/m.exec(t.out)?.[1];
     const got = written ?? (await fileDigest(t.d.host, t.d.backupUser, t.part, 'move')).sha256;
     if (got !== sha256) throw new StepError(t.name, 'move', `sha256 mismatch: ${sha256} sent, ${got} received`);
     const final = destDumpPath(t.d.tmpDir, dumpPath);
     const mv = await t.d.host.exec({ argv: ['mv', '-f', t.part, final] }, { become: becomeOf(t.d.backupUser) });
-    if (mv.code !== 0) throw new StepError(t.name, 'move', `cannot rename ${t.part}`, tail(mv.stderr));
+    if (mv.code !== 0) throw new StepError(t.name, 'move', `cannot rename ${t.part}`, { output: tail(mv.stderr) });
     return { host: t.name, ok: true, path: final, bytes, sha256 };
   } catch (e) {
     const error = failTarget(t, e, 'move');

@@ -33,6 +33,6 @@ export async function verifyRestore(t: SqlTarget, database: string, tables: Tabl
   const [missingLine, countsLine] = r.stdout.trim().split('\n');
   const missing = missingLine ? (JSON.parse(missingLine) as string[] | null) : null;
   if (missing && missing.length) throw new StepError(t.host.name, 'verify', `tables missing after the restore: ${missing.join(', ')}`);
-  if (r.code !== 0 || !countsLine) throw new StepError(t.host.name, 'verify', `psql exited with ${r.code ?? r.signal}`, tail(r.stderr || r.stdout), { retryable: pgRetryable(r.code, r.stderr) });
+  if (r.code !== 0 || !countsLine) throw new StepError(t.host.name, 'verify', `psql exited with ${r.code ?? r.signal}`, { output: tail(r.stderr || r.stdout), retryable: pgRetryable(r.code, r.stderr) });
   return { tables: tables.length, rowCounts: (JSON.parse(countsLine) as Record<string, number> | null) ?? {}, durationMs: Date.now() - started };
 }

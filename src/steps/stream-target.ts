@@ -1,0 +1,158 @@
+// One destination of the pipelined stream (src/steps/stream.ts): its database and --use-list made
+// ready, its writer started, and after the stream its file checked and named, or removed.
+import type { Host, StreamingProcess } from '../transport/types.js';
+import { fileDigest, SHA256_OF_STDIN } from './digest.js';
+import { StepError, brokenPipe, tail } from './errors.js';
+import type { Sink } from './fanout.js';
+import { destDumpPath, within, type DestMove } from './move.js';
+import { pgRestoreArgv, writeFileAs } from './pg-restore.js';
+import { prepareTarget, type PreparedRestore } from './restore.js';
+import { becomeOf, type PgConn } from './sql.js';
+import { filterToc, type Toc } from './toc.js';
+import { hostScript } from '../util/host-scripts.js';
+import { endOfKilled } from './settle.js';
+
+export interface StreamRestore {
+  database: string;
+  role: string;
+  mode: 'swap' | 'in_place';
+  excludeTables: string[];
+  fkConstraints: boolean;
+  pg?: PgConn;
+}
+
+export interface StreamDest {
+  host: Host;
+  backupUser: string;
+  tmpDir: string;
+  /** Restore while the dump arrives; absent: the file only (a --jobs restore follows from it). */
+  restore?: StreamRestore;
+}
+
+export const KILL_WAIT_MS = 15_000;
+
+/**
+ * On each destination ($1 dir, $2 temp file, $3 --use-list file, then pg_restore's argv, or none
+ * for the file only): dd writes the stream to the file at the network's pace, and pg_restore
+ * follows the file as it grows (GNU tail, polling as postgresbackup.sh does), so a slow restore
+ * never holds up the stream and one that has read all it needs (trailing data of excluded
+ * tables) just stops reading. A failing pg_restore stops dd at once. When the stream has ended
+ * the file is summed (while pg_restore catches up) and the last line of stdout is
+ * `sha256 <hex>`. Exit 3: pg_restore failed; 4: the file. Anything but success removes the
+ * file; a hang-up or kill removes it too.
+ */
+const WRITER = hostScript('stream-writer.sh', { SHA256_OF_STDIN });
+
+/** Errors keep their type (a lost connection stays one: the run counts it unreachable). */
+export const asError = (host: string, step: string, e: unknown): Error => (e instanceof Error ? e : new StepError(host, step, String(e)));
+
+export class Target {
+  readonly name: string;
+  readonly part: string;
+  readonly list: string;
+  proc?: StreamingProcess;
+  /** The writer's stdout: `sha256 <hex>` of the file when it restored. */
+  out = '';
+  sink?: Sink;
+  /** Set when this destination is out (its own failure; the others go on). */
+  error?: Error;
+  into?: string;
+  toc?: { tables: PreparedRestore['tables']; excluded: string[]; unmatched: string[] };
+
+  constructor(
+    readonly d: StreamDest,
+    /** The temporary file's name on every destination, without the directory. */
+    fileName: string,
+  ) {
+    this.name = d.host.name;
+    this.part = `${d.tmpDir.replace(/\/+$/, '')}/${fileName}`;
+    this.list = `${this.part}.list`;
+  }
+
+  /** This destination is out; its first failure is the one told. */
+  fail(e: unknown, step: string): Error {
+    return (this.error ??= asError(this.name, step, e));
+  }
+
+  /** Its temp dir, and the database pg_restore writes into (a destination that cannot have one is out). */
+  async prepare(): Promise<void> {
+    const d = this.d;
+    try {
+      const mk = await d.host.exec({ argv: ['sh', '-c', 'umask 077 && mkdir -p -- "$1"', 'sh', d.tmpDir] }, { become: becomeOf(d.backupUser) });
+      if (mk.code !== 0) throw new StepError(this.name, 'move', `cannot create ${d.tmpDir} as ${d.backupUser}`, { output: tail(mk.stderr) });
+      if (d.restore) this.into = await prepareTarget(d.host, { ...d.restore, backupUser: d.backupUser });
+    } catch (e) {
+      this.fail(e, 'restore');
+    }
+  }
+
+  /** The --use-list of the tables this destination restores, from the dump's TOC. */
+  async writeList(toc: Toc): Promise<void> {
+    const r = this.d.restore!;
+    try {
+      const f = filterToc(toc, { excludeTables: r.excludeTables, fkConstraints: r.fkConstraints });
+      this.toc = { tables: f.tables, excluded: f.excluded, unmatched: f.unmatched };
+      await writeFileAs(this.d.host, this.d.backupUser, this.list, f.list);
+    } catch (e) {
+      this.fail(e, 'restore');
+    }
+  }
+
+  /** The writer (and pg_restore, for a restoring destination): a sink for the fan-out. */
+  startWriter(signal?: AbortSignal): Sink {
+    const { d } = this;
+    const r = d.restore;
+    const restore = r && this.into ? pgRestoreArgv({ database: this.into, role: r.role, backupUser: d.backupUser, listPath: this.list, jobs: 1, clean: r.mode === 'in_place', pg: r.pg }) : [];
+    const proc = d.host.spawn({ argv: ['sh', '-c', WRITER, 'sh', d.tmpDir, this.part, this.list, ...restore] }, { become: becomeOf(d.backupUser), signal });
+    this.proc = proc;
+    // Its end is read in finish(), or it is killed; until then a rejection is not an error.
+    void endOfKilled(proc.done);
+    proc.stdout.on('data', (c: Buffer) => (this.out += c.toString()));
+    this.sink = { name: this.name, stream: proc.stdin, gone: proc.done };
+    return this.sink;
+  }
+
+  /** After the stream: its commands' outcome, then its file checked and named. */
+  async finish(dumpPath: string, sha256: string, bytes: number): Promise<DestMove> {
+    try {
+      if (this.error) throw this.error;
+      // The writer's own word first (pg_restore failed), then the stream's.
+      const cut = this.sink?.error;
+      const r = cut ? await within(this.proc!.done, KILL_WAIT_MS, undefined) : await this.proc!.done;
+      if (r?.code === 3) throw new StepError(this.name, 'restore', `pg_restore into ${this.into} failed`, { output: tail(r.stderr) });
+      // A lost connection or an abort keeps its type (unreachable, interrupted).
+      if (cut) throw cut.name !== 'Error' ? cut : new StepError(this.name, 'move', `stream to ${this.part} failed: ${cut.message}`, { retryable: brokenPipe(cut), cause: cut });
+      if (!r || r.code !== 0) throw new StepError(this.name, 'move', `writing ${this.part} failed (exit ${r?.code ?? r?.signal})`, { output: tail(r?.stderr ?? '') });
+      // A restoring writer summed its file; a plain one is read back.
+      const written = /^sha256 ([0-9a-f]{64})$/m.exec(this.out)?.[1];
+      const got = written ?? (await fileDigest(this.d.host, this.d.backupUser, this.part, 'move')).sha256;
+      if (got !== sha256) throw new StepError(this.name, 'move', `sha256 mismatch: ${sha256} sent, ${got} received`);
+      const final = destDumpPath(this.d.tmpDir, dumpPath);
+      const mv = await this.d.host.exec({ argv: ['mv', '-f', this.part, final] }, { become: becomeOf(this.d.backupUser) });
+      if (mv.code !== 0) throw new StepError(this.name, 'move', `cannot rename ${this.part}`, { output: tail(mv.stderr) });
+      return { host: this.name, ok: true, path: final, bytes, sha256 };
+    } catch (e) {
+      const error = this.fail(e, 'move');
+      await this.stop();
+      await this.removeFiles();
+      return { host: this.name, ok: false, error };
+    }
+  }
+
+  /** Kill the writer and wait (a while) for it to end. */
+  async stop(): Promise<void> {
+    this.proc?.kill();
+    if (this.proc) await within(endOfKilled(this.proc.done), KILL_WAIT_MS, undefined);
+  }
+
+  /** Its temporary files (and the named copy, when the run fails after it was made). */
+  async removeFiles(final?: string): Promise<void> {
+    const leftovers = [this.part, this.list, `${this.part}.sha256`, ...(final ? [final] : [])];
+    try {
+      await this.d.host.exec({ argv: ['rm', '-f', ...leftovers] }, { become: becomeOf(this.d.backupUser) });
+    } catch {
+      // Best effort: the failure that brought us here is already told, and a leftover part file in
+      // the private temp dir holds nothing the source does not have.
+    }
+  }
+}

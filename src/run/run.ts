@@ -82,25 +82,29 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
     await output.close();
   }
 
-  const code = interrupted
-    ? ExitCode.interrupted
-    : tracker.recap.anyUnreachable()
-      ? ExitCode.unreachable
-      : tracker.recap.anyFailed()
-        ? ExitCode.hostFailed
-        : ExitCode.ok;
+  const code = exitCodeOf(interrupted, tracker);
   // A failing webhook is a warning; it never changes the exit code.
   await opts.afterRun?.({ plan, exitCode: code, startedAt, tracker, report, warn: (line) => write(mask(`[WARNING]: ${line}\n`)) });
   write(mask(tracker.recap.render(Boolean(process.stdout.isTTY) && !opts.write)));
-  if (opts.reportFile) {
-    const result = code === ExitCode.ok ? 'ok' : code === ExitCode.interrupted ? 'interrupted' : code === ExitCode.unreachable ? 'unreachable' : 'failed';
-    try {
-      writeFileSync(opts.reportFile, JSON.stringify(redactDeep(report.toJSON(tracker.recap, code, result), plan.secrets), null, 2) + '\n');
-    } catch (err) {
-      throw new UserError(`cannot write the report: ${(err as Error).message}`, { file: opts.reportFile });
-    }
-  }
+  if (opts.reportFile) writeReport(opts.reportFile, { plan, report, tracker, code });
   return code;
+}
+
+/** ansible-playbook's: interrupted, else any host unreachable, else any failed. */
+function exitCodeOf(interrupted: boolean, tracker: Tracker): ExitCode {
+  if (interrupted) return ExitCode.interrupted;
+  if (tracker.recap.anyUnreachable()) return ExitCode.unreachable;
+  return tracker.recap.anyFailed() ? ExitCode.hostFailed : ExitCode.ok;
+}
+
+function writeReport(file: string, r: { plan: Plan; report: RunReport; tracker: Tracker; code: ExitCode }): void {
+  const { code } = r;
+  const result = code === ExitCode.ok ? 'ok' : code === ExitCode.interrupted ? 'interrupted' : code === ExitCode.unreachable ? 'unreachable' : 'failed';
+  try {
+    writeFileSync(file, JSON.stringify(redactDeep(r.report.toJSON(r.tracker.recap, code, result), r.plan.secrets), null, 2) + '\n');
+  } catch (err) {
+    throw new UserError(`cannot write the report: ${(err as Error).message}`, { file });
+  }
 }
 
 /** ansible.cfg's remote_user / private_key_file / remote_port, below the host's own ansible_* vars. */

@@ -76,7 +76,7 @@ export class Tracker {
       if (err instanceof UpstreamFailed) {
         // Another host's failure stopped this step: that one is counted; this one is skipped.
         const reason = this.mask(err.message);
-        this.skipped(host, action, reason, startedAt, durationMs);
+        this.skipped(host, action, reason, { startedAt, durationMs });
         return { status: 'skipped', reason };
       }
       return { status: 'failed', error: this.failed(host, action, err, { startedAt, durationMs }) };
@@ -90,7 +90,7 @@ export class Tracker {
 
   /** A step this host will not run (an earlier failure, --tags, nothing to do). */
   skip(host: string, action: RunAction, reason: string): void {
-    this.skipped(host, action, reason, new Date());
+    this.skipped(host, action, reason, { startedAt: new Date() });
   }
 
   private failed(host: string, action: RunAction, err: unknown, when: { startedAt: Date; durationMs: number }): HostFailed {
@@ -105,7 +105,8 @@ export class Tracker {
   }
 
   /** Count, show and report a skip; `durationMs` when the step had started. */
-  private skipped(host: string, action: RunAction, detail: string, startedAt: Date, durationMs?: number): void {
+  private skipped(host: string, action: RunAction, detail: string, when: { startedAt: Date; durationMs?: number }): void {
+    const { startedAt, durationMs } = when;
     this.recap.count(host, 'skipped');
     this.output.stepFinished({ host, action, outcome: 'skipped', ...(durationMs === undefined ? {} : { durationMs }), detail });
     this.report.add({ host, action, outcome: 'skipped', attempt: this.attempt, startedAt: startedAt.toISOString(), durationMs: durationMs ?? 0, detail });

@@ -8,6 +8,7 @@ import { fileDigest } from './digest.js';
 import { fanOut, type Sink } from './fanout.js';
 import { becomeOf } from './sql.js';
 import { hostScript } from '../util/host-scripts.js';
+import { awaitedLater, endOfKilled } from '../util/settle.js';
 
 export interface MoveEnd {
   host: Host;
@@ -56,43 +57,58 @@ const WRITER = hostScript('move-writer.sh');
 const sha256Of = async (end: MoveEnd, path: string): Promise<string> => (await fileDigest(end.host, end.backupUser, path, 'move')).sha256;
 
 async function removeQuietly(end: MoveEnd, path: string): Promise<void> {
-  await end.host.exec({ argv: ['rm', '-f', path] }, { become: becomeOf(end.backupUser) }).catch(() => undefined);
+  try {
+    await end.host.exec({ argv: ['rm', '-f', path] }, { become: becomeOf(end.backupUser) });
+  } catch {
+    // Best effort after a failure already told: a part file left in the private temp dir holds
+    // nothing the source does not have.
+  }
 }
 
 const asStepError = (host: string, e: unknown): StepError =>
   e instanceof StepError ? e : new StepError(host, 'move', e instanceof Error ? e.message : String(e), { retryable: isRetryable(e), cause: e });
 
+/** One destination's writer: the temp file it writes, the final name, its sink. */
+interface MoveTarget {
+  d: MoveEnd & { tmpDir: string };
+  final: string;
+  temp: string;
+  proc: StreamingProcess;
+  sink: Sink;
+}
+
 export async function move(p: MoveParams): Promise<MoveResult> {
   const started = Date.now();
   const src = p.source;
-  const become = becomeOf(src.backupUser);
-  const st = await src.host.exec({ argv: ['stat', '-c', '%s', p.dumpPath] }, { become });
+  const st = await src.host.exec({ argv: ['stat', '-c', '%s', p.dumpPath] }, { become: becomeOf(src.backupUser) });
   const size = Number(st.stdout.trim());
   if (st.code !== 0 || Number.isNaN(size)) throw new StepError(src.host.name, 'move', `cannot read ${p.dumpPath}`, { output: tail(st.stderr) });
   // Read twice on the source (here and by the stream): a dump changing under us shows as a mismatch.
-  const sourceSum = sha256Of(src, p.dumpPath);
-  sourceSum.catch(() => undefined);
-
+  const sourceSum = awaitedLater(sha256Of(src, p.dumpPath));
   const tag = randomBytes(4).toString('hex');
-  const targets = p.dests.map((d) => {
+  const targets = p.dests.map((d): MoveTarget => {
     const final = destDumpPath(d.tmpDir, p.dumpPath);
     const temp = `${final}.part-${tag}`;
-    const proc: StreamingProcess = d.host.spawn(
-      { argv: ['sh', '-c', WRITER, 'sh', d.tmpDir, temp, String(size)] },
-      { become: becomeOf(d.backupUser), signal: p.signal },
-    );
-    const sink: Sink = { name: d.host.name, stream: proc.stdin, gone: proc.done };
-    proc.done.catch(() => undefined);
-    return { d, final, temp, proc, sink };
+    const proc = d.host.spawn({ argv: ['sh', '-c', WRITER, 'sh', d.tmpDir, temp, String(size)] }, { become: becomeOf(d.backupUser), signal: p.signal });
+    // Read in land(), or the writer is killed.
+    awaitedLater(proc.done);
+    return { d, final, temp, proc, sink: { name: d.host.name, stream: proc.stdin, gone: proc.done } };
   });
+  const { bytes, sha256 } = await streamOut(p, size, targets);
+  const srcSha = await sourceSum.catch((e: unknown) => asStepError(src.host.name, e));
+  const dests = await Promise.all(targets.map((t) => land(t, { bytes, sha256, srcSha, srcName: src.host.name })));
+  return { bytes, sha256, durationMs: Date.now() - started, dests };
+}
 
-  const reader = src.host.spawn({ argv: ['cat', p.dumpPath] }, { become, signal: p.signal });
-  reader.done.catch(() => undefined);
+/** `cat` on the source, fanned out to every writer; a failure of the source side stops them all. */
+async function streamOut(p: MoveParams, size: number, targets: MoveTarget[]): Promise<{ bytes: number; sha256: string }> {
+  const src = p.source;
+  const reader = src.host.spawn({ argv: ['cat', p.dumpPath] }, { become: becomeOf(src.backupUser), signal: p.signal });
+  awaitedLater(reader.done);
   const hash = createHash('sha256');
   let sent = 0;
-  let bytes: number;
   try {
-    bytes = await fanOut(reader.stdout, targets.map((t) => t.sink), (chunk) => {
+    const bytes = await fanOut(reader.stdout, targets.map((t) => t.sink), (chunk) => {
       hash.update(chunk);
       sent += chunk.length;
       p.onProgress?.(sent);
@@ -105,38 +121,36 @@ export async function move(p: MoveParams): Promise<MoveResult> {
     if (!allFailed && (r.code !== 0 || bytes !== size)) {
       throw new StepError(src.host.name, 'move', `reading ${p.dumpPath} failed after ${bytes} of ${size} bytes`, { output: tail(r.stderr) });
     }
+    return { bytes, sha256: hash.digest('hex') };
   } catch (e) {
     // Source side failed: every destination's writer sees a short file and removes it.
     reader.kill();
     for (const t of targets) t.proc.kill();
-    await Promise.all(targets.map((t) => within(t.proc.done.catch(() => undefined), KILL_WAIT_MS, undefined)));
+    await Promise.all(targets.map((t) => within(endOfKilled(t.proc.done), KILL_WAIT_MS, undefined)));
     await Promise.all(targets.map((t) => removeQuietly(t.d, t.temp)));
     throw asStepError(src.host.name, e);
   }
-  const sha256 = hash.digest('hex');
-  const srcSha = await sourceSum.catch((e: unknown) => asStepError(src.host.name, e));
+}
 
-  const dests = await Promise.all(
-    targets.map(async (t): Promise<DestMove> => {
-      const name = t.d.host.name;
-      try {
-        if (t.sink.error) throw new StepError(name, 'move', `stream to ${t.temp} failed: ${t.sink.error.message}`, { retryable: brokenPipe(t.sink.error), cause: t.sink.error });
-        const r = await t.proc.done;
-        if (r.code !== 0) throw new StepError(name, 'move', `writing ${t.temp} failed (exit ${r.code ?? r.signal})`, { output: tail(r.stderr) });
-        if (srcSha instanceof StepError) throw srcSha;
-        if (srcSha !== sha256) throw new StepError(name, 'move', `sha256 mismatch: ${sha256} streamed, ${srcSha} on ${src.host.name}`);
-        const destSha = await sha256Of(t.d, t.temp);
-        if (destSha !== sha256) throw new StepError(name, 'move', `sha256 mismatch: ${sha256} sent, ${destSha} received`);
-        const mv = await t.d.host.exec({ argv: ['mv', '-f', t.temp, t.final] }, { become: becomeOf(t.d.backupUser) });
-        if (mv.code !== 0) throw new StepError(name, 'move', `cannot rename ${t.temp}`, { output: tail(mv.stderr) });
-        return { host: name, ok: true, path: t.final, bytes, sha256 };
-      } catch (e) {
-        t.proc.kill();
-        await within(t.proc.done.catch(() => undefined), KILL_WAIT_MS, undefined);
-        await removeQuietly(t.d, t.temp);
-        return { host: name, ok: false, error: asStepError(name, e) };
-      }
-    }),
-  );
-  return { bytes, sha256, durationMs: Date.now() - started, dests };
+/** A destination after the stream: its writer's outcome, both sums checked, the file renamed. */
+async function land(t: MoveTarget, sent: { bytes: number; sha256: string; srcSha: string | StepError; srcName: string }): Promise<DestMove> {
+  const name = t.d.host.name;
+  const { sha256, srcSha } = sent;
+  try {
+    if (t.sink.error) throw new StepError(name, 'move', `stream to ${t.temp} failed: ${t.sink.error.message}`, { retryable: brokenPipe(t.sink.error), cause: t.sink.error });
+    const r = await t.proc.done;
+    if (r.code !== 0) throw new StepError(name, 'move', `writing ${t.temp} failed (exit ${r.code ?? r.signal})`, { output: tail(r.stderr) });
+    if (srcSha instanceof StepError) throw srcSha;
+    if (srcSha !== sha256) throw new StepError(name, 'move', `sha256 mismatch: ${sha256} streamed, ${srcSha} on ${sent.srcName}`);
+    const destSha = await sha256Of(t.d, t.temp);
+    if (destSha !== sha256) throw new StepError(name, 'move', `sha256 mismatch: ${sha256} sent, ${destSha} received`);
+    const mv = await t.d.host.exec({ argv: ['mv', '-f', t.temp, t.final] }, { become: becomeOf(t.d.backupUser) });
+    if (mv.code !== 0) throw new StepError(name, 'move', `cannot rename ${t.temp}`, { output: tail(mv.stderr) });
+    return { host: name, ok: true, path: t.final, bytes: sent.bytes, sha256 };
+  } catch (e) {
+    t.proc.kill();
+    await within(endOfKilled(t.proc.done), KILL_WAIT_MS, undefined);
+    await removeQuietly(t.d, t.temp);
+    return { host: name, ok: false, error: asStepError(name, e) };
+  }
 }

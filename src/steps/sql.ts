@@ -86,8 +86,8 @@ export const becomeOf = (user: string): Become => ({ user });
  * Run SQL (one or more statements, autocommit unless the text says BEGIN) as the backup user;
  * resolves psql's stdout, throws a StepError with stderr on failure.
  */
-export async function runSql(t: SqlTarget, db: string, sql: string, step = 'sql', timeoutMs?: number): Promise<string> {
-  const r = await t.host.exec({ argv: psqlArgv(db, t.pg) }, { become: becomeOf(t.backupUser), stdin: sql, timeoutMs });
+export async function runSql(t: SqlTarget, db: string, sql: string, step = 'sql'): Promise<string> {
+  const r = await t.host.exec({ argv: psqlArgv(db, t.pg) }, { become: becomeOf(t.backupUser), stdin: sql });
   if (r.code !== 0) throw new StepError(t.host.name, step, `psql exited with ${r.code ?? r.signal}`, { output: tail(r.stderr || r.stdout), retryable: pgRetryable(r.code, r.stderr) });
   return r.stdout;
 }

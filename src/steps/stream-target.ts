@@ -10,7 +10,7 @@ import { prepareTarget, type PreparedRestore } from './restore.js';
 import { becomeOf, type PgConn } from './sql.js';
 import { filterToc, type Toc } from './toc.js';
 import { hostScript } from '../util/host-scripts.js';
-import { endOfKilled } from './settle.js';
+import { endOfKilled } from '../util/settle.js';
 
 export interface StreamRestore {
   database: string;

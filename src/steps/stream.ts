@@ -18,7 +18,7 @@ import type { PreparedRestore } from './restore.js';
 import { becomeOf } from './sql.js';
 import { readHead, writtenDumpPath, type StreamSource } from './stream-head.js';
 import { KILL_WAIT_MS, Target, asError, type StreamDest } from './stream-target.js';
-import { awaitedLater, endOfKilled, valueOrNothing } from './settle.js';
+import { awaitedLater, endOfKilled, valueOrNothing } from '../util/settle.js';
 
 export type { StreamSource } from './stream-head.js';
 export type { StreamDest, StreamRestore } from './stream-target.js';

@@ -77,7 +77,8 @@ async function multipartCopy(
       }),
     );
   } catch (e) {
-    // Leave no half upload billing storage behind.
+    // Leave no half upload billing storage behind. Nothing lost if this fails: the copy's own
+    // error is thrown next, and the object is copied again by the next run.
     await t.dest.send(new AbortMultipartUploadCommand({ Bucket: t.destBucket, Key: destKey, UploadId })).catch(() => undefined);
     throw e;
   }

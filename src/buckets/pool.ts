@@ -15,7 +15,7 @@ export class Pool {
     while (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
     this.active++;
     void task()
-      .catch(() => undefined)
+      .catch(() => undefined) // nothing lost: tasks handle their own errors (see above); this only keeps the slot count right
       .finally(() => {
         this.active--;
         this.waiting.shift()?.();

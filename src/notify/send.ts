@@ -33,7 +33,7 @@ export async function notifyRun(url: string, summary: RunSummary, secrets: reado
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'follow',
     });
-    await res.arrayBuffer().catch(() => undefined); // let the connection go
+    await res.arrayBuffer().catch(() => undefined); // nothing lost: the body is only drained so the connection can go
     if (res.ok) return { ok: true, status: res.status };
     return { ok: false, status: res.status, error: `notification to ${where} failed: HTTP ${res.status} ${res.statusText}`.trimEnd() };
   } catch (err) {

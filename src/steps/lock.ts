@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Host, StreamingProcess } from '../transport/types.js';
 import { LockTimeoutError, StepError } from './errors.js';
 import { becomeOf, psqlArgv, type PgConn } from './sql.js';
+import { endOfKilled } from '../util/settle.js';
 
 export interface LockParams {
   database: string;
@@ -78,7 +79,7 @@ export async function acquireLock(host: Host, p: LockParams): Promise<DestLock> 
   const fail = async (e: Error): Promise<never> => {
     proc.stdin.end();
     proc.kill();
-    await proc.done.catch(() => undefined);
+    await endOfKilled(proc.done);
     throw e;
   };
   const started = Date.now();
@@ -109,7 +110,8 @@ export async function acquireLock(host: Host, p: LockParams): Promise<DestLock> 
     async release() {
       proc.stdin.end(); // psql exits at end of input; the session, and the lock, end with it
       const t = setTimeout(() => proc.kill(), 10_000);
-      await proc.done.catch(() => undefined);
+      // Only that it ended matters: the session, and the lock with it, are gone either way.
+      await endOfKilled(proc.done);
       clearTimeout(t);
     },
   };

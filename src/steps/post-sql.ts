@@ -68,7 +68,7 @@ export async function runPostRestoreSql(host: Host, p: PostSqlParams): Promise<P
     const msg = [err.message, err.detail && `DETAIL: ${err.detail}`, err.hint && `HINT: ${err.hint}`].filter(Boolean).join('\n');
     throw new StepError(host.name, 'post_restore_sql', `${what}: ${maskParams(msg, p.statements)}`);
   } finally {
-    await client.end().catch(() => undefined);
+    await client.end().catch(() => undefined); // nothing lost: the transaction is committed or rolled back by now; the socket goes next
     sock.destroy();
   }
   return { statements: results, durationMs: Date.now() - started };

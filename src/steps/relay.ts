@@ -60,6 +60,6 @@ export class RelaySocket extends Duplex {
 /** Start the relay on `host` as `user`; the returned socket is handed to `new pg.Client({stream})`. */
 export function openRelay(host: Host, user: string, pg?: PgConn, signal?: AbortSignal): RelaySocket {
   const proc = host.spawn({ argv: ['perl', '-e', RELAY_PERL, socketPath(pg)] }, { become: becomeOf(user), signal });
-  proc.done.catch(() => undefined);
+  // RelaySocket reads proc.done (a failure destroys the socket with it).
   return new RelaySocket(proc);
 }

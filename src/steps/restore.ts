@@ -10,6 +10,7 @@ import { connectCommand, databaseExists, newDbName, quoteIdent as id, runSql, ty
 import { dropRetired, swapIn } from './swap.js';
 import type { TableName } from './verify.js';
 import { verifyRestore, type VerifyResult } from './verify.js';
+import { valueOrNothing } from '../util/settle.js';
 
 export interface RestoreParams {
   database: string;
@@ -93,10 +94,13 @@ export async function restoreDump(host: Host, p: RestoreParams): Promise<Prepare
     into = await prepareTarget(host, p);
     await pgRestore(host, { ...p, database: into, listPath, clean: p.mode === 'in_place' });
   } catch (e) {
-    if (p.mode === 'swap') await dropNew(host, p).catch(() => undefined);
+    // Best effort, the restore's own error is the one told: a _stagesync_new left behind is
+    // dropped by this destination's cleanup step, which always runs.
+    if (p.mode === 'swap') await valueOrNothing(dropNew(host, p));
     throw e;
   } finally {
-    await host.exec({ argv: ['rm', '-f', listPath] }, { become: { user: p.backupUser } }).catch(() => undefined);
+    // Best effort: a --use-list left in the private temp dir lists table names, no data.
+    await valueOrNothing(host.exec({ argv: ['rm', '-f', listPath] }, { become: { user: p.backupUser } }));
   }
   return { restoredInto: into, tables: toc.tables, excluded: toc.excluded, unmatchedExcludes: toc.unmatched, durationMs: Date.now() - started };
 }

@@ -94,7 +94,7 @@ export class SshHost implements Host {
 
   async close(): Promise<void> {
     this.closed = true;
-    const live = this.live ?? (await this.connecting?.catch(() => undefined));
+    const live = this.live ?? (await this.connecting?.catch(() => undefined)); // nothing lost: a connection that never opened has nothing to close
     this.live = undefined;
     if (!live) return;
     await endClient(live.client);

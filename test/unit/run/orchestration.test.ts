@@ -1,0 +1,164 @@
+// The run layer's orchestration on FakeHosts (no lab): the executor the CLI uses
+// (runWithRetries, runRollback) walks a plan built by the plan's own step list, against hosts
+// that answer as PostgreSQL hosts would, with failures scripted in.
+import { expect } from 'chai';
+import { orderSteps } from '../../../src/plan/steps.js';
+import type { DbDestinationPlan, DbSourcePlan, Plan } from '../../../src/plan/types.js';
+import { runWithRetries } from '../../../src/run/attempts.js';
+import { runRollback } from '../../../src/run/rollback.js';
+import { plainOutput } from '../../../src/run/output.js';
+import { RunReport } from '../../../src/run/report.js';
+import { Tracker } from '../../../src/run/tracker.js';
+import { ConnectionLostError, UnreachableError } from '../../../src/transport/types.js';
+import { BACKUP_SCRIPT, fakePgHost } from './fake-pg.js';
+
+const source: DbSourcePlan = {
+  host: 'db1',
+  database: 'prod',
+  backupUser: 'postgres',
+  backupGroup: 'postgres',
+  backupScript: BACKUP_SCRIPT,
+  cleanupScript: '/scripts/stagesync-cleanup.sh',
+  createScripts: false,
+  scriptTemplate: 'postgresbackup.sh.j2',
+  executeBackup: true,
+  backupsDir: '/backups',
+  tmpDir: '/tmp',
+  pipelined: false,
+};
+
+const dest = (host: string): DbDestinationPlan => ({
+  host,
+  database: 'stage',
+  role: 'stage',
+  backupUser: 'postgres',
+  tmpDir: '/var/tmp/stagesync',
+  mode: 'swap',
+  excludeTables: [],
+  fkConstraints: true,
+  jobs: 1,
+  pipelined: false,
+  postRestoreSql: [],
+  preRestoreCommands: [],
+  postRestoreCommands: [],
+  alwaysCommands: [],
+  lockTimeoutSec: 0,
+});
+
+function planOf(command: 'run' | 'rollback', destinations: DbDestinationPlan[], maxRetryCount = 0): Plan {
+  const steps = orderSteps({ command, ...(command === 'run' ? { source } : {}), destinations, copies: [] });
+  return {
+    name: 'unit',
+    command,
+    inventorySources: [],
+    tags: [],
+    skipTags: [],
+    ...(command === 'run' ? { db: { source, destinations, transfer: 'stream' as const } } : { rollback: { destinations } }),
+    copies: [],
+    hosts: [],
+    steps,
+    maxRetryCount,
+    retryDelaySec: 0,
+    forks: 5,
+    secrets: [],
+    warnings: [],
+  };
+}
+
+function world(names: string[]) {
+  const hosts = new Map(names.map((n) => [n, fakePgHost(n, { databases: n === 'db1' ? ['prod'] : ['stage'] })]));
+  const lines: string[] = [];
+  const output = plainOutput({ verbosity: 0, mask: (t) => t, write: (t) => void lines.push(t) });
+  const report = new RunReport('unit', 'run');
+  const hostOf = (n: string) => hosts.get(n)!;
+  return { hosts, host: hostOf, output, report, lines };
+}
+
+async function run(w: ReturnType<typeof world>, plan: Plan): Promise<Tracker> {
+  const signal = new AbortController().signal;
+  return runWithRetries({ plan, hostOf: w.host, output: w.output, report: w.report, mask: (t) => t, signal, sleep: async () => undefined });
+}
+
+const dbs = (w: ReturnType<typeof world>, h: string) => [...w.host(h).pg.databases].sort();
+
+describe('run layer on FakeHosts', () => {
+  it('a destination dropping out (its copy of the dump fails) while the other one finishes', async () => {
+    const w = world(['db1', 'stage1', 'stage2']);
+    w.host('stage2').on({ match: (c) => c.text.includes('short write'), spawn: () => ({ onEnd: () => ({ code: 1, stderr: 'No space left on device' }) }) });
+    const t = await run(w, planOf('run', [dest('stage1'), dest('stage2')]));
+    expect([...t.failures.keys()]).to.deep.equal(['stage2']);
+    expect(t.failures.get('stage2')!.step).to.equal('receive');
+    expect(t.recap.counters('stage1').failed).to.equal(0);
+    expect(t.recap.counters('stage2').failed, 'one failure, no step after it').to.equal(1);
+    // stage1 swapped the new copy in; stage2 is as it was, with its lock released and its cleanup run.
+    expect(dbs(w, 'stage1')).to.deep.equal(['stage', 'stage_stagesync_prev']);
+    expect(dbs(w, 'stage2')).to.deep.equal(['stage']);
+    expect(w.host('stage2').ran(/pg_restore --no-owner/)).to.have.length(0);
+    expect(w.host('stage2').ran(/^rm -f .*\.part-\*$/), 'its cleanup').to.have.length(1);
+    expect(w.host('stage2').calls.filter((c) => c.text.includes('stagesync-lock')).map((c) => c.stdinEnded), 'its lock released').to.deep.equal([true]);
+    expect(w.lines.join('')).to.match(/fatal: \[stage2\] receive: FAILED!/);
+  });
+
+  it('a retry resumes after the last completed step: no second backup or move, the restore again', async () => {
+    const w = world(['db1', 'stage1']);
+    const verify = (c: { argv: readonly string[]; stdin: string }) => c.argv[0] === 'psql' && c.stdin.includes('json_object_agg');
+    w.host('stage1').on({ match: verify, exec: () => new ConnectionLostError('stage1', 'stage1: connection lost while the command was running'), times: 1 });
+    const t = await run(w, planOf('run', [dest('stage1')], 1));
+    expect(w.report.toJSON(t.recap, 0, 'ok')).to.include({ attempts: 2 });
+    expect(t.failures.size).to.equal(0);
+    expect(w.host('db1').ran(new RegExp(`^${BACKUP_SCRIPT}`))).to.have.length(1);
+    expect(w.host('db1').calls.filter((c) => c.argv[0] === 'cat')).to.have.length(1);
+    expect(w.host('stage1').ran(/pg_restore --no-owner/)).to.have.length(2);
+    expect(dbs(w, 'stage1')).to.deep.equal(['stage', 'stage_stagesync_prev']);
+    expect(w.lines.join('')).to.match(/attempt 1 failed[\s\S]*resumed: \/backups\/prod\.db1[\s\S]*not moved again/);
+  });
+
+  it('a failing source skips the destinations, which are never written', async () => {
+    const w = world(['db1', 'stage1', 'stage2']);
+    w.host('db1').on({ match: (c) => c.text.includes('@@tool'), exec: () => ({ code: 1, stderr: 'sudo: unknown user postgres' }) });
+    const t = await run(w, planOf('run', [dest('stage1'), dest('stage2')]));
+    expect([...t.failures.keys()]).to.deep.equal(['db1']);
+    for (const h of ['stage1', 'stage2']) {
+      expect(t.recap.counters(h).skipped, h).to.equal(1);
+      expect(w.host(h).calls.filter((c) => c.kind !== 'connect' && !c.text.includes('@@tool')), h).to.deep.equal([]);
+      expect(dbs(w, h)).to.deep.equal(['stage']);
+    }
+  });
+
+  it('the lock held by another run: that destination fails at the lock and nothing is dumped for it', async () => {
+    const w = world(['db1', 'stage1']);
+    w.host('stage1').pg.lockHeldElsewhere = true;
+    const t = await run(w, planOf('run', [dest('stage1')], 2));
+    const f = t.failures.get('stage1')!;
+    expect(f.step).to.equal('lock');
+    expect(f.message).to.match(/another stagesync run holds the lock on stage \(pid 4242/);
+    expect(f.retryable, 'another run is not a passing network problem').to.equal(false);
+    expect(w.report.toJSON(t.recap, 2, 'failed')).to.include({ attempts: 1 });
+    expect(w.host('db1').ran(new RegExp(`^${BACKUP_SCRIPT}`))).to.have.length(0);
+    expect(dbs(w, 'stage1')).to.deep.equal(['stage']);
+  });
+
+  it("rollback's branches: swapped back, no previous copy, lock held, unreachable, only the previous copy left", async () => {
+    const w = world(['stage1', 'stage2', 'stage3', 'stage4', 'stage5']);
+    w.host('stage1').pg.databases.add('stage_stagesync_prev');
+    w.host('stage3').pg.databases.add('stage_stagesync_prev');
+    w.host('stage3').pg.lockHeldElsewhere = true;
+    w.host('stage4').connectError = new UnreachableError('stage4', 'Failed to connect to the host via ssh: connection refused');
+    w.host('stage5').pg.databases.clear();
+    w.host('stage5').pg.databases.add('stage_stagesync_prev');
+    const plan = planOf('rollback', ['stage1', 'stage2', 'stage3', 'stage4', 'stage5'].map(dest));
+    const tracker = new Tracker(w.output, w.report, (x) => x);
+    await runRollback({ plan, hostOf: w.host, tracker, output: w.output, signal: new AbortController().signal });
+    expect(w.host('stage1').ran(/RENAME TO "stage_stagesync_rbk"/)).to.have.length(1);
+    expect(dbs(w, 'stage1')).to.deep.equal(['stage', 'stage_stagesync_prev']);
+    expect(tracker.failures.get('stage2')?.message).to.match(/no previous copy stage_stagesync_prev/);
+    expect(tracker.failures.get('stage3')?.step).to.equal('lock');
+    expect(w.host('stage3').ran(/RENAME/)).to.have.length(0);
+    expect(tracker.failures.get('stage4')?.unreachable).to.equal(true);
+    expect(tracker.recap.anyUnreachable()).to.equal(true);
+    expect(tracker.failures.has('stage5')).to.equal(false);
+    expect(dbs(w, 'stage5')).to.deep.equal(['stage']);
+    // Every lock taken was released: the lock session's stdin was ended.
+    for (const h of ['stage1', 'stage2', 'stage5']) expect(w.host(h).calls.filter((c) => c.text.includes('stagesync-lock')).map((c) => c.stdinEnded), h).to.deep.equal([true]);
+  });
+});

@@ -40,7 +40,7 @@ export async function fileBackup(t: TransferInput): Promise<Sent> {
   const backed = valueOf(
     await tracker.step(source.host, 'backup', async () => {
       if (resume.dump) return { value: resume.dump, outcome: 'ok', detail: `resumed: ${resume.dump.path} from the previous attempt` };
-      const r = await withScriptLock(t, () => backup(src, { ...backupParams(source), signal: ctx.signal }));
+      const r = await withScriptLock(t, () => backup(src, { ...source, signal: ctx.signal }));
       resume.dump = { path: r.dump.path, size: r.dump.size };
       return {
         value: resume.dump,
@@ -95,7 +95,7 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
   const backed = tracker.step(source.host, 'backup', async () => {
     try {
       return await withScriptLock(t, async () => {
-        const installed = await installScripts(src, backupParams(source));
+        const installed = await installScripts(src, source);
         const s = streamDump({
           source: { host: src, backupUser: source.backupUser, backupScript: source.backupScript, database: source.database },
           dests: t.dests.map((d) => ({
@@ -166,21 +166,6 @@ function movedOutcome(ctx: DbRunContext, host: string, r: MoveResult): StepDone<
     throw new StepError(host, 'move', failed.map((x) => `${x.host}: ${x.error.message}`).join('; '), { retryable });
   }
   return { value: { sha256: r.sha256, failed }, detail: `${mib(r.bytes)} to ${r.dests.length - failed.length} host(s), sha256 ${r.sha256.slice(0, 16)}…`, data: { bytes: r.bytes, sha256: r.sha256 } };
-}
-
-function backupParams(s: DbSourcePlan) {
-  return {
-    database: s.database,
-    backupUser: s.backupUser,
-    backupGroup: s.backupGroup,
-    backupScript: s.backupScript,
-    cleanupScript: s.cleanupScript,
-    createScripts: s.createScripts,
-    ...(s.backupScriptContent ? { backupScriptContent: s.backupScriptContent } : {}),
-    ...(s.cleanupScriptContent ? { cleanupScriptContent: s.cleanupScriptContent } : {}),
-    executeBackup: s.executeBackup,
-    backupsDir: s.backupsDir,
-  };
 }
 
 /** Live bytes and rate of the move (the output decides how often to show it); no total while the dump is written. */

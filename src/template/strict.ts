@@ -82,12 +82,16 @@ class StrictCompiler extends BaseCompiler {
   _emitPos(node: AnyNode): void {
     if (typeof node?.lineno === 'number') this._emit(`lineno = ${node.lineno + 1}, colno = ${(node.colno ?? 0) + 1}, `);
   }
-  compileStrictUse(node: AnyNode, frame: AnyNode): void {
+  /** `(<position>, <head><body>))`: a helper call that knows where in the template it is. */
+  _emitAt(node: AnyNode, head: string, body: () => void): void {
     this._emit('(');
     this._emitPos(node);
-    this._emit('env.__stagesync.use(');
-    this.compile(node.target, frame);
+    this._emit(head);
+    body();
     this._emit('))');
+  }
+  compileStrictUse(node: AnyNode, frame: AnyNode): void {
+    this._emitAt(node, 'env.__stagesync.use(', () => this.compile(node.target, frame));
   }
   _compileExpression(node: AnyNode, frame: AnyNode): void {
     if (node && node.typename === 'StrictUse') this.compileStrictUse(node, frame);
@@ -111,45 +115,14 @@ class StrictCompiler extends BaseCompiler {
       this._emit(local);
       return;
     }
-    this._emit('(');
-    this._emitPos(node);
-    this._emit(`env.__stagesync.lookup(context, frame, ${JSON.stringify(node.value)}))`);
+    this._emitAt(node, `env.__stagesync.lookup(context, frame, ${JSON.stringify(node.value)}`, () => undefined);
   }
   compileLookupVal(node: AnyNode, frame: AnyNode): void {
-    this._emit('(');
-    this._emitPos(node);
-    this._emit('env.__stagesync.member((');
-    this._compileExpression(node.target, frame);
-    this._emit('),');
-    this._compileExpression(node.val, frame);
-    this._emit('))');
-  }
-  compileIf(node: AnyNode, frame: AnyNode, async?: boolean): void {
-    node.cond = useNode(node.cond);
-    super.compileIf(node, frame, async);
-  }
-  compileInlineIf(node: AnyNode, frame: AnyNode): void {
-    node.cond = useNode(node.cond);
-    super.compileInlineIf(node, frame);
-  }
-  compileAnd(node: AnyNode, frame: AnyNode): void {
-    node.left = useNode(node.left);
-    node.right = useNode(node.right);
-    super.compileAnd(node, frame);
-  }
-  compileOr(node: AnyNode, frame: AnyNode): void {
-    node.left = useNode(node.left);
-    node.right = useNode(node.right);
-    super.compileOr(node, frame);
-  }
-  compileNot(node: AnyNode, frame: AnyNode): void {
-    node.target = useNode(node.target);
-    super.compileNot(node, frame);
-  }
-  compileIn(node: AnyNode, frame: AnyNode): void {
-    node.left = useNode(node.left);
-    node.right = useNode(node.right);
-    super.compileIn(node, frame);
+    this._emitAt(node, 'env.__stagesync.member((', () => {
+      this._compileExpression(node.target, frame);
+      this._emit('),');
+      this._compileExpression(node.val, frame);
+    });
   }
   compileCompare(node: AnyNode, frame: AnyNode): void {
     node.expr = useNode(node.expr);
@@ -172,6 +145,26 @@ class StrictCompiler extends BaseCompiler {
     node.colno += 1;
     super.compileFunCall(node, frame);
   }
+}
+
+/**
+ * Operands these nodes only test or combine (if, inline if, and, or, not, in): an undefined one
+ * is an error, as in Ansible's Jinja2. Each method marks them used, then compiles as nunjucks does.
+ */
+const USED_OPERANDS: Record<string, string[]> = {
+  compileIf: ['cond'],
+  compileInlineIf: ['cond'],
+  compileAnd: ['left', 'right'],
+  compileOr: ['left', 'right'],
+  compileNot: ['target'],
+  compileIn: ['left', 'right'],
+};
+for (const [method, fields] of Object.entries(USED_OPERANDS)) {
+  const base = (BaseCompiler.prototype as AnyNode)[method] as (...args: unknown[]) => void;
+  (StrictCompiler.prototype as AnyNode)[method] = function (this: unknown, node: AnyNode, ...rest: unknown[]): void {
+    for (const f of fields) node[f] = useNode(node[f]);
+    base.call(this, node, ...rest);
+  };
 }
 
 function strictCompile(src: string, asyncFilters: unknown, extensions: AnyNode[], name: string, opts: AnyNode): string {

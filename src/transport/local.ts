@@ -1,9 +1,7 @@
 // The controller itself as a Host (`localhost`, ansible_connection=local): same command lines
 // as over ssh, run by /bin/sh, become through the same sudo wrapping.
-import { buildCommand } from './command.js';
-import { collect, startProcess, type RawProcess } from './process.js';
-import { putFileVia, type PutFileOptions } from './put-file.js';
-import type { Command, ExecOptions, ExecResult, Host, StreamingProcess } from './types.js';
+import { LineHost } from './line-host.js';
+import type { RawProcess } from './process.js';
 
 export interface LocalHostOptions {
   /** -vvv: each command line before it runs (the caller masks secrets). */
@@ -12,36 +10,22 @@ export interface LocalHostOptions {
   killGraceMs?: number;
 }
 
-export class LocalHost implements Host {
+export class LocalHost extends LineHost {
+  // Without become, env goes through the process environment (not visible in ps).
+  protected override readonly envToProcess = true;
+
   constructor(
     readonly name: string,
     private readonly opts: LocalHostOptions = {},
-  ) {}
+  ) {
+    super();
+  }
 
   async connect(): Promise<void> {}
 
-  spawn(cmd: Command, o: Omit<ExecOptions, 'stdin' | 'onStdout' | 'onStderr'> = {}): StreamingProcess {
-    // Without become, env goes through the process environment (not visible in ps).
-    const built = buildCommand(cmd, { env: o.become ? o.env : undefined, become: o.become });
-    const env = o.become ? undefined : o.env;
-    return startProcess(this.name, (line) => this.open(line, env), built, {
-      timeoutMs: o.timeoutMs,
-      signal: o.signal,
-      password: o.become?.password,
-    });
-  }
-
-  exec(cmd: Command, o: ExecOptions = {}): Promise<ExecResult> {
-    return collect(this.spawn(cmd, o), o);
-  }
-
-  putFile(path: string, content: string | Buffer, o: PutFileOptions = {}): Promise<void> {
-    return putFileVia((c, eo) => this.exec(c, eo), this.name, path, content, o);
-  }
-
   async close(): Promise<void> {}
 
-  private async open(line: string, env: Record<string, string> | undefined): Promise<RawProcess> {
+  protected async open(line: string, env: Record<string, string> | undefined): Promise<RawProcess> {
     this.opts.log?.(`<${this.name}> EXEC ${line}`);
     // Loaded on first use: execa costs ~130 ms of start-up that a run without local commands skips.
     const { execa } = await import('execa');

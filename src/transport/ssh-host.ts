@@ -1,22 +1,13 @@
 // A Host over ssh2: one connection (plus its jump hosts) per host, opened lazily and reused by
 // every command as channels on it (ControlMaster-like), at most maxSessions at once.
 import type { Client as ClientT, ClientChannel } from 'ssh2';
-import { buildCommand } from './command.js';
+import { LineHost } from './line-host.js';
 import { PGID_TAG, endClient, safe, sendSignal, stripPgid } from './ssh-channel.js';
-import { collect, startProcess, type RawExit, type RawProcess } from './process.js';
-import { putFileVia, type PutFileOptions } from './put-file.js';
+import type { RawExit, RawProcess } from './process.js';
 import { Semaphore } from './semaphore.js';
 import { dial, type Chain, type DialContext } from './ssh-connect.js';
 import { defaultConfigEnv, loadConfigText, resolveSsh, type SshConfigEnv, type SshOverrides } from './ssh-config.js';
-import {
-  ConnectionLostError,
-  UnreachableError,
-  type Command,
-  type ExecOptions,
-  type ExecResult,
-  type Host,
-  type StreamingProcess,
-} from './types.js';
+import { ConnectionLostError, UnreachableError } from './types.js';
 
 export interface SshHostOptions {
   /** The name ssh looks up in its config: ansible_host, else the inventory name. */
@@ -57,7 +48,7 @@ const OPEN_RETRIES = 20;
 
 /** Exit statuses seen before wrap() attached its listener (see openChannel). */
 const earlyExits = new WeakMap<ClientChannel, { code: number | null; signal?: string }>();
-export class SshHost implements Host {
+export class SshHost extends LineHost {
   private live?: Live;
   private connecting?: Promise<Live>;
   private closed = false;
@@ -67,29 +58,13 @@ export class SshHost implements Host {
     readonly name: string,
     private readonly opts: SshHostOptions,
   ) {
+    super();
     // One session slot stays free for kill commands, so a full connection can still stop one.
     this.sessions = new Semaphore(Math.max(1, (opts.maxSessions ?? 10) - 1));
   }
 
   async connect(): Promise<void> {
     await this.ensure();
-  }
-
-  spawn(cmd: Command, o: Omit<ExecOptions, 'stdin' | 'onStdout' | 'onStderr'> = {}): StreamingProcess {
-    const built = buildCommand(cmd, { env: o.env, become: o.become });
-    return startProcess(this.name, (line) => this.open(line), built, {
-      timeoutMs: o.timeoutMs,
-      signal: o.signal,
-      password: o.become?.password,
-    });
-  }
-
-  exec(cmd: Command, o: ExecOptions = {}): Promise<ExecResult> {
-    return collect(this.spawn(cmd, o), o);
-  }
-
-  putFile(path: string, content: string | Buffer, o: PutFileOptions = {}): Promise<void> {
-    return putFileVia((c, eo) => this.exec(c, eo), this.name, path, content, o);
   }
 
   async close(): Promise<void> {
@@ -154,7 +129,7 @@ export class SshHost implements Host {
   }
 
   /** Open an exec channel for one command line (waiting for a free session slot). */
-  private async open(line: string): Promise<RawProcess> {
+  protected async open(line: string): Promise<RawProcess> {
     const release = await this.sessions.acquire();
     try {
       const live = await this.ensure();

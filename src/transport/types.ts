@@ -67,49 +67,49 @@ export interface Host {
   close(): Promise<void>;
 }
 
-/** The host could not be reached or authenticated (exit 4). */
-export class UnreachableError extends Error {
-  /** Another attempt may reach it (a network blip); the run's retries decide. */
-  readonly retryable = true;
-  constructor(readonly host: string, message: string) {
+/** A failure of the transport to a host; `retryable`: another attempt may succeed (set here, where it is known). */
+export abstract class HostError extends Error {
+  abstract readonly retryable: boolean;
+  constructor(
+    readonly host: string,
+    message: string,
+  ) {
     super(message);
-    this.name = 'UnreachableError';
+    this.name = new.target.name;
   }
+}
+
+/** The host could not be reached or authenticated (exit 4). Another attempt may reach it (a network blip). */
+export class UnreachableError extends HostError {
+  readonly retryable = true;
 }
 
 /** The connection dropped while a command ran: its outcome is unknown (retryable; not "command failed"). */
-export class ConnectionLostError extends Error {
+export class ConnectionLostError extends HostError {
   readonly retryable = true;
-  constructor(readonly host: string, message: string) {
-    super(message);
-    this.name = 'ConnectionLostError';
-  }
 }
 
 /** Privilege escalation failed (no success marker): wrong/missing password, user not in sudoers… */
-export class BecomeError extends Error {
+export class BecomeError extends HostError {
   readonly retryable = false;
-  constructor(readonly host: string, message: string) {
-    super(message);
-    this.name = 'BecomeError';
-  }
 }
 
-/** The command was killed because ExecOptions.timeoutMs passed. */
-export class CommandTimeoutError extends Error {
-  /** A slow network or a busy host: worth another attempt. */
+/** The command was killed because ExecOptions.timeoutMs passed: a slow network or a busy host, worth another attempt. */
+export class CommandTimeoutError extends HostError {
   readonly retryable = true;
-  constructor(readonly host: string, readonly timeoutMs: number) {
-    super(`${host}: command timed out after ${Math.round(timeoutMs / 100) / 10}s and was killed`);
-    this.name = 'CommandTimeoutError';
+  constructor(
+    host: string,
+    readonly timeoutMs: number,
+  ) {
+    super(host, `${host}: command timed out after ${Math.round(timeoutMs / 100) / 10}s and was killed`);
   }
 }
 
 /** The command was killed because ExecOptions.signal aborted. Name 'AbortError' as Node's own. */
-export class CommandAbortedError extends Error {
+export class CommandAbortedError extends HostError {
   readonly retryable = false;
-  constructor(readonly host: string) {
-    super(`${host}: command aborted`);
+  constructor(host: string) {
+    super(host, `${host}: command aborted`);
     this.name = 'AbortError';
   }
 }

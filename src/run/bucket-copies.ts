@@ -2,7 +2,7 @@
 import pLimit from 'p-limit';
 import { mib } from '../util/units.js';
 import { copySucceeded, formatCopyFailures, syncBucket, type CopyResult } from '../buckets/index.js';
-import type { Plan } from '../plan/types.js';
+import type { BucketCopyPlan, Plan } from '../plan/types.js';
 import type { RunOutput } from './output.js';
 import type { Tracker } from './tracker.js';
 
@@ -16,6 +16,11 @@ export interface CopyRunContext {
   done?: Set<number>;
   /** Each copy's latest result by index, kept across attempts for the report. */
   results?: Map<number, Record<string, unknown>>;
+}
+
+/** The copies in the order of the plan's bucket_copy steps (the plan decides which run, and when). */
+function copiesToRun(plan: Plan): BucketCopyPlan[] {
+  return plan.steps.flatMap((s) => (s.action === 'bucket_copy' ? plan.copies.filter((c) => c.index === s.copy) : []));
 }
 
 /** A copy that did not do all it had to; retryable when every failure was (S3 throttling, 5xx, the network). */
@@ -34,7 +39,7 @@ export async function runBucketCopies(ctx: CopyRunContext): Promise<void> {
   const byIndex = ctx.results ?? new Map<number, Record<string, unknown>>();
   const limit = pLimit(ctx.plan.forks);
   await Promise.all(
-    ctx.plan.copies.filter((c) => !done.has(c.index)).map((c) =>
+    copiesToRun(ctx.plan).filter((c) => !done.has(c.index)).map((c) =>
       limit(() =>
         ctx.tracker
           .step('localhost', 'bucket_copy', async () => {

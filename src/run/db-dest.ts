@@ -33,12 +33,18 @@ export class DestinationRun {
   constructor(
     private readonly ctx: DbRunContext,
     readonly plan: DbDestinationPlan,
-    /** Older generations being dropped after a swap: the run waits for them before unlocking. */
-    private readonly retiring: Promise<void>[],
+    /** The run's shared state: the report's `destinations` (by host), and the older generations
+     * being dropped after a swap (the run waits for them before unlocking). */
+    private readonly run: { reports: Record<string, Record<string, unknown>>; retiring: Promise<void>[] },
   ) {
     this.host = plan.host;
     this.h = ctx.hostOf(plan.host);
     this.report = { database: plan.database, mode: plan.mode };
+  }
+
+  /** In the report's `destinations` once it gets to its restore. */
+  listInReport(): void {
+    this.run.reports[this.host] = this.report;
   }
 
   get live(): boolean {
@@ -106,6 +112,7 @@ export class DestinationRun {
       this.phase = 'out';
       return;
     }
+    this.listInReport();
     if (resume.restored.has(this.host)) {
       this.ctx.output.info(`${this.host}: resumed: ${this.plan.database} was already replaced by the previous attempt`);
     } else {
@@ -180,7 +187,7 @@ export class DestinationRun {
         this.lock?.assertHeld();
         const r = await swapIn(t, d.database);
         // The generation before: dropped while the run goes on (a large one takes seconds).
-        if (r.retired) this.retiring.push(dropRetired(t, d.database).catch((e: Error) => this.ctx.output.warn(`${d.host}: cannot drop ${r.retired}: ${e.message}`)));
+        if (r.retired) this.run.retiring.push(dropRetired(t, d.database).catch((e: Error) => this.ctx.output.warn(`${d.host}: cannot drop ${r.retired}: ${e.message}`)));
         this.report.swapped = true;
         this.report.previous = r.previous ?? null;
         return { value: r, detail: r.previous ? `${d.database} is the new copy; the old one is ${r.previous}` : `${d.database} created` };

@@ -39,8 +39,9 @@ export class DbSyncRun {
     this.source = db.source;
     this.src = ctx.hostOf(db.source.host);
     this.limit = pLimit(ctx.plan.forks);
-    this.dests = db.destinations.map((d) => new DestinationRun(ctx, d, this.retiring));
-    ctx.record('destinations', Object.fromEntries(this.dests.map((d) => [d.host, d.report])));
+    const reports: Record<string, Record<string, unknown>> = {};
+    ctx.record('destinations', reports);
+    this.dests = db.destinations.map((d) => new DestinationRun(ctx, d, { reports, retiring: this.retiring }));
   }
 
   /** The destinations still in the run. */

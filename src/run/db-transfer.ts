@@ -128,6 +128,7 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
     .map(async (d) => {
       const r = await d.step('restore', async () => {
         const p = await (await streamOf(d.host, 'restore')).restores.get(d.host)!;
+        d.listInReport();
         return { value: p, detail: `${d.restoredDetail(p)}, as the dump arrived` };
       });
       if (r.status === 'ok') d.prepared = r.value;

@@ -1,7 +1,7 @@
 // Source host (docs/run.md, step 3): install the rendered backup/cleanup scripts (or keep the host's
 // own, never touching it), run the backup as the backup user, take the newest dump.
 import type { Host } from '../transport/types.js';
-import { StepError, tail } from './errors.js';
+import { StepError, pgRetryable, tail } from './errors.js';
 import { listDumpsScript, parseDumpList, pickNewestDump, type DumpFile } from './dumps.js';
 import { becomeOf } from './sql.js';
 
@@ -70,7 +70,8 @@ export async function backup(host: Host, p: BackupParams): Promise<BackupResult>
     since = Number((await host.exec({ argv: ['date', '+%s'] })).stdout.trim());
     const r = await host.exec({ argv: [p.backupScript, p.database] }, { become, timeoutMs: p.timeoutMs, signal: p.signal });
     output = tail(r.stdout + r.stderr);
-    if (r.code !== 0) throw new StepError(host.name, 'backup', `${p.backupScript} ${p.database} exited with ${r.code ?? r.signal}`, { output: output });
+    // pg_dump cannot reach a restarting server: worth another attempt.
+    if (r.code !== 0) throw new StepError(host.name, 'backup', `${p.backupScript} ${p.database} exited with ${r.code ?? r.signal}`, { output, retryable: pgRetryable(null, output) });
     ran = true;
   }
 

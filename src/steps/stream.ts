@@ -11,7 +11,7 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import type { StreamingProcess } from '../transport/types.js';
 import { fileDigest } from './digest.js';
-import { StepError, UpstreamFailed, isRetryable, tail } from './errors.js';
+import { StepError, UpstreamFailed, isRetryable, pgRetryable, tail } from './errors.js';
 import { fanOut } from './fanout.js';
 import { within, type DestMove, type MoveResult } from './move.js';
 import type { PreparedRestore } from './restore.js';
@@ -157,7 +157,8 @@ class StreamPipeline {
   }
 
   private scriptFailed(d: ScriptEnd): StepError {
-    return new StepError(this.srcName, 'backup', `${this.src.backupScript} --stdout ${this.src.database} exited with ${d.code ?? d.signal}`, { output: tail(d.stderr) });
+    const output = tail(d.stderr);
+    return new StepError(this.srcName, 'backup', `${this.src.backupScript} --stdout ${this.src.database} exited with ${d.code ?? d.signal}`, { output, retryable: pgRetryable(null, output) });
   }
 
   private noneLeft(): void {

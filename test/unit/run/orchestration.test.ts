@@ -97,6 +97,10 @@ describe('run layer on FakeHosts', () => {
     expect(w.host('stage2').ran(/^rm -f .*\.part-\*$/), 'its cleanup').to.have.length(1);
     expect(w.host('stage2').calls.filter((c) => c.text.includes('stagesync-lock')).map((c) => c.stdinEnded), 'its lock released').to.deep.equal([true]);
     expect(w.lines.join('')).to.match(/fatal: \[stage2\] receive: FAILED!/);
+    // The report lists the destinations that got to their restore.
+    const destinations = w.report.toJSON(t.recap, 2, 'failed').destinations as Record<string, Record<string, unknown>>;
+    expect(Object.keys(destinations)).to.deep.equal(['stage1']);
+    expect(destinations.stage1).to.include({ database: 'stage', mode: 'swap', swapped: true, previous: 'stage_stagesync_prev' });
   });
 
   it('a retry resumes after the last completed step: no second backup or move, the restore again', async () => {

@@ -24,6 +24,7 @@ export function orderSteps({ command, source, destinations, copies }: StepInput)
   if (command === 'rollback') {
     for (const d of destinations) {
       db(d.host, 'preflight', `reachable, become ${d.backupUser} works, psql present`, d.host);
+      db(d.host, 'lock', `take the stagesync lock on ${d.database}`, d.host);
       db(d.host, 'rollback', `swap ${d.database} and ${d.database}_stagesync_prev`, d.host);
     }
     return steps;

@@ -57,6 +57,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   // Like a play's `hosts:`, the pair's hosts are patterns, set per pair in its vars file.
   const sources = playHosts(inp, 'stagesync_source_hosts', SOURCE_GROUP);
   const allDests = playHosts(inp, 'stagesync_dest_hosts', DEST_GROUP);
+  if (allDests.length === 0) throw noHost(inp, 'stagesync_dest_hosts', DEST_GROUP);
   // Our own warnings; the inventory's are read at the end (vars files add theirs when first read).
   const warnings: string[] = [];
   const secrets = new Set<string>();
@@ -85,10 +86,10 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   let source: DbSourcePlan | undefined;
   let destinations: DbDestinationPlan[] = [];
   const dests = allDests.filter(inLimit);
+  const leftOut = dbLeftOut(req, runs('db'), dests.length > 0);
+  if (leftOut) warnings.push(`${leftOut}: the database part of the pair (${describe(inp, 'stagesync_dest_hosts', DEST_GROUP)}) does not run`);
   if (runs('db') && dests.length > 0) {
-    if (sources.length === 0 && req.command === 'run') {
-      throw new UserError(`group ${SOURCE_GROUP} has no host: there is nothing to copy from`, { file: inp.inventory.sources.join(', ') || 'inventory' });
-    }
+    if (sources.length === 0 && req.command === 'run') throw noHost(inp, 'stagesync_source_hosts', SOURCE_GROUP);
     if (sources.length > 1) {
       throw new UserError(`group ${SOURCE_GROUP} has ${sources.length} hosts (${sources.join(', ')}); a pair has exactly one source`, { file: inp.inventory.sources.join(', ') || 'inventory' });
     }
@@ -140,6 +141,28 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   };
 }
 
+/** Why --limit or --tags leaves the database part out (a warning), or undefined when it runs. */
+function dbLeftOut(req: PlanRequest, dbTagged: boolean, anyDest: boolean): string | undefined {
+  if (!dbTagged) return req.skipTags.includes('db') ? '--skip-tags db' : `--tags ${req.tags.join(',')}`;
+  if (!anyDest) return `Could not match supplied host pattern with a destination: --limit ${req.limit ?? ''}`.trimEnd();
+  return undefined;
+}
+
+/** `stagesync_dest_hosts: stage1`, or the default group, as the user would write it. */
+function describe(inp: PlanInputs, variable: string, group: string): string {
+  const pattern = inp.extraVars.values[variable];
+  return `${variable}: ${typeof pattern === 'string' ? pattern : group}`;
+}
+
+/** A pair's pattern that matches no host: bad input (exit 5), naming the pattern and the inventory. */
+function noHost(inp: PlanInputs, variable: string, group: string): UserError {
+  const pattern = inp.extraVars.values[variable];
+  const what = typeof pattern === 'string' ? JSON.stringify(pattern) : `${JSON.stringify(group)} (the default: the group is empty or missing)`;
+  const inventory = inp.inventory.sources.join(', ') || 'the inventory';
+  return new UserError(`the pattern ${what} matches no host of ${inventory}`, { file: inp.extraVars.origins[variable]?.file ?? inventory, path: variable });
+}
+
+/** The hosts of a pair's pattern (a play's `hosts:`); none is bad input, as in Ansible's play. */
 function playHosts(inp: PlanInputs, variable: string, group: string): string[] {
   const pattern = inp.extraVars.values[variable];
   if (pattern === undefined || pattern === null) return inp.hostsOfGroup(group);
@@ -149,7 +172,7 @@ function playHosts(inp: PlanInputs, variable: string, group: string): string[] {
   try {
     return inp.matchPattern(pattern);
   } catch (err) {
-    if (err instanceof UserError) throw new UserError(`no host of the inventory matches ${JSON.stringify(pattern)}`, { file: inp.extraVars.origins[variable]?.file, path: variable });
+    if (err instanceof UserError) throw noHost(inp, variable, group);
     throw err;
   }
 }

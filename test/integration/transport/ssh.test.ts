@@ -239,6 +239,14 @@ describe('transport: ssh against the lab', function () {
     expect(Date.now() - t0).to.be.below(5000);
   });
 
+  it('runs become commands from a directory the target user can read: no `could not change directory` noise', async () => {
+    const h = host('stage1');
+    const r = await h.exec({ argv: ['psql', '-XAtc', 'select 1'] }, { become: { user: 'postgres' } });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr).to.equal('');
+    expect((await h.exec({ argv: ['pwd'] }, { become: { user: 'postgres' } })).stdout).to.equal('/\n');
+  });
+
   it('writes files atomically with owner and mode, as the become user', async () => {
     const h = host('stage1');
     const path = `/tmp/stagesync-put-${randomBytes(3).toString('hex')}`;

@@ -58,8 +58,19 @@ export async function mountSmallFs(host: string, dir: string, opts: { sizeKiB: n
   await inHost(host, ['chown', `${opts.owner}:`, dir], cfg);
 }
 
-/** Undo mountSmallFs (lazy: a process still inside does not keep it). */
+/** Undo mountSmallFs (lazy: a process still inside does not keep it) and remove the mount point. */
 export async function unmountSmallFs(host: string, dir: string, cfg: LabConfig = labConfig()): Promise<void> {
   const mounted = await nsExec(labHost(host, cfg), ['mountpoint', '-q', dir]);
   if (mounted.exitCode === 0) await inHost(host, ['umount', '-l', dir], cfg);
+  await nsExec(labHost(host, cfg), ['rmdir', dir]);
+}
+
+/** Write `kib` KiB of ballast into `dir` inside the host (as much as fits: a full disk is the point). */
+export async function fillDir(host: string, dir: string, kib: number, cfg: LabConfig = labConfig()): Promise<void> {
+  await nsExec(labHost(host, cfg), ['dd', 'if=/dev/zero', `of=${dir}/stagesync-fault-ballast`, 'bs=64k', `count=${Math.ceil(kib / 64)}`, 'status=none']);
+}
+
+/** Remove fillDir's ballast. */
+export async function emptyDir(host: string, dir: string, cfg: LabConfig = labConfig()): Promise<void> {
+  await inHost(host, ['rm', '-f', `${dir}/stagesync-fault-ballast`], cfg);
 }

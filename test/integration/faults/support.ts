@@ -86,6 +86,11 @@ export class FaultPair {
     expect(await dbNames(DEST, `${this.db}\\_stagesync\\_new`)).to.deep.equal([]);
   }
 
+  /** After a run that could not clean up (SIGKILL): the live database is the old copy, whole. */
+  async expectOldCopyLive(before: Record<string, string>): Promise<void> {
+    expect(await checksums(DEST, this.db)).to.deep.equal(before);
+  }
+
   /** The run after the fault succeeds, quickly (no lock left to wait on), and leaves the new copy. */
   async expectCleanRun(): Promise<void> {
     const started = Date.now();
@@ -124,6 +129,6 @@ export async function until(what: string, f: () => Promise<boolean>, ms = 120_00
 
 /** pg_restore is writing the new copy on the destination. */
 export const restoring = (db: string) => async () =>
-  (await psql(DEST, `SELECT count(*) FROM pg_stat_activity WHERE datname = '${db}_stagesync_new' AND application_name = 'pg_restore' AND state = 'active'`)) !== '0';
+  (await psql(DEST, `SELECT count(*) FROM pg_stat_activity WHERE datname = '${db}_stagesync_new' AND application_name = 'stagesync-restore' AND state = 'active'`)) !== '0';
 
 export const tail = (r: CliRun): string => `exit ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;

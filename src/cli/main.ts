@@ -25,8 +25,11 @@ export async function main(argv: string[]): Promise<number> {
   printWarnings(loaded.plan, opts);
 
   // A wrong --confirm is bad input even in check mode; the prompt itself is only for real runs.
-  if (opts.confirm !== undefined) await confirmDestination(loaded.plan, opts.confirm);
-  if (!opts.check && opts.confirm === undefined) await confirmDestination(loaded.plan, undefined);
+  // cleanup removes only what interrupted runs left, never a database in use: nothing to confirm.
+  if (opts.command !== 'cleanup') {
+    if (opts.confirm !== undefined) await confirmDestination(loaded.plan, opts.confirm);
+    if (!opts.check && opts.confirm === undefined) await confirmDestination(loaded.plan, undefined);
+  }
   return execute(opts, loaded);
 }
 
@@ -41,7 +44,7 @@ export function printWarnings(plan: Plan, opts: CliOptions): void {
 /** A confirmed plan: printed (--check) or carried out. Also one tick of `orchestrate schedule`. */
 export async function execute(opts: CliOptions, { plan, config }: LoadedPlan): Promise<number> {
   // Local and read-only: before anything runs, --check included (it says whether a run would go).
-  if (plan.gitParity) {
+  if (plan.gitParity && plan.command !== 'cleanup') {
     const { checkGitParity } = await import('../run/git-parity.js');
     const parity = await checkGitParity(plan.gitParity).catch(async (err: unknown) => {
       // Refused (not bad input) on a real run: tell the webhook, as for a failed run.
@@ -53,7 +56,7 @@ export async function execute(opts: CliOptions, { plan, config }: LoadedPlan): P
     });
     process.stdout.write(`${parity.line}\n`);
   }
-  if (opts.check) {
+  if (opts.check && plan.command !== 'cleanup') {
     process.stdout.write(renderPlan(plan));
     // Bucket copies: list both sides (read-only) to say what would be copied and deleted.
     let copies: unknown[] = [];
@@ -69,7 +72,7 @@ export async function execute(opts: CliOptions, { plan, config }: LoadedPlan): P
   }
   // Loaded only for real runs: --check never pulls in ssh2 (nor the AWS SDK without copies).
   const { runPlan } = await import('../run/run.js');
-  return runPlan(plan, { config, verbosity: opts.verbosity, ...(opts.report ? { reportFile: opts.report } : {}) });
+  return runPlan(plan, { config, verbosity: opts.verbosity, check: opts.check, ...(opts.report ? { reportFile: opts.report } : {}) });
 }
 
 export function writeReport(file: string, report: Record<string, unknown>, secrets: string[]): void {

@@ -6,7 +6,7 @@ import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
 import { templateValues } from './template-vars.js';
 import { checkSafety } from './safety.js';
-import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HostConnection, Plan } from './types.js';
+import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HostConnection, Plan, PlanCommand } from './types.js';
 
 export const SOURCE_GROUP = 'stagesync-sourcedb';
 export const DEST_GROUP = 'stagesync-destdb';
@@ -35,7 +35,7 @@ export interface PlanInputs {
 }
 
 export interface PlanRequest {
-  command: 'run' | 'rollback';
+  command: PlanCommand;
   extraVarsArgs: string[];
   limit?: string;
   tags: string[];
@@ -89,12 +89,13 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   const leftOut = dbLeftOut(req, runs('db'), dests.length > 0);
   if (leftOut) warnings.push(`${leftOut}: the database part of the pair (${describe(inp, 'stagesync_dest_hosts', DEST_GROUP)}) does not run`);
   if (runs('db') && dests.length > 0) {
-    if (sources.length === 0 && req.command === 'run') throw noHost(inp, 'stagesync_source_hosts', SOURCE_GROUP);
+    const needsSource = req.command !== 'rollback';
+    if (sources.length === 0 && needsSource) throw noHost(inp, 'stagesync_source_hosts', SOURCE_GROUP);
     if (sources.length > 1) {
       throw new UserError(`group ${SOURCE_GROUP} has ${sources.length} hosts (${sources.join(', ')}); a pair has exactly one source`, { file: inp.inventory.sources.join(', ') || 'inventory' });
     }
     destinations = dests.map((h) => destinationPlan(h, varsOf(h)));
-    if (req.command === 'run') {
+    if (needsSource) {
       const sv = varsOf(sources[0]!);
       source = sourcePlan(sources[0]!, sv, inp);
       const pipelined = source.pipelined;

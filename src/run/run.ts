@@ -9,6 +9,7 @@ import { HostPool } from '../transport/factory.js';
 import { redact, redactDeep } from '../util/redact.js';
 import { runWithRetries } from './attempts.js';
 import { runRollback } from './rollback.js';
+import { runCleanup } from './leftovers.js';
 import { plainOutput, type RunOutput } from './output.js';
 import { ttyOutput } from './tty-output.js';
 import { notifyAfterRun } from '../notify/after-run.js';
@@ -21,6 +22,8 @@ export interface RunOptions {
   config: AnsibleConfig;
   verbosity: number;
   reportFile?: string;
+  /** `orchestrate cleanup --check`: list the leftovers, remove nothing. */
+  check?: boolean;
   /** Where lines go (tests capture them). */
   write?: (text: string) => void;
 }
@@ -71,6 +74,8 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
   try {
     if (plan.command === 'rollback') {
       await runRollback({ plan, hostOf, tracker, output, signal: abort.signal });
+    } else if (plan.command === 'cleanup') {
+      await runCleanup({ plan, hostOf, tracker, output, check: Boolean(opts.check) });
     } else {
       tracker = await runWithRetries({ plan, hostOf, output, report, mask, signal: abort.signal, onAttempt: (t) => (tracker = t) });
     }

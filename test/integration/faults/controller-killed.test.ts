@@ -25,7 +25,9 @@ describe('fault: the controller SIGKILLed mid-restore, then rerun', function () 
     const killed = await run.result;
     expect(killed.code, tail(killed)).to.not.equal(0);
     await pair.expectOldCopyLive(before);
-    expect(await dbNames(DEST, `${DB}\\_stagesync\\_new`)).to.have.length.at.most(1);
-    await pair.expectCleanRun();
+    // The half-restored copy stays (nothing of ours ran); the rerun says so at its start.
+    expect(await dbNames(DEST, `${DB}\\_stagesync\\_new`)).to.deep.equal([`${DB}_stagesync_new`]);
+    const rerun = await pair.expectCleanRun();
+    expect(rerun.stdout).to.contain(`[WARNING]: stage2: an interrupted run left ${DB}_stagesync_new`);
   });
 });

@@ -92,7 +92,7 @@ export class FaultPair {
   }
 
   /** The run after the fault succeeds, quickly (no lock left to wait on), and leaves the new copy. */
-  async expectCleanRun(): Promise<void> {
+  async expectCleanRun(): Promise<CliRun> {
     const started = Date.now();
     const r = await this.run();
     expect(r.code, tail(r)).to.equal(0);
@@ -100,6 +100,7 @@ export class FaultPair {
     expect(Date.now() - started).to.be.below(60_000);
     expect(await psql(DEST, `SELECT count(*) FROM auth_user`, this.db)).to.equal(await psql('db1', `SELECT count(*) FROM auth_user`, 'production'));
     expect(await dbNames(DEST, `${this.db}\\_stagesync\\_new`)).to.deep.equal([]);
+    return r;
   }
 
   async remove(): Promise<void> {

@@ -3,23 +3,15 @@
 // what the run said (exit code, cause, recap, report) and what it left (the destination's
 // fingerprint, leftovers) checked, and a clean run after it.
 import { expect } from 'chai';
-import { execa, type ResultPromise } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labEnv, psql } from '../../../src/lab/index.js';
-import { orchestrateArgv, type CliRun } from '../../support/cli.js';
+import type { CliRun } from '../../support/cli.js';
+import { startOrchestrate, type LiveRun } from '../../support/live-run.js';
 import { checksums } from '../steps/support.js';
 import { dbNames, Ops, staleDest } from '../run/support.js';
 
 export const DEST = 'stage2';
-
-export interface LiveRun {
-  /** Resolves once stdout has a line matching `re` (rejects when the run ends first). */
-  waitFor(re: RegExp, ms?: number): Promise<void>;
-  /** SIGKILL / SIGINT the controller. */
-  kill(signal: NodeJS.Signals): void;
-  result: Promise<CliRun>;
-}
 
 /** A pair of the test's own: db1's production → stage2's `db`, the database part only. */
 export class FaultPair {
@@ -44,31 +36,7 @@ export class FaultPair {
   }
 
   start(args: string[] = [], env: Record<string, string> = {}): LiveRun {
-    const [cmd, argv] = orchestrateArgv(['-e', `vars/${this.db}.yml`, '-t', 'db', '-v', '--report', this.report, ...args]);
-    const child: ResultPromise = execa(cmd, argv, { cwd: this.ops.dir, env: { ...process.env, ...labEnv(), NO_COLOR: '1', ...env }, reject: false, timeout: 300_000 });
-    let out = '';
-    const waiters: { re: RegExp; resolve: () => void }[] = [];
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      for (const w of waiters.splice(0)) if (w.re.test(out)) w.resolve();
-      else waiters.push(w);
-    });
-    const result = child.then((r) => ({ code: r.exitCode ?? (r.signal ? -1 : -2), stdout: String(r.stdout), stderr: String(r.stderr) }));
-    return {
-      result,
-      kill: (signal) => void child.kill(signal),
-      waitFor: (re, ms = 120_000) =>
-        new Promise<void>((resolve, reject) => {
-          if (re.test(out)) return resolve();
-          const t = setTimeout(() => reject(new Error(`timed out waiting for ${re} in:\n${out}`)), ms);
-          waiters.push({ re, resolve: () => (clearTimeout(t), resolve()) });
-          void result.then(() => {
-            clearTimeout(t);
-            if (re.test(out)) resolve();
-            else reject(new Error(`the run ended before ${re}:\n${out}`));
-          });
-        }),
-    };
+    return startOrchestrate(['-e', `vars/${this.db}.yml`, '-t', 'db', '-v', '--report', this.report, ...args], { cwd: this.ops.dir, env: { ...labEnv(), ...env } });
   }
 
   async run(args: string[] = []): Promise<CliRun> {

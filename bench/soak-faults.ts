@@ -53,6 +53,18 @@ async function someMoment(c: SoakCtx, run: LiveRun): Promise<boolean> {
   return reached && !run.ended();
 }
 
+/** The S3 endpoint, through the fault proxy, failing a share of object requests during the run. */
+function s3Fault(name: string, prefix: string, rates: { slowDownRate?: number; dropRate?: number }, absorbed = false): Fault {
+  return {
+    name,
+    files: prefix,
+    absorbed,
+    before: async (c) => c.proxy.configure({ slowDownRate: 0, dropRate: 0, ...rates }),
+    strike: async () => true,
+    after: async (c) => c.proxy.configure({ slowDownRate: 0, dropRate: 0 }),
+  };
+}
+
 export const FAULTS: Fault[] = [
   {
     name: 'source ssh sessions killed',
@@ -109,27 +121,7 @@ export const FAULTS: Fault[] = [
     strike: async () => true,
     after: async (c) => c.writeOps('host_vars/db1.yml', undefined),
   },
-  {
-    name: 'S3 SlowDown 100 %',
-    files: 'static/',
-    before: async (c) => c.proxy.configure({ slowDownRate: 1, dropRate: 0 }),
-    strike: async () => true,
-    after: async (c) => c.proxy.configure({ slowDownRate: 0, dropRate: 0 }),
-  },
-  {
-    name: 'S3 SlowDown 20 %',
-    files: 'media/',
-    absorbed: true,
-    before: async (c) => c.proxy.configure({ slowDownRate: 0.2, dropRate: 0 }),
-    strike: async () => true,
-    after: async (c) => c.proxy.configure({ slowDownRate: 0, dropRate: 0 }),
-  },
-  {
-    name: 'S3 connections dropped',
-    files: 'media/',
-    absorbed: true,
-    before: async (c) => c.proxy.configure({ slowDownRate: 0, dropRate: 0.15 }),
-    strike: async () => true,
-    after: async (c) => c.proxy.configure({ slowDownRate: 0, dropRate: 0 }),
-  },
+  s3Fault('S3 SlowDown 100 %', 'static/', { slowDownRate: 1 }),
+  s3Fault('S3 SlowDown 20 %', 'media/', { slowDownRate: 0.2 }, true),
+  s3Fault('S3 connections dropped', 'media/', { dropRate: 0.15 }, true),
 ];

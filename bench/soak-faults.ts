@@ -1,10 +1,8 @@
 // The faults bench/soak.ts injects: each one waits for its moment of a running sync (an
 // observable point, then a random delay) and strikes, saying whether it hit work still going
 // (a hit fault must never end in exit 0, unless the fault is one retries are meant to absorb).
-import { psql } from '../src/lab/index.js';
-import { emptyDir, fillDir, killProcesses, killSshSessions, mountSmallFs, restartPostgres, unmountSmallFs } from '../src/lab/host-faults.js';
-import type { FaultProxy } from '../src/lab/fault-proxy.js';
 import type { LiveRun } from '../test/support/live-run.js';
+import { psql, emptyDir, fillDir, killProcesses, killSshSessions, mountSmallFs, restartPostgres, unmountSmallFs, type FaultProxy } from '../test/lab/index.js';
 
 export const DEST = 'stage2';
 

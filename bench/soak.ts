@@ -12,13 +12,12 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { labConfig, labEnv, psql, requireLab, s3Client } from '../src/lab/index.js';
-import { startFaultProxy } from '../src/lab/fault-proxy.js';
 import { checksums } from '../test/integration/steps/support.js';
 import { Ops, staleDest } from '../test/integration/run/support.js';
 import { startOrchestrate } from '../test/support/live-run.js';
 import type { CliRun } from '../test/support/cli.js';
 import { DEST, FAULTS, type Fault, type SoakCtx } from './soak-faults.js';
+import { labConfig, labEnv, psql, requireLab, s3Client, startFaultProxy } from '../test/lab/index.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);

@@ -12,7 +12,6 @@ import { runRollback } from './rollback.js';
 import { runCleanup } from './leftovers.js';
 import { plainOutput, type RunOutput } from './output.js';
 import { ttyOutput } from './tty-output.js';
-import { notifyAfterRun } from '../notify/after-run.js';
 import { RunReport } from './report.js';
 import { Tracker } from './tracker.js';
 import { exitWith, onAbnormalExit } from '../util/exit.js';
@@ -26,6 +25,19 @@ export interface RunOptions {
   check?: boolean;
   /** Where lines go (tests capture them). */
   write?: (text: string) => void;
+  /** Told how the run ended, before the recap is printed (the webhook): a failure is only a warning. */
+  afterRun?: (ended: RunEnded) => Promise<void>;
+}
+
+/** How a run ended, for whoever wants to hear of it. */
+export interface RunEnded {
+  plan: Plan;
+  exitCode: number;
+  startedAt: number;
+  tracker: Tracker;
+  report: RunReport;
+  /** Prints a warning line, masked. */
+  warn(line: string): void;
 }
 
 export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
@@ -94,7 +106,8 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
         ? ExitCode.hostFailed
         : ExitCode.ok;
   // A failing webhook is a warning; it never changes the exit code.
-  await notifyAfterRun({ plan, exitCode: code, startedAt, tracker, report, warn: (line) => write(mask(`[WARNING]: ${line}\n`)) });
+  await opts.afterRun?.({ plan, exitCode: code, startedAt, tracker, report, warn: (line) => write(mask(`[WARNING]: ${line}
+`)) });
   unregister();
   record(code, interrupted ? 'interrupted: the steps after the signal did not run' : undefined);
   return code;

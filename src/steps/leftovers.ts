@@ -4,6 +4,7 @@
 // listed or said at a run's start) and removed (`orchestrate cleanup`); the caller holds the
 // destination's lock, so no live run of the pair is writing them.
 import type { Host } from '../transport/types.js';
+import { hostScript } from '../util/host-scripts.js';
 import { StepError, tail } from './errors.js';
 import { dropNew } from './restore.js';
 import { becomeOf, databaseExists, newDbName, type PgConn } from './sql.js';
@@ -26,24 +27,10 @@ export interface Leftovers {
 export const describeLeftovers = (l: Leftovers): string => [...l.databases, ...l.files].join(', ');
 export const anyLeftovers = (l: Leftovers): boolean => l.databases.length + l.files.length > 0;
 
-/**
- * Files of the pair in a directory, by name (`$1` dir, `$2` prefix): streamed and moved dumps,
- * their `.part`/`.part-*`, `.list` and `.sha256` companions. Nothing when the dir is missing.
- */
-const FIND_DEST = `[ -d "$1" ] || exit 0
-find "$1" -maxdepth 1 -type f -name "$2*" \\( -name '*.part' -o -name '*.part-*' -o -name '*.part.list' -o -name '*.part.sha256' -o -name '*.dump' -o -name '*.dump.list' \\) -print`;
-
-/**
- * The backup script's partial files (`.<db>.<host>.<pid>.partial`, and its `.fifo`) whose pid is
- * no longer running: a dump cut by a kill the script could not trap. $1 dir, $2 `.<db>.`.
- */
-const FIND_SOURCE = `[ -d "$1" ] || exit 0
-for f in "$1"/"$2"*.partial "$1"/"$2"*.partial.fifo; do
-  [ -e "$f" ] || [ -p "$f" ] || continue
-  pid=\${f%.partial*}; pid=\${pid##*.}
-  case $pid in ''|*[!0-9]*) continue;; esac
-  kill -0 "$pid" 2>/dev/null || [ -d "/proc/$pid" ] || printf '%s\\n' "$f"
-done`;
+// scripts/host/find-dest-leftovers.sh: $1 dir, $2 `<sourceDb>.<sourceHost>.`;
+// scripts/host/find-source-leftovers.sh: $1 backups dir, $2 `.<db>.`.
+const FIND_DEST = hostScript('find-dest-leftovers.sh');
+const FIND_SOURCE = hostScript('find-source-leftovers.sh');
 
 async function listFiles(host: Host, backupUser: string, script: string, args: string[], step: string): Promise<string[]> {
   const r = await host.exec({ argv: ['sh', '-c', script, 'sh', ...args] }, { become: becomeOf(backupUser) });

@@ -2,9 +2,9 @@
 // cleanup, no recap), then run again: the rerun does not wait on the dead run's lock (its psql
 // session ended with the connection), says what the dead run left, removes it and succeeds.
 import { expect } from 'chai';
-import { requireLab } from '../../../src/lab/index.js';
 import { dbNames } from '../run/support.js';
 import { DEST, FaultPair, restoring, tail, until } from './support.js';
+import { requireLab } from '../../lab/index.js';
 
 const DB = 'flt_sigkill';
 

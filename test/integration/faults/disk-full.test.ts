@@ -2,9 +2,8 @@
 // mount namespace, filled with 5 MiB once preflight has found room enough): exit 2 naming the writer's own cause (No space left on device), not the relay's
 // symptom, every time; the old copy whole; the next run (the tmpfs gone) clean.
 import { expect } from 'chai';
-import { requireLab } from '../../../src/lab/index.js';
-import { emptyDir, fillDir, mountSmallFs, unmountSmallFs } from '../../../src/lab/host-faults.js';
 import { DEST, expectReported, FaultPair } from './support.js';
+import { requireLab, emptyDir, fillDir, mountSmallFs, unmountSmallFs } from '../../lab/index.js';
 
 const DB = 'flt_full';
 const DIR = `/tmp/${DB}`;

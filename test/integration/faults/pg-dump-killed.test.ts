@@ -1,9 +1,8 @@
 // pg_dump killed on the source while it dumps: exit 2 naming the backup script's failure, the
 // destination untouched (no clean end of a cut dump ever reaches it), the next run clean.
 import { expect } from 'chai';
-import { psql, requireLab } from '../../../src/lab/index.js';
-import { killProcesses } from '../../../src/lab/host-faults.js';
 import { expectReported, FaultPair, until } from './support.js';
+import { psql, requireLab, killProcesses } from '../../lab/index.js';
 
 const DB = 'flt_pgdump';
 

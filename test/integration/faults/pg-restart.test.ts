@@ -1,8 +1,7 @@
 // The destination's PostgreSQL restarted while pg_restore writes the new copy: exit 2 naming the
 // restore, the live database untouched (it was never written before the swap), the next run clean.
-import { requireLab } from '../../../src/lab/index.js';
-import { restartPostgres } from '../../../src/lab/host-faults.js';
 import { DEST, expectReported, FaultPair, restoring, until } from './support.js';
+import { requireLab, restartPostgres } from '../../lab/index.js';
 
 const DB = 'flt_pgrestart';
 

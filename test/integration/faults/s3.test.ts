@@ -7,9 +7,8 @@ import { expect } from 'chai';
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labConfig, requireLab, s3Client } from '../../../src/lab/index.js';
-import { startFaultProxy, type FaultProxy } from '../../../src/lab/fault-proxy.js';
 import { expectReported, FaultPair, tail } from './support.js';
+import { labConfig, requireLab, s3Client, startFaultProxy, type FaultProxy } from '../../lab/index.js';
 
 const s3 = s3Client('production');
 

@@ -1,9 +1,8 @@
 // The source's ssh sessions killed mid-stream (the per-connection sshd processes on db1, not the
 // listener): the run must say so (exit 4, the cause, a recap and a report), never exit 0.
 import { expect } from 'chai';
-import { requireLab } from '../../../src/lab/index.js';
-import { killSshSessions } from '../../../src/lab/host-faults.js';
 import { expectReported, FaultPair } from './support.js';
+import { requireLab, killSshSessions } from '../../lab/index.js';
 
 describe('fault: the source ssh sessions killed mid-stream', function () {
   this.timeout(180_000);

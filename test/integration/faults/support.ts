@@ -5,11 +5,11 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labEnv, psql } from '../../../src/lab/index.js';
 import type { CliRun } from '../../support/cli.js';
 import { startOrchestrate, type LiveRun } from '../../support/live-run.js';
 import { checksums } from '../steps/support.js';
 import { dbNames, Ops, staleDest } from '../run/support.js';
+import { labEnv, psql } from '../../lab/index.js';
 
 export const DEST = 'stage2';
 

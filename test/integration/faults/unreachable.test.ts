@@ -3,8 +3,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { requireLab } from '../../../src/lab/index.js';
 import { expectReported, FaultPair } from './support.js';
+import { requireLab } from '../../lab/index.js';
 
 const DB = 'flt_unreach';
 

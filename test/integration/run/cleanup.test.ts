@@ -2,8 +2,8 @@
 // _stagesync_new, temporary dumps and stream parts in the dump dir, the backup script's partial file
 // of a dead pid) is listed by --check, said at a run's start, and removed; nothing else is touched.
 import { expect } from 'chai';
-import { psql, requireLab, sshExec } from '../../../src/lab/index.js';
 import { dbNames, Ops, staleDest } from './support.js';
+import { psql, requireLab, sshExec } from '../../lab/index.js';
 
 const DB = 'e2e_leftover';
 const TMP = `/tmp/${DB}`;

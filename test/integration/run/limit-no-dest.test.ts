@@ -1,8 +1,8 @@
 // --limit leaving out every destination of the pair: one warning line says the database part does
 // not run (Ansible's "Could not match supplied host pattern"), the bucket copies run, exit 0.
 import { expect } from 'chai';
-import { requireLab } from '../../../src/lab/index.js';
 import { Ops } from './support.js';
+import { requireLab } from '../../lab/index.js';
 
 describe('orchestrate: --limit leaving no destination', function () {
   this.timeout(180_000);

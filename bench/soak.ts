@@ -10,6 +10,7 @@
 // Not part of the test suite. Needs the lab up and seeded; uses db1's production, stage2's
 // soak_stage and a bucket of its own. Builds nothing: runs dist/ when built, else the sources.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { checksums } from '../test/integration/steps/support.js';
@@ -132,6 +133,7 @@ async function soakOne(i: number, fault: Fault, s: { ctx: SoakCtx; ops: Ops; rep
   if (dest === 'mixed') problems.push('DESTINATION MIXED');
   if (r.code === 0 && dest !== 'new') problems.push('exit 0 without the new copy');
   if (!same(await checksums('db1', 'production'), s.source)) problems.push('SOURCE CHANGED');
+  if (problems.length) writeFileSync(join(tmpdir(), `stagesync-soak-run-${i}.log`), `${r.stdout}\n${r.stderr}`);
   await psql(DEST, `SELECT 1`); // the destination answers again before the next run
   return { run: i, fault: fault.name, hit, code: r.code, problems, dest, seconds: (Date.now() - started) / 1000 };
 }

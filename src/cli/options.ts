@@ -2,7 +2,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
 
-export type Subcommand = 'run' | 'rollback' | 'schedule';
+export type Subcommand = 'run' | 'rollback' | 'schedule' | 'cleanup';
 
 export interface CliOptions {
   command: Subcommand;
@@ -39,6 +39,7 @@ Examples:
   orchestrate -e vars/prod-to-stage2.yml -l stage2 -t db        only the database, only stage2
   orchestrate -e vars/prod-to-stage1.yml --confirm stage         no prompt: the name is confirmed
   orchestrate rollback -e vars/prod-to-stage1.yml               swap the previous copy back
+  orchestrate cleanup --check -e vars/prod-to-stage1.yml        list what an interrupted run left
   orchestrate schedule --cron "0 21 * * *" -e vars/prod-to-stage1.yml --confirm stage
                                                                  sync every night at 21:00 (keeps running)
 
@@ -67,7 +68,7 @@ function addCommonOptions(cmd: Command): Command {
 export function parseCli(argv: string[], version: string, write: (s: string) => void = (s) => process.stdout.write(s)): CliOptions | null {
   const program = addCommonOptions(new Command('orchestrate'))
     .description('Sync a production PostgreSQL database and media buckets to staging hosts,\ndriven by an Ansible inventory and vars files.')
-    .addArgument(new Argument('[command]', 'run (default): the sync; rollback: swap each destination back to <destdb>_stagesync_prev; schedule: run the sync at each --cron tick, until SIGTERM/SIGINT').choices(['run', 'rollback', 'schedule']).default('run'))
+    .addArgument(new Argument('[command]', 'run (default): the sync; rollback: swap each destination back to <destdb>_stagesync_prev; schedule: run the sync at each --cron tick, until SIGTERM/SIGINT; cleanup: remove what an interrupted run left (--check lists it)').choices(['run', 'rollback', 'schedule', 'cleanup']).default('run'))
     .version(version, '--version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES)

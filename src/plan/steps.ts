@@ -1,12 +1,12 @@
 // Orders the work of a plan into numbered steps: what --check prints and what the executor walks
 // (src/run/db-sync.ts); the one place that says which step comes when, and whether at all.
-import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HookCommand, PlanStep } from './types.js';
+import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HookCommand, PlanCommand, PlanStep } from './types.js';
 
 /** A step before it has its place: everything but the id. */
 type NewStep = PlanStep extends infer S ? (S extends PlanStep ? Omit<S, 'id'> : never) : never;
 
 interface StepInput {
-  command: 'run' | 'rollback';
+  command: PlanCommand;
   source?: DbSourcePlan;
   destinations: DbDestinationPlan[];
   copies: BucketCopyPlan[];
@@ -15,7 +15,7 @@ interface StepInput {
 export function orderSteps({ command, source, destinations, copies }: StepInput): PlanStep[] {
   const steps: PlanStep[] = [];
   const add = (step: NewStep) => steps.push({ ...step, id: steps.length + 1 } as PlanStep);
-  const db = (host: string, action: 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'swap', summary: string, dest?: string) =>
+  const db = (host: string, action: 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'swap' | 'leftovers', summary: string, dest?: string) =>
     add({ host, action, tags: ['db'], summary, ...(dest ? { dest } : {}) });
   const hook = (d: DbDestinationPlan, action: 'pre_restore_commands' | 'post_restore_commands' | 'always_commands', c: HookCommand, summary: string) =>
     add({ host: hookHost(c.host, d.host), action, tags: ['db'], summary, dest: d.host, hook: c });
@@ -27,6 +27,13 @@ export function orderSteps({ command, source, destinations, copies }: StepInput)
       db(d.host, 'lock', `take the stagesync lock on ${d.database}`, d.host);
       db(d.host, 'rollback', `swap ${d.database} and ${d.database}_stagesync_prev`, d.host);
     }
+    return steps;
+  }
+  if (command === 'cleanup') {
+    if (source) db(source.host, 'preflight', 'reachable, become works');
+    for (const d of destinations) db(d.host, 'preflight', 'reachable, become works', d.host);
+    if (source) db(source.host, 'leftovers', `remove ${source.backupsDir}/.${source.database}.*.partial files whose backup script is gone`);
+    for (const d of destinations) db(d.host, 'leftovers', `under the stagesync lock: drop ${d.database}_stagesync_new, remove the pair's temporary dumps in ${d.tmpDir}`, d.host);
     return steps;
   }
 

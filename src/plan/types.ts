@@ -4,6 +4,9 @@ import type { CopySpec } from '../buckets/index.js';
 
 export type Tag = 'db' | 'files';
 
+/** What a plan is for: the sync, swapping back, or removing an interrupted run's leftovers. */
+export type PlanCommand = 'run' | 'rollback' | 'cleanup';
+
 export type StepAction =
   | 'preflight'
   | 'lock'
@@ -18,7 +21,8 @@ export type StepAction =
   | 'bucket_copy'
   | 'always_commands'
   | 'cleanup'
-  | 'rollback';
+  | 'rollback'
+  | 'leftovers';
 
 /**
  * What the tracker records a step as: a step of the plan, or one a run adds when something goes
@@ -42,7 +46,7 @@ interface StepBase {
  */
 export type PlanStep = StepBase &
   (
-    | { action: 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'swap'; /** The destination it serves, if any. */ dest?: string }
+    | { action: 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'swap' | 'leftovers'; /** The destination it serves, if any. */ dest?: string }
     | { action: 'backup' | 'move'; /** The dump streams to the destinations while it is written. */ pipelined: boolean }
     | { action: 'restore'; dest: string; /** `stream`: during the move, as the dump arrives; `file`: from the moved file. */ from: 'stream' | 'file' }
     | { action: 'pre_restore_commands' | 'post_restore_commands' | 'always_commands'; dest: string; hook: HookCommand }
@@ -136,7 +140,7 @@ export interface HostConnection {
 export interface Plan {
   /** The pair, e.g. `prod-to-stage1` (from the vars file name) or `db1-to-stage1`. */
   name: string;
-  command: 'run' | 'rollback';
+  command: PlanCommand;
   inventorySources: string[];
   limit?: string;
   tags: string[];

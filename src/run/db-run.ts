@@ -10,6 +10,7 @@ import type { DbRunContext } from './db-context.js';
 import { DestinationRun } from './db-dest.js';
 import { fileBackup, streamBackup } from './db-transfer.js';
 import { finishRun } from './db-finish.js';
+import { sayLeftovers } from './leftovers.js';
 import { valueOf } from './tracker.js';
 
 export class DbSyncRun {
@@ -85,10 +86,12 @@ export class DbSyncRun {
     return this.live().length > 0;
   }
 
-  /** Each destination's lock: two runs never write the same one. */
+  /** Each destination's lock: two runs never write the same one; then what interrupted runs left there. */
   async lock(): Promise<boolean> {
     await Promise.all(this.live().map((d) => d.takeLock()));
-    return this.live().length > 0;
+    if (this.live().length === 0) return false;
+    await sayLeftovers(this.ctx, this.source, this.live().map((d) => d.plan));
+    return true;
   }
 
   /**

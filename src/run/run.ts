@@ -6,18 +6,24 @@ import { ExitCode, UserError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import { banner } from '../plan/render.js';
 import { HostPool } from '../transport/factory.js';
+import type { Host } from '../transport/types.js';
 import { redact, redactDeep } from '../util/redact.js';
 import { runWithRetries } from './attempts.js';
 import { runRollback } from './rollback.js';
+import { runCleanup } from './leftovers.js';
 import { plainOutput, type RunOutput } from './output.js';
 import { ttyOutput } from './tty-output.js';
 import { RunReport } from './report.js';
 import { Tracker } from './tracker.js';
+import { exitWith, onAbnormalExit } from '../util/exit.js';
+import { track } from '../util/pending.js';
 
 export interface RunOptions {
   config: AnsibleConfig;
   verbosity: number;
   reportFile?: string;
+  /** `orchestrate cleanup --check`: list the leftovers, remove nothing. */
+  check?: boolean;
   /** Where lines go (tests capture them). */
   write?: (text: string) => void;
   /** Told how the run ended, before the recap is printed (the webhook): a failure is only a warning. */
@@ -56,11 +62,20 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
   const varsOf = new Map(plan.hosts.map((h) => [h.name, withConfigDefaults(h.vars, opts.config)]));
   const hostOf = (name: string) => pool.get(name, varsOf.get(name) ?? {});
 
+  // Whatever ends the process before the end of this function (a second Ctrl-C, an internal
+  // error, an emptied event loop) still leaves the recap and the report, marked incomplete.
+  const record = (code: number, incomplete?: string) => {
+    write(mask(tracker.recap.render(Boolean(process.stdout.isTTY) && !opts.write)));
+    if (incomplete) write(mask(`INCOMPLETE: ${incomplete}\n`));
+    if (opts.reportFile) writeRunReport(opts.reportFile, { plan, report, tracker, code, ...(incomplete ? { incomplete } : {}) });
+  };
+  const unregister = onAbnormalExit((code, reason) => record(code, reason || `the run stopped before its end (exit ${code})`));
+
   // Ctrl-C / SIGTERM: abort the steps, let cleanup run, exit 99. A second signal exits at once.
   const abort = new AbortController();
   let interrupted = false;
   const onSignal = () => {
-    if (interrupted) process.exit(ExitCode.interrupted);
+    if (interrupted) exitWith(ExitCode.interrupted, 'interrupted twice: exited without cleaning up');
     interrupted = true;
     output.warn('interrupted: stopping and cleaning up (press Ctrl-C again to exit at once)');
     abort.abort();
@@ -70,24 +85,34 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
 
   if (!tty) write(`\n${banner(`PLAY [${plan.name}]`)}\n`);
   try {
-    if (plan.command === 'rollback') {
-      await runRollback({ plan, hostOf, tracker, output, signal: abort.signal });
-    } else {
-      tracker = await runWithRetries({ plan, hostOf, output, report, mask, signal: abort.signal });
-    }
+    const ctx = { plan, hostOf, output, report, mask, signal: abort.signal };
+    tracker = await execute(ctx, { tracker, check: Boolean(opts.check), onAttempt: (t) => (tracker = t) });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await pool.closeAll();
+    await track('closing the ssh connections', pool.closeAll());
     await output.close();
   }
 
   const code = exitCodeOf(interrupted, tracker);
   // A failing webhook is a warning; it never changes the exit code.
   await opts.afterRun?.({ plan, exitCode: code, startedAt, tracker, report, warn: (line) => write(mask(`[WARNING]: ${line}\n`)) });
-  write(mask(tracker.recap.render(Boolean(process.stdout.isTTY) && !opts.write)));
-  if (opts.reportFile) writeReport(opts.reportFile, { plan, report, tracker, code });
+  unregister();
+  record(code, interrupted ? 'interrupted: the steps after the signal did not run' : undefined);
   return code;
+}
+
+/** The executor of the plan's command; the tracker of its (last) attempt. */
+async function execute(
+  ctx: { plan: Plan; hostOf(name: string): Host; output: RunOutput; report: RunReport; mask: (t: string) => string; signal: AbortSignal },
+  o: { tracker: Tracker; check: boolean; onAttempt: (t: Tracker) => void },
+): Promise<Tracker> {
+  const { plan } = ctx;
+  const { tracker } = o;
+  if (plan.command === 'rollback') await runRollback({ ...ctx, tracker });
+  else if (plan.command === 'cleanup') await runCleanup({ ...ctx, tracker, check: o.check });
+  else return runWithRetries({ ...ctx, onAttempt: o.onAttempt });
+  return tracker;
 }
 
 /** ansible-playbook's: interrupted, else any host unreachable, else any failed. */
@@ -97,11 +122,12 @@ function exitCodeOf(interrupted: boolean, tracker: Tracker): ExitCode {
   return tracker.recap.anyFailed() ? ExitCode.hostFailed : ExitCode.ok;
 }
 
-function writeReport(file: string, r: { plan: Plan; report: RunReport; tracker: Tracker; code: ExitCode }): void {
+function writeRunReport(file: string, r: { plan: Plan; report: RunReport; tracker: Tracker; code: number; incomplete?: string }): void {
   const { code } = r;
-  const result = code === ExitCode.ok ? 'ok' : code === ExitCode.interrupted ? 'interrupted' : code === ExitCode.unreachable ? 'unreachable' : 'failed';
+  const result = r.incomplete && code !== ExitCode.interrupted ? 'incomplete' : code === ExitCode.ok ? 'ok' : code === ExitCode.interrupted ? 'interrupted' : code === ExitCode.unreachable ? 'unreachable' : 'failed';
+  const json = { ...r.report.toJSON(r.tracker.recap, code, result), complete: !r.incomplete, ...(r.incomplete ? { incomplete: r.incomplete } : {}) };
   try {
-    writeFileSync(file, JSON.stringify(redactDeep(r.report.toJSON(r.tracker.recap, code, result), r.plan.secrets), null, 2) + '\n');
+    writeFileSync(file, JSON.stringify(redactDeep(json, r.plan.secrets), null, 2) + '\n');
   } catch (err) {
     throw new UserError(`cannot write the report: ${(err as Error).message}`, { file });
   }

@@ -4,6 +4,7 @@
 import type { RunAction } from '../plan/types.js';
 import { UnreachableError, ConnectionLostError } from '../transport/types.js';
 import { UpstreamFailed } from '../steps/errors.js';
+import { track } from '../util/pending.js';
 import type { RunOutput } from './output.js';
 import { Recap, type Outcome } from './recap.js';
 import type { RunReport } from './report.js';
@@ -60,7 +61,12 @@ export class Tracker {
     return this.failures.size > 0 && [...this.failures.values()].every((f) => f.retryable);
   }
 
-  async step<T>(host: string, action: RunAction, fn: () => Promise<StepDone<T>>): Promise<StepResult<T>> {
+  /** Runs a step, named as pending work until it settles (see src/util/pending.ts). */
+  step<T>(host: string, action: RunAction, fn: () => Promise<StepDone<T>>): Promise<StepResult<T>> {
+    return track(`[${host}] ${action}`, this.run(host, action, fn));
+  }
+
+  private async run<T>(host: string, action: RunAction, fn: () => Promise<StepDone<T>>): Promise<StepResult<T>> {
     const startedAt = new Date();
     this.output.stepStarted({ host, action });
     try {

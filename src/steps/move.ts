@@ -137,9 +137,14 @@ async function land(t: MoveTarget, sent: { bytes: number; sha256: string; srcSha
   const name = t.d.host.name;
   const { sha256, srcSha } = sent;
   try {
-    if (t.sink.error) throw new StepError(name, 'move', `stream to ${t.temp} failed: ${t.sink.error.message}`, { retryable: brokenPipe(t.sink.error), cause: t.sink.error });
-    const r = await t.proc.done;
-    if (r.code !== 0) throw new StepError(name, 'move', `writing ${t.temp} failed (exit ${r.code ?? r.signal})`, { output: tail(r.stderr) });
+    const cut = t.sink.error;
+    // The writer's own word (No space left on device...) before the relay's symptom of it.
+    const r = cut ? await within(t.proc.done, KILL_WAIT_MS, undefined) : await t.proc.done;
+    if (r && r.code !== 0) throw new StepError(name, 'move', `writing ${t.temp} failed (exit ${r.code ?? r.signal})`, { output: tail(r.stderr) });
+    if (cut || !r) {
+      const why = cut?.message ?? 'the writer did not end';
+      throw new StepError(name, 'move', `stream to ${t.temp} failed: ${why}`, { retryable: cut !== undefined && brokenPipe(cut), ...(cut ? { cause: cut } : {}) });
+    }
     if (srcSha instanceof StepError) throw srcSha;
     if (srcSha !== sha256) throw new StepError(name, 'move', `sha256 mismatch: ${sha256} streamed, ${srcSha} on ${sent.srcName}`);
     const destSha = await sha256Of(t.d, t.temp);

@@ -121,8 +121,11 @@ export class Target {
       const r = cut ? await within(this.proc!.done, KILL_WAIT_MS, undefined) : await this.proc!.done;
       if (r?.code === 3) throw new StepError(this.name, 'restore', `pg_restore into ${this.into} failed`, { output: tail(r.stderr) });
       // A lost connection or an abort keeps its type (unreachable, interrupted).
-      if (cut) throw cut.name !== 'Error' ? cut : new StepError(this.name, 'move', `stream to ${this.part} failed: ${cut.message}`, { retryable: brokenPipe(cut), cause: cut });
-      if (!r || r.code !== 0) throw new StepError(this.name, 'move', `writing ${this.part} failed (exit ${r?.code ?? r?.signal})`, { output: tail(r?.stderr ?? '') });
+      if (cut && cut.name !== 'Error') throw cut;
+      // The writer's own word (No space left on device...) before the relay's symptom of it.
+      if (r && r.code !== 0) throw new StepError(this.name, 'move', `writing ${this.part} failed (exit ${r.code ?? r.signal})`, { output: tail(r.stderr) });
+      if (cut) throw new StepError(this.name, 'move', `stream to ${this.part} failed: ${cut.message}`, { retryable: brokenPipe(cut), cause: cut });
+      if (!r) throw new StepError(this.name, 'move', `writing ${this.part} did not end`);
       // A restoring writer summed its file; a plain one is read back.
       const written = /^sha256 ([0-9a-f]{64})$/m.exec(this.out)?.[1];
       const got = written ?? (await fileDigest(this.d.host, this.d.backupUser, this.part, 'move')).sha256;

@@ -1,9 +1,7 @@
-// Small ssh2 channel helpers of src/transport/ssh-host.ts: the process group id a command
-// reports first, signals past EOF, and an orderly end of a client.
+// Channel helpers of SshHost: the pgid line, signals past EOF, ending a client.
 import { Transform, type Readable } from 'node:stream';
 import type { Client as ClientT, ClientChannel } from 'ssh2';
 
-/** The first line of every command's stderr: `stagesync-pgid:<pid of its shell>`. */
 export const PGID_TAG = 'stagesync-pgid:';
 
 /** Remove our `stagesync-pgid:N` first line from a command's stderr, reporting N. */
@@ -52,10 +50,10 @@ export function safe(f: () => unknown): void {
   }
 }
 
+/** Ends the connection; resolves on its close, or after 2 s (a timer that keeps the process up). */
 export function endClient(c: ClientT): Promise<void> {
   return new Promise((res) => {
     const t = setTimeout(res, 2000);
-    t.unref();
     c.once('close', () => {
       clearTimeout(t);
       res();

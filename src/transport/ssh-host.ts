@@ -1,10 +1,10 @@
 // A Host over ssh2: one connection (plus its jump hosts) per host, opened lazily and reused by
 // every command as channels on it (ControlMaster-like), at most maxSessions at once.
-import type { Client as ClientT, ClientChannel } from 'ssh2';
+import type { ClientChannel } from 'ssh2';
 import { LineHost } from './line-host.js';
-import { PGID_TAG, endClient, safe, sendSignal, stripPgid } from './ssh-channel.js';
 import type { RawExit, RawProcess } from './process.js';
 import { Semaphore } from './semaphore.js';
+import { endClient, PGID_TAG, safe, sendSignal, stripPgid } from './ssh-channel.js';
 import { dial, type Chain, type DialContext } from './ssh-connect.js';
 import { defaultConfigEnv, loadConfigText, resolveSsh, type SshConfigEnv, type SshOverrides } from './ssh-config.js';
 import { ConnectionLostError, UnreachableError } from './types.js';
@@ -41,6 +41,8 @@ export interface SshHostOptions {
 interface Live extends Chain {
   dead: boolean;
   where: string;
+  /** Operations still running on the connection: each is settled when the connection goes. */
+  onLost: Set<() => void>;
 }
 
 const OPEN_RETRIES = 20;
@@ -71,7 +73,7 @@ export class SshHost extends LineHost {
     this.closed = true;
     const live = this.live ?? (await this.connecting?.catch(() => undefined)); // nothing lost: a connection that never opened has nothing to close
     this.live = undefined;
-    if (!live) return;
+    if (!live || live.dead) return;
     await endClient(live.client);
     for (const j of live.jumps) await endClient(j);
   }
@@ -110,13 +112,16 @@ export class SshHost extends LineHost {
       throw new UnreachableError(this.name, `Failed to connect to the host via ssh: ${(e as Error).message}`);
     }
     const chain = await dial(target, ctx);
-    const live: Live = { ...chain, dead: false, where: `${target.user}@${target.hostname}:${target.port}` };
+    const live: Live = { ...chain, dead: false, where: `${target.user}@${target.hostname}:${target.port}`, onLost: new Set() };
     const onGone = (): void => {
       if (live.dead) return;
       live.dead = true;
       for (const j of live.jumps) j.end();
+      // ssh2 does not always close the channels of a connection that died: settle them here.
+      for (const settle of [...live.onLost]) settle();
+      live.onLost.clear();
     };
-    live.client.on('end', onGone).on('close', onGone);
+    live.client.on('end', onGone).on('close', onGone).on('error', onGone);
     // A jump host going away takes the tunnel with it.
     for (const j of live.jumps) j.on('close', () => live.client.end());
     if (this.closed) {
@@ -147,15 +152,19 @@ export class SshHost extends LineHost {
   private async openChannel(live: Live, line: string): Promise<ClientChannel> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await new Promise<ClientChannel>((res, rej) =>
+        return await new Promise<ClientChannel>((res, rej) => {
+          if (live.dead) return rej(new Error('connection lost'));
+          const lost = () => rej(new Error('connection lost'));
+          live.onLost.add(lost);
           live.client.exec(line, (err, ch) => {
+            live.onLost.delete(lost);
             if (err) return rej(err);
             // A fast command's exit status can arrive in the same packet batch as the channel's
             // confirmation, before wrap() (a microtask later) listens: catch it here, now.
             ch.once('exit', (code: number | null, signal?: string) => earlyExits.set(ch, { code, signal }));
             res(ch);
-          }),
-        );
+          });
+        });
       } catch (e) {
         if (live.dead) throw new ConnectionLostError(this.name, `${this.name}: connection lost (${live.where}) before the command started`);
         // sshd frees a closed session slightly after it confirms the close: retry a refused open.
@@ -184,14 +193,23 @@ export class SshHost extends LineHost {
     const exited = new Promise<RawExit>((resolve, reject) => {
       // sshd keeps the channel open while the command lives; after a failed kill we stop waiting.
       giveUp = () => resolve({ code: null, signal: 'KILL' });
-      ch.on('close', () => {
+      let closed = false;
+      const onClose = () => {
+        if (closed) return;
+        closed = true;
+        live.onLost.delete(onClose);
         release();
         clearTimeout(killTimer);
         if (exit) resolve(exit);
         else if (live.dead)
           reject(new ConnectionLostError(this.name, `${this.name}: connection lost (${live.where}) while the command was running; its outcome is unknown`));
         else resolve({ code: null });
-      });
+        // The channel's streams end with it; when the connection died they may never be told.
+        if (live.dead) for (const st of [ch, ch.stderr]) if (!st.readableEnded) safe(() => st.push(null));
+      };
+      if (live.dead) return setImmediate(onClose);
+      live.onLost.add(onClose);
+      ch.on('close', onClose);
     });
     exited.catch(() => {});
     const stderr = stripPgid(ch.stderr, (n) => {

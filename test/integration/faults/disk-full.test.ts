@@ -44,7 +44,7 @@ describe('fault: the destination dump directory full', function () {
     await run.waitFor(/ok: \[stage2\] preflight/);
     await fillDir(DEST, DIR, 5 * 1024);
     const r = await run.result;
-    expectReported(r, pair, 2, /fatal: \[db1\] move: FAILED! stage2: move: [^\n]*(\n[^\n]*){0,8}No space left on device/);
+    expectReported(r, pair, 2, /fatal: \[db1\] move: FAILED! stage2: [^\n]*(\n[^\n]*){0,8}No space left on device/);
     expect(r.stdout).to.not.match(/the receiving command ended before the data did/);
     await pair.expectOldCopy(before);
     await unmountSmallFs(DEST, DIR);

@@ -2,9 +2,9 @@
 import { basename, extname } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Inventory, SourcedVars } from '../inventory/types.js';
+import type { LazyVars } from '../template/lazy.js';
 import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
-import { templateValues } from './template-vars.js';
 import { checkSafety } from './safety.js';
 import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HostConnection, Plan } from './types.js';
 
@@ -22,16 +22,21 @@ export interface PlanInputs {
   matchPattern(pattern: string): string[];
   /** The extra vars alone: play-level choices (which hosts take part) come from them. */
   extraVars: SourcedVars;
-  /** Resolved variables of one host (all precedence levels, extra vars included). */
+  /**
+   * The rendered values of the variables a plan reads (stagesync_*, connection vars) of one
+   * host, all precedence levels merged. Others stay unrendered: Ansible renders only what is used.
+   */
   varsOf(host: string): SourcedVars;
+  /** The host's variables as templates see them (rendered when read). */
+  templateVars(host: string): LazyVars;
   /** Throws UserError naming the file and variable path. */
   validate(vars: SourcedVars, host: string): void;
   /** Render a template (user's templates/ first) with a host's variables. */
-  render(template: string, vars: Record<string, unknown>): string;
-  /** Render one string holding Jinja2 (a variable's value) with a host's variables. */
-  renderString(text: string, vars: Record<string, unknown>, origin?: string): string;
+  render(template: string, vars: LazyVars): string;
   /** Secret values found in a host's variables. */
   secretsOf(vars: Record<string, unknown>): string[];
+  /** Secret values met while rendering (vault, secret-named variables, secret env lookups). */
+  renderedSecrets(): string[];
 }
 
 export interface PlanRequest {
@@ -66,8 +71,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   const varsOf = (host: string): Record<string, unknown> => {
     let v = validated.get(host);
     if (!v) {
-      const sourced = inp.varsOf(host);
-      const templated = { values: templateValues(sourced.values, (t, vars, key) => inp.renderString(t, vars, sourced.origins[key]?.file)), origins: sourced.origins };
+      const templated = inp.varsOf(host);
       inp.validate(templated, host);
       v = templated.values;
       validated.set(host, v);
@@ -95,7 +99,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
     destinations = dests.map((h) => destinationPlan(h, varsOf(h)));
     if (req.command === 'run') {
       const sv = varsOf(sources[0]!);
-      source = sourcePlan(sources[0]!, sv, inp);
+      source = sourcePlan(sources[0]!, sv, inp.templateVars(sources[0]!), inp);
       const pipelined = source.pipelined;
       destinations = destinations.map((d) => ({ ...d, pipelined: pipelined && d.jobs === 1 }));
       db = { source, destinations, transfer: 'stream' };
@@ -134,7 +138,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
       ? { gitParity: { repo: (pairVars.stagesync_local_repo as string | null | undefined) ?? null, sourceRef: String(pairVars.stagesync_source_gitbranch), destRef: String(pairVars.stagesync_destination_gitbranch) } }
       : {}),
     forks: req.forks ?? req.defaultForks,
-    secrets: [...secrets],
+    secrets: [...new Set([...secrets, ...inp.renderedSecrets()])],
     warnings: [...inp.inventory.warnings, ...warnings],
     ...(req.command === 'rollback' ? { rollback: { destinations } } : {}),
   };
@@ -154,7 +158,7 @@ function playHosts(inp: PlanInputs, variable: string, group: string): string[] {
   }
 }
 
-function sourcePlan(host: string, v: Record<string, unknown>, inp: PlanInputs): DbSourcePlan {
+function sourcePlan(host: string, v: Record<string, unknown>, tv: LazyVars, inp: PlanInputs): DbSourcePlan {
   const createScripts = v.stagesync_backups_create_backups_scripts !== false;
   const plan: DbSourcePlan = {
     host,
@@ -171,8 +175,8 @@ function sourcePlan(host: string, v: Record<string, unknown>, inp: PlanInputs): 
     pipelined: false,
   };
   if (createScripts) {
-    plan.backupScriptContent = inp.render(plan.scriptTemplate, v);
-    plan.cleanupScriptContent = inp.render(String(v.stagesync_backups_cleanup_script_template), v);
+    plan.backupScriptContent = inp.render(plan.scriptTemplate, tv);
+    plan.cleanupScriptContent = inp.render(String(v.stagesync_backups_cleanup_script_template), tv);
     plan.pipelined = plan.executeBackup && STREAMS_DUMP.test(plan.backupScriptContent);
   }
   return plan;

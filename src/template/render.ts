@@ -62,6 +62,19 @@ function envFor(cwd: string): nunjucks.Environment {
   return env;
 }
 
+// Renders nest (a variable read while rendering renders that variable): an error kept from an
+// earlier, finished render must not be taken for this one's.
+let depth = 0;
+function nested<T>(render: () => T): T {
+  if (depth === 0) takePendingError();
+  depth++;
+  try {
+    return render();
+  } finally {
+    depth--;
+  }
+}
+
 // Compiled template strings: a host's many values share few distinct templates.
 const compiled = new Map<string, nunjucks.Template>();
 function compiledString(src: string, cwd: string, name: string): nunjucks.Template {
@@ -94,7 +107,7 @@ function asLazy(vars: TemplateVars, cwd: string): LazyVars {
 /** A variable's template, rendered with Ansible's native types: "{{ list }}" is the list. */
 export function renderValue(src: string, vars: LazyVars, where: VarOrigin & { path: string }, cwd = process.cwd()): unknown {
   try {
-    return renderNative(src, () => compiledString(src, cwd, where.file ?? '<variable>').render(lazyContext(vars)));
+    return nested(() => renderNative(src, () => compiledString(src, cwd, where.file ?? '<variable>').render(lazyContext(vars))));
   } catch (e) {
     const err = toTemplateError(e, where.file ?? '<variable>');
     if (err.location.path) throw err;
@@ -109,7 +122,7 @@ export function renderTemplate(name: string, vars: TemplateVars, opts: RenderOpt
   const env = envFor(cwd);
   try {
     const tmpl = new nunjucks.Template(readFileSync(file, 'utf8'), env, file, false);
-    return tmpl.render(lazyContext(asLazy(vars, cwd)));
+    return nested(() => tmpl.render(lazyContext(asLazy(vars, cwd))));
   } catch (e) {
     throw toTemplateError(e, displayName(file, cwd), cwd);
   }
@@ -120,7 +133,7 @@ export function renderString(src: string, vars: TemplateVars, opts: RenderOption
   const cwd = opts.cwd ?? process.cwd();
   const name = opts.name ?? '<template string>';
   try {
-    return compiledString(src, cwd, name).render(lazyContext(asLazy(vars, cwd)));
+    return nested(() => compiledString(src, cwd, name).render(lazyContext(asLazy(vars, cwd))));
   } catch (e) {
     throw toTemplateError(e, name);
   }

@@ -95,14 +95,17 @@ export class LazyVars {
     return Object.fromEntries(this.keys().map((k) => [k, this.get(k)]));
   }
 
-  /** A read-only object view: `hostvars['db1'].ansible_host`. */
+  /**
+   * A read-only object view: `hostvars['db1'].ansible_host`. Only variables that are set
+   * (Ansible: hostvars[h].ansible_host is undefined when unset, though a task on h sees its name).
+   */
   view(): Record<string, unknown> {
+    const set = (key: string | symbol): key is string => typeof key === 'string' && key in this.raw;
     return new Proxy({} as Record<string, unknown>, {
-      get: (_t, key) => (typeof key === 'string' && this.has(key) ? this.get(key) : undefined),
-      has: (_t, key) => typeof key === 'string' && this.has(key),
+      get: (_t, key) => (set(key) ? this.get(key) : undefined),
+      has: (_t, key) => set(key),
       ownKeys: () => this.keys(),
-      getOwnPropertyDescriptor: (_t, key) =>
-        typeof key === 'string' && this.has(key) ? { enumerable: true, configurable: true, value: this.get(key) } : undefined,
+      getOwnPropertyDescriptor: (_t, key) => (set(key) ? { enumerable: true, configurable: true, value: this.get(key) } : undefined),
     });
   }
 

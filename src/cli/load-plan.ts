@@ -34,7 +34,7 @@ export function loadPlan(opts: CliOptions, cwd = process.cwd(), env = process.en
   const plan = buildPlan(
     {
       // A scheduled run is a run.
-      command: opts.command === 'schedule' ? 'run' : opts.command,
+      command: opts.command === 'rollback' ? 'rollback' : 'run',
       extraVarsArgs: opts.extraVars,
       ...(opts.limit ? { limit: opts.limit } : {}),
       tags: opts.tags,

@@ -9,6 +9,8 @@ import type { Plan } from '../plan/types.js';
 import { parseCli, type CliOptions } from './options.js';
 import { loadPlan, type LoadedPlan } from './load-plan.js';
 import { confirmDestination } from './confirm.js';
+import { setupVault } from './vault-setup.js';
+import { readAnsibleConfig } from '../config/ansible-cfg.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -17,6 +19,12 @@ function version(): string {
 export async function main(argv: string[]): Promise<number> {
   const opts = parseCli(argv, version());
   if (!opts) return ExitCode.ok;
+  await setupVault(opts.vault, readAnsibleConfig({ env: process.env }), process.cwd(), process.env);
+  if (opts.command === 'inventory') {
+    const { inventoryCommand } = await import('./inventory-cmd.js');
+    process.stdout.write(inventoryCommand(opts));
+    return ExitCode.ok;
+  }
   if (opts.command === 'schedule') {
     const { runSchedule } = await import('../schedule/command.js');
     return runSchedule(opts);

@@ -109,8 +109,10 @@ export function renderValue(src: string, vars: LazyVars, where: VarOrigin & { pa
   try {
     return nested(() => renderNative(src, () => compiledString(src, cwd, where.file ?? '<variable>').render(lazyContext(vars))));
   } catch (e) {
+    // A variable read on the way failed: its own error says where.
+    const inner = takePendingError();
+    if (inner) throw inner;
     const err = toTemplateError(e, where.file ?? '<variable>');
-    if (err.location.path) throw err;
     throw new UserError(err.message, { file: where.file, line: where.line, path: where.path });
   }
 }

@@ -197,15 +197,25 @@ function destinationPlan(host: string, v: Record<string, unknown>): DbDestinatio
     fkConstraints: v.stagesync_restore_fk_constraints !== false,
     jobs: Number(v.stagesync_restore_jobs ?? 1),
     pipelined: false,
-    postRestoreSql: ((v.stagesync_post_restore_sql as { sql: string; params?: unknown[] }[] | undefined) ?? []).map((s) => ({
-      sql: s.sql,
-      params: s.params ?? [],
-    })),
+    postRestoreSql: [
+      ...((v.stagesync_post_restore_sql as { sql: string; params?: unknown[] }[] | undefined) ?? []).map((s) => ({ sql: s.sql, params: s.params ?? [] })),
+      ...roleSocialUpdate(v),
+    ],
     preRestoreCommands: toHookCommands(v.stagesync_pre_restore_commands),
     postRestoreCommands: toHookCommands(v.stagesync_post_restore_commands),
     alwaysCommands: toHookCommands(v.stagesync_always_commands),
     lockTimeoutSec: Number(v.stagesync_lock_timeout ?? 600),
   };
+}
+
+/**
+ * The Stage Sync role's tasks/custom/post_restore_update_db.yml: the `github` social app gets
+ * the staging OAuth credentials (bound parameters; the secret is masked like every secret).
+ */
+export const ROLE_SOCIAL_UPDATE_SQL = "UPDATE socialaccount_socialapp SET client_id = $1, secret = $2 WHERE provider = 'github'";
+function roleSocialUpdate(v: Record<string, unknown>): { sql: string; params: unknown[] }[] {
+  if (v.stagesync_post_restore_update_db !== true) return [];
+  return [{ sql: ROLE_SOCIAL_UPDATE_SQL, params: [String(v.stagesync_social_client_id ?? ''), String(v.stagesync_social_secret ?? '')] }];
 }
 
 function copyPlan(c: Record<string, unknown>, index: number, v: Record<string, unknown>): BucketCopyPlan {

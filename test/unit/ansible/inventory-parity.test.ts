@@ -1,0 +1,48 @@
+// `orchestrate inventory --host H` against real `ansible-inventory --host H` (Debian's
+// ansible-core, installed by scripts/ensure-deps.sh) over the repo's example inventories:
+// every variable of every host must be the same.
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { inventoryCommand } from '../../../src/cli/inventory-cmd.js';
+import type { CliOptions } from '../../../src/cli/options.js';
+import { repoRoot } from '../../support/cli.js';
+
+const INVENTORIES = ['inventories/hosts', 'inventories/hosts.yml'];
+const HOSTS = ['db1', 'stage1', 'stage2', 'dev1', 'localhost'];
+
+function ansibleInventory(args: string[]): unknown {
+  const out = execFileSync('ansible-inventory', args, { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, ANSIBLE_CONFIG: join(repoRoot, 'no-ansible.cfg'), ANSIBLE_LOCALHOST_WARNING: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return JSON.parse(out);
+}
+
+function ours(inventory: string, host: string): unknown {
+  const opts: CliOptions = {
+    command: 'inventory', inventory: [inventory], extraVars: [], tags: [], skipTags: [], check: false, verbosity: 0,
+    vault: { vaultIds: [], vaultPasswordFiles: [], askVaultPass: false },
+    inventoryCmd: { list: false, graph: false, yaml: false, json: false, host },
+  };
+  return JSON.parse(inventoryCommand(opts, repoRoot, { HOME: repoRoot }));
+}
+
+describe('orchestrate inventory --host = ansible-inventory --host (real ansible-core)', function () {
+  this.timeout(120000);
+  before(function () {
+    try {
+      execFileSync('ansible-inventory', ['--version'], { stdio: 'ignore' });
+    } catch {
+      throw new Error('ansible-inventory is missing: run scripts/ensure-deps.sh (installs Debian\'s ansible-core)');
+    }
+  });
+  for (const inv of INVENTORIES) {
+    it(`${inv}: every variable of every host`, () => {
+      let compared = 0;
+      for (const host of HOSTS) {
+        const theirs = ansibleInventory(['-i', inv, '--playbook-dir', repoRoot, '--host', host]) as Record<string, unknown>;
+        expect(ours(inv, host), `${inv} --host ${host}`).to.deep.equal(theirs);
+        compared += Object.keys(theirs).length;
+      }
+      expect(compared).to.be.greaterThan(0);
+    });
+  }
+});

@@ -16,13 +16,20 @@ function ansibleInventory(args: string[]): unknown {
   return JSON.parse(out);
 }
 
-function ours(inventory: string, host: string): unknown {
+const VARS_FILES = ['vars/prod-to-stage1.yml', 'vars/prod-to-stage2.yml', 'vars/stage1-to-dev.yml'];
+
+function run(inventory: string, cmd: Partial<NonNullable<CliOptions['inventoryCmd']>>, extraVars: string[] = []): string {
   const opts: CliOptions = {
-    command: 'inventory', inventory: [inventory], extraVars: [], tags: [], skipTags: [], check: false, verbosity: 0,
+    command: 'inventory', inventory: [inventory], extraVars, tags: [], skipTags: [], check: false, verbosity: 0,
     vault: { vaultIds: [], vaultPasswordFiles: [], askVaultPass: false },
-    inventoryCmd: { list: false, graph: false, yaml: false, json: false, host },
+    inventoryCmd: { list: false, graph: false, yaml: false, json: false, ...cmd },
   };
-  return JSON.parse(inventoryCommand(opts, repoRoot, { HOME: repoRoot }));
+  return inventoryCommand(opts, repoRoot, { HOME: repoRoot });
+}
+const ours = (inventory: string, host: string, extra: string[] = []): unknown => JSON.parse(run(inventory, { host }, extra));
+
+function ansibleText(args: string[]): string {
+  return execFileSync('ansible-inventory', args, { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, ANSIBLE_CONFIG: join(repoRoot, 'no-ansible.cfg') }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 describe('orchestrate inventory --host = ansible-inventory --host (real ansible-core)', function () {
@@ -43,6 +50,23 @@ describe('orchestrate inventory --host = ansible-inventory --host (real ansible-
         compared += Object.keys(theirs).length;
       }
       expect(compared).to.be.greaterThan(0);
+    });
+    it(`${inv} with each pair's vars file (-e @vars/...): every variable of every host`, () => {
+      let compared = 0;
+      for (const file of VARS_FILES) {
+        for (const host of HOSTS) {
+          const theirs = ansibleInventory(['-i', inv, '--playbook-dir', repoRoot, '-e', `@${file}`, '--host', host]) as Record<string, unknown>;
+          expect(ours(inv, host, [`@${file}`]), `${inv} -e @${file} --host ${host}`).to.deep.equal(theirs);
+          compared += Object.keys(theirs).length;
+        }
+      }
+      expect(compared).to.be.greaterThan(50);
+    });
+    it(`${inv}: --list, --list --yaml and --graph print what ansible-inventory prints`, () => {
+      const args = ['-i', inv, '--playbook-dir', repoRoot];
+      expect(run(inv, { list: true })).to.equal(ansibleText([...args, '--list']));
+      expect(run(inv, { list: true, yaml: true })).to.equal(ansibleText([...args, '--list', '--yaml']));
+      expect(run(inv, { graph: true })).to.equal(ansibleText([...args, '--graph']));
     });
   }
 });

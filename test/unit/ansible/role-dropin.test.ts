@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { ROLE_SOCIAL_UPDATE_SQL } from '../../../src/plan/build.js';
 import { UserError } from '../../../src/errors.js';
-import { planFor } from './templating.test.js';
+import { planFor } from './plan-for.js';
 
 // Every variable of the role's defaults/main.yml, with its values.
 const ROLE_DEFAULTS = `---

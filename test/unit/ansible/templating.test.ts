@@ -3,20 +3,12 @@
 // native types follow 2.19 (2.14 turned "{{ n }}" into the string "5").
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { loadPlan } from '../../../src/cli/load-plan.js';
-import type { CliOptions } from '../../../src/cli/options.js';
 import { UserError } from '../../../src/errors.js';
 import { LazyVars } from '../../../src/template/lazy.js';
 import { createScope, renderString } from '../../../src/template/render.js';
-import { cleanTmpTrees, tmpTree } from '../inventory/tmp-tree.js';
+import { cleanTmpTrees } from '../inventory/tmp-tree.js';
+import { planFor } from './plan-for.js';
 
-const INVENTORY = '[stagesync-sourcedb]\ndb1\n[stagesync-destdb]\nstage1\n';
-
-export function planFor(files: Record<string, string>, extra: string[] = ['@vars/pair.yml'], env: NodeJS.ProcessEnv = {}) {
-  const cwd = tmpTree({ 'inventories/hosts': INVENTORY, ...files });
-  const opts: CliOptions = { command: 'run', inventory: ['inventories/hosts'], extraVars: extra, tags: [], skipTags: [], check: true, verbosity: 0 };
-  return loadPlan(opts, cwd, { HOME: cwd, ...env }).plan;
-}
 
 const lazy = (vars: Record<string, unknown>) => new LazyVars('h1', vars, createScope());
 const value = (name: string, vars: Record<string, unknown>) => lazy(vars).get(name);

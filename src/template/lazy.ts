@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import type { VarOrigin } from '../inventory/types.js';
 import { isSecretKey } from '../util/redact.js';
 import { isVaultValue, revealVault } from '../vault/value.js';
+import { UnsafeText } from './python.js';
 
 /** What every host of one run shares. */
 export interface LazyScope {
@@ -125,6 +126,7 @@ export class LazyVars {
     if (typeof value === 'string') {
       return JINJA.test(value) ? this.scope.render(value, this, { ...this.origins[path.split(/[.[]/)[0]!], path }) : value;
     }
+    if (value instanceof UnsafeText) return value.value;
     if (isVaultValue(value)) {
       const plain = revealVault(value);
       this.scope.secrets.add(plain);

@@ -19,6 +19,17 @@ export class PyFloat {
   }
 }
 
+/** A `!unsafe` string: never templated (Ansible's AnsibleUnsafeText). */
+export class UnsafeText {
+  constructor(readonly value: string) {}
+  toJSON(): string {
+    return this.value;
+  }
+  toString(): string {
+    return this.value;
+  }
+}
+
 function floatRepr(n: number): string {
   if (Number.isNaN(n)) return 'nan';
   if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
@@ -45,12 +56,12 @@ export function pyReprString(s: string): string {
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyFloat);
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyFloat) && !(v instanceof UnsafeText);
 }
 
 /** Python's repr(): how an item prints inside a list or dict. */
 export function pyRepr(v: unknown): string {
-  if (typeof v === 'string') return pyReprString(v);
+  if (typeof v === 'string' || v instanceof UnsafeText) return pyReprString(String(v));
   if (v === null || v === undefined) return 'None';
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (isPlainObject(v)) return `{${Object.keys(v).map((k) => `${pyReprString(k)}: ${pyRepr(v[k])}`).join(', ')}}`;
@@ -63,7 +74,7 @@ export function pyStr(v: unknown): string {
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (v === null || v === undefined) return 'None';
-  if (v instanceof PyFloat) return v.toString();
+  if (v instanceof PyFloat || v instanceof UnsafeText) return v.toString();
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : floatRepr(v);
   if (Array.isArray(v) || isPlainObject(v)) return pyRepr(v);
   return String(v);
@@ -71,7 +82,7 @@ export function pyStr(v: unknown): string {
 
 /** `value` with PyFloat markers turned back into numbers, at any depth (for the schema, JSON...). */
 export function toPlain(value: unknown): unknown {
-  if (value instanceof PyFloat) return value.value;
+  if (value instanceof PyFloat || value instanceof UnsafeText) return value.value;
   if (Array.isArray(value)) return value.some(needsPlain) ? value.map(toPlain) : value;
   if (isPlainObject(value) && Object.getPrototypeOf(value) === Object.prototype && Object.values(value).some(needsPlain)) {
     return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, toPlain(x)]));
@@ -80,7 +91,7 @@ export function toPlain(value: unknown): unknown {
 }
 
 function needsPlain(v: unknown): boolean {
-  if (v instanceof PyFloat) return true;
+  if (v instanceof PyFloat || v instanceof UnsafeText) return true;
   if (Array.isArray(v)) return v.some(needsPlain);
   return isPlainObject(v) && Object.getPrototypeOf(v) === Object.prototype && Object.values(v).some(needsPlain);
 }

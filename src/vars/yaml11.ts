@@ -2,7 +2,7 @@
 // for every key so errors can point at the exact place. JSON is tried first, as Ansible's loader does.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type DocumentOptions, type Node, type ParseOptions, type ScalarTag, type SchemaOptions } from 'yaml';
 import { UserError } from '../errors.js';
-import { PyFloat } from '../template/python.js';
+import { PyFloat, UnsafeText } from '../template/python.js';
 import { VaultValue } from '../vault/value.js';
 
 export interface ParsedYaml {
@@ -13,7 +13,8 @@ export interface ParsedYaml {
   warnings: string[];
 }
 
-const unsafeTag: ScalarTag = { tag: '!unsafe', resolve: (s: string) => s };
+// Never templated, as Ansible's !unsafe (a plain string again once read).
+const unsafeTag: ScalarTag = { tag: '!unsafe', resolve: (s: string) => new UnsafeText(s) };
 // Kept encrypted until read (see src/vault): a run decrypts only the values it uses.
 const vaultTag = (file: string): ScalarTag => ({
   tag: '!vault',

@@ -35,6 +35,14 @@ describe('Ansible templating', () => {
     expect(value('b', { x: 1, a: '{% raw %}{{ x }}{% endraw %}', b: '{{ a }}' })).to.equal('{{ x }}');
   });
 
+  it('Ansible never templates a !unsafe value', () => {
+    const plan = planFor({
+      'group_vars/all.yml': 'x: 1\nraw_cmd: !unsafe "echo {{ x }}"\n',
+      'vars/pair.yml': 'stagesync_post_restore_commands: ["{{ raw_cmd }}", !unsafe "echo {{ y }}"]\n',
+    });
+    expect(plan.db!.destinations[0]!.postRestoreCommands.map((c) => c.command)).to.deep.equal(['echo {{ x }}', 'echo {{ y }}']);
+  });
+
   it('Ansible gives a single expression its native type: list, bool, number, null, dict', () => {
     const vars = { list: [1, 2], flag: true, n: 5, none: null, d: { a: 1 } };
     expect(value('v', { ...vars, v: '{{ list }}' })).to.deep.equal([1, 2]);

@@ -46,12 +46,23 @@ export function isSingleExpression(src: string): boolean {
  * expression, else the rendered text.
  */
 export function renderNative(src: string, render: () => string): unknown {
-  if (!isSingleExpression(src)) return render();
+  const single = isSingleExpression(src);
+  const { text, capture } = captured(render);
+  return single && capture.count === 1 ? capture.value : text;
+}
+
+/** Runs a render whose outputs are text only (a file template, a string rendered as text). */
+export function renderText(render: () => string): string {
+  return captured(render).text;
+}
+
+// Every render gets its own frame, so a variable rendered while another is being rendered
+// never hands its outputs to the outer one.
+function captured(render: () => string): { text: string; capture: Capture } {
   const capture: Capture = { count: 0 };
   captures.push(capture);
   try {
-    const text = render();
-    return capture.count === 1 ? capture.value : text;
+    return { text: render(), capture };
   } finally {
     captures.pop();
   }

@@ -8,7 +8,7 @@ import type { VarOrigin } from '../inventory/types.js';
 import { createEnvironment, templateSearchPath } from './environment.js';
 import { LazyVars, takePendingError, type LazyScope } from './lazy.js';
 import { lazyContext } from './lazy-context.js';
-import { renderNative } from './native.js';
+import { renderNative, renderText } from './native.js';
 
 export interface RenderOptions {
   /** Directory whose templates/ overrides the built-in templates (default: process.cwd()). */
@@ -124,7 +124,7 @@ export function renderTemplate(name: string, vars: TemplateVars, opts: RenderOpt
   const env = envFor(cwd);
   try {
     const tmpl = new nunjucks.Template(readFileSync(file, 'utf8'), env, file, false);
-    return nested(() => tmpl.render(lazyContext(asLazy(vars, cwd))));
+    return nested(() => renderText(() => tmpl.render(lazyContext(asLazy(vars, cwd)))));
   } catch (e) {
     throw toTemplateError(e, displayName(file, cwd), cwd);
   }
@@ -135,7 +135,7 @@ export function renderString(src: string, vars: TemplateVars, opts: RenderOption
   const cwd = opts.cwd ?? process.cwd();
   const name = opts.name ?? '<template string>';
   try {
-    return nested(() => compiledString(src, cwd, name).render(lazyContext(asLazy(vars, cwd))));
+    return nested(() => renderText(() => compiledString(src, cwd, name).render(lazyContext(asLazy(vars, cwd)))));
   } catch (e) {
     throw toTemplateError(e, name);
   }

@@ -51,6 +51,8 @@ describe('Ansible templating', () => {
     expect(value('v', { ...vars, v: '{{ none }}' })).to.equal(null);
     expect(value('v', { ...vars, v: '{{ d }}' })).to.deep.equal({ a: 1 });
     expect(value('v', { ...vars, v: ' {{ n }}' })).to.equal(' 5');
+    // A value read on the way that renders to text does not turn the outer one into text.
+    expect(value('v', { ...vars, s: 'a{{ n }}b', v: '{{ s | length }}' })).to.equal(3);
   });
 
   it('Ansible takes a typed single expression into stagesync_* lists and hooks', () => {

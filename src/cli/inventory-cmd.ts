@@ -13,7 +13,7 @@ import { createRunVars } from '../vars/host-vars.js';
 import { resolveHostVars } from '../vars/resolve.js';
 import { renderValue } from '../template/render.js';
 import { pyJsonDumps } from '../template/filters/json.js';
-import { pyStr, toPlain } from '../template/python.js';
+import { pyStr } from '../template/python.js';
 import { redact } from '../util/redact.js';
 import type { CliOptions, InventoryOptions } from './options.js';
 
@@ -27,7 +27,8 @@ interface Ctx {
 
 // ansible-inventory's json.dumps sorts keys only below the top level of --list.
 const json = (v: unknown) => pyJsonDumps(v, { indent: 4, sortKeys: true });
-const sortedYaml = (v: unknown) => stringify(v, { version: '1.1', sortMapEntries: true, indentSeq: false });
+// Through JSON first: vault values become {__ansible_vault: ...} as in --list's JSON.
+const sortedYaml = (v: unknown) => stringify(JSON.parse(JSON.stringify(v)), { version: '1.1', sortMapEntries: true, indentSeq: false });
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function list(ctx: Ctx): Record<string, unknown> {
@@ -77,8 +78,8 @@ export function inventoryCommand(opts: CliOptions, cwd = process.cwd(), env = pr
     hostVars: (h) => Object.fromEntries(Object.entries(resolveHostVars(inv, h, { cwd, extraVars }).values).filter(([k]) => !MAGIC.has(k))),
   };
   if (cmd.graph) return graph(inv, 'all', 0, []).join('\n') + '\n';
-  if (cmd.host !== undefined) return cmd.yaml ? sortedYaml(toPlain(ctx.hostVars(cmd.host))) : json(ctx.hostVars(cmd.host)) + '\n';
-  return cmd.yaml ? sortedYaml(toPlain({ all: yamlTree(ctx, 'all', new Set()) })) : json(list(ctx)) + '\n';
+  if (cmd.host !== undefined) return cmd.yaml ? sortedYaml(ctx.hostVars(cmd.host)) : json(ctx.hostVars(cmd.host)) + '\n';
+  return cmd.yaml ? sortedYaml({ all: yamlTree(ctx, 'all', new Set()) }) : json(list(ctx)) + '\n';
 }
 
 function evalTemplate(inv: Inventory, cmd: InventoryOptions, o: { cwd: string; env: NodeJS.ProcessEnv; extraVars: ReturnType<typeof parseExtraVars> }): string {

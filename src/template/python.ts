@@ -22,8 +22,9 @@ export class PyFloat {
 /** A `!unsafe` string: never templated (Ansible's AnsibleUnsafeText). */
 export class UnsafeText {
   constructor(readonly value: string) {}
-  toJSON(): string {
-    return this.value;
+  /** How ansible-inventory prints it. */
+  toJSON(): Record<string, string> {
+    return { __ansible_unsafe: this.value };
   }
   toString(): string {
     return this.value;

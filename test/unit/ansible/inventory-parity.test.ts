@@ -5,7 +5,9 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { inventoryCommand } from '../../../src/cli/inventory-cmd.js';
-import type { CliOptions } from '../../../src/cli/options.js';
+import { parseCli, type CliOptions } from '../../../src/cli/options.js';
+import { readFileSync } from 'node:fs';
+import { tmpTree, cleanTmpTrees } from '../inventory/tmp-tree.js';
 import { repoRoot } from '../../support/cli.js';
 
 const INVENTORIES = ['inventories/hosts', 'inventories/hosts.yml'];
@@ -34,12 +36,19 @@ function ansibleText(args: string[]): string {
 
 describe('orchestrate inventory --host = ansible-inventory --host (real ansible-core)', function () {
   this.timeout(120000);
+  after(cleanTmpTrees);
   before(function () {
     try {
       execFileSync('ansible-inventory', ['--version'], { stdio: 'ignore' });
     } catch {
       throw new Error('ansible-inventory is missing: run scripts/ensure-deps.sh (installs Debian\'s ansible-core)');
     }
+  });
+  it('a !vault value in group_vars is shown still encrypted, exactly as ansible-inventory shows it', () => {
+    const cwd = tmpTree({ hosts: 'h1 n=1.0\n', 'group_vars/all.yml': readFileSync(join(repoRoot, 'test/fixtures/vault/inline-1.1.yml'), 'utf8') + '\nf: 2.0\nu: !unsafe "{{ x }}"\nlist: [1, "08", 08, 0o7]\n' });
+    const theirs = execFileSync('ansible-inventory', ['-i', 'hosts', '--host', 'h1'], { cwd, encoding: 'utf8', env: { ...process.env, ANSIBLE_CONFIG: join(cwd, 'none.cfg') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const opts = parseCli(['inventory', '-i', 'hosts', '--host', 'h1'], '0') as CliOptions;
+    expect(inventoryCommand(opts, cwd, { HOME: cwd })).to.equal(theirs);
   });
   for (const inv of INVENTORIES) {
     it(`${inv}: every variable of every host`, () => {

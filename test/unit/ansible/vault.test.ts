@@ -10,6 +10,7 @@ import { readVarsFile } from '../../../src/vars/vars-file.js';
 import { setVaultSecrets } from '../../../src/vault/value.js';
 import { orchestrate, repoRoot } from '../../support/cli.js';
 import { cleanTmpTrees, tmpTree } from '../inventory/tmp-tree.js';
+import { planFor } from './plan-for.js';
 
 const FIX = join(repoRoot, 'test/fixtures/vault');
 const pw = (p: string) => Buffer.from(p);
@@ -46,6 +47,17 @@ describe('Ansible Vault', () => {
     const v = lazyFrom('inline-1.1.yml');
     expect(v.has('stagesync_social_secret')).to.equal(true);
     expect(() => v.get('stagesync_social_secret')).to.throw(UserError, /no vault secret was given/);
+  });
+  it('Ansible runs without the vault password when no vaulted value is used', () => {
+    const inline = readFileSync(join(FIX, 'inline-1.1.yml'), 'utf8').replace('stagesync_social_secret', 'unused_secret');
+    const plan = planFor({ 'group_vars/all.yml': inline, 'vars/pair.yml': 'stagesync_destdb: stage\n' });
+    expect(plan.db!.destinations[0]!.database).to.equal('stage');
+  });
+  it('orchestrate inventory --host shows a vaulted value still encrypted, as ansible-inventory does', async () => {
+    const cwd = tmpTree({ 'inventories/hosts': 'h1\n', 'group_vars/all.yml': readFileSync(join(FIX, 'inline-1.1.yml'), 'utf8') });
+    const r = await orchestrate(['inventory', '-i', 'inventories/hosts', '--host', 'h1'], { cwd, env: { STAGESYNC_TEST_FROM_SOURCE: '1' } });
+    const shown = JSON.parse(r.stdout) as { stagesync_social_secret: { __ansible_vault: string } };
+    expect(shown.stagesync_social_secret.__ansible_vault).to.match(/^\$ANSIBLE_VAULT;1\.1;AES256\n[0-9a-f]{80}\n/);
   });
   it('Ansible refuses a wrong password: exit 5 naming the file', () => {
     setVaultSecrets([{ label: 'default', password: pw('wrong') }]);

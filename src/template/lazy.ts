@@ -52,7 +52,7 @@ export class LazyVars {
   ) {}
 
   has(name: string): boolean {
-    return name in this.raw || name === 'ansible_host' || (name === 'hostvars' && !!this.scope.host);
+    return name in this.raw || name === 'ansible_host' || name === 'vars' || (name === 'hostvars' && !!this.scope.host);
   }
 
   keys(): string[] {
@@ -119,6 +119,8 @@ export class LazyVars {
     // Ansible's connection default: the address is the inventory name.
     if (name === 'ansible_host') return this.raw.inventory_hostname ?? this.host;
     if (name === 'hostvars' && this.scope.host) return hostvarsView(this.scope);
+    // `vars['name']`: the host's variables by a computed name.
+    if (name === 'vars') return this.view();
     return undefined;
   }
 

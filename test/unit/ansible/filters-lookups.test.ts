@@ -24,6 +24,9 @@ describe('Ansible magic variables, filters and lookups', () => {
   it("Ansible gives hostvars['db2'].ansible_host = 10.0.0.2, and undefined for a host without one", () => {
     expect(r("{{ hostvars['db2'].ansible_host }}|{{ hostvars['db1'].ansible_host | default('UNDEF') }}|{{ hostvars.db1.x }}")).to.equal('10.0.0.2|UNDEF|1');
   });
+  it("Ansible gives vars['x'] = the host's x", () => {
+    expect(r("{{ vars['x'] }}|{{ vars['inventory_hostname'] }}")).to.equal('1|db1');
+  });
   it('Ansible gives ansible_host = the inventory name on the host itself when unset', () => {
     expect(r('{{ ansible_host }}')).to.equal('db1');
   });

@@ -107,6 +107,16 @@ describe('Ansible templating', () => {
     expect(message).to.match(/recursive loop detected in template: a -> b -> a/);
   });
 
+  it("a secret from lookup('env') in a hook is one of the plan's secrets (masked in output)", () => {
+    const plan = planFor(
+      { 'group_vars/all.yml': "db_pw: \"{{ lookup('env', 'CI_DB_PASSWORD') }}\"\n", 'vars/pair.yml': 'stagesync_post_restore_commands: ["psql-setup {{ db_pw | quote }}"]\n' },
+      ['@vars/pair.yml'],
+      { CI_DB_PASSWORD: 'ci-s3cret' },
+    );
+    expect(plan.db!.destinations[0]!.postRestoreCommands[0]!.command).to.equal('psql-setup ci-s3cret');
+    expect(plan.secrets).to.include('ci-s3cret');
+  });
+
   it("Ansible renders a value with the reading host's variables", () => {
     const plan = planFor({
       'group_vars/all.yml': 'site: "{{ inventory_hostname }}.example.com"\n',

@@ -57,6 +57,9 @@ Examples:
   orchestrate rollback -e vars/prod-to-stage1.yml               swap the previous copy back
   orchestrate schedule --cron "0 21 * * *" -e vars/prod-to-stage1.yml --confirm stage
                                                                  sync every night at 21:00 (keeps running)
+  orchestrate inventory --host stage1 -e @vars/prod-to-stage1.yml --eval '{{ stagesync_destdb }}'
+                                                                 a value as a hook on stage1 sees it
+  orchestrate inventory --graph                                  the groups and hosts (as ansible-inventory)
 
 Exit codes: 0 ok, 1 error, 2 a host failed, 4 a host unreachable, 5 bad input, 99 interrupted.`;
 

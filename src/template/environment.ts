@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { builtinTemplatesDir } from '../util/paths.js';
 import { makeStrict } from './strict.js';
+import { installBraceCounting } from './braces.js';
 import { isUndefined, use } from './undefined.js';
 import { bool, defaultFilter, int, mandatory, quote, ternary } from './filters/core.js';
 import { toJson, toNiceJson } from './filters/json.js';
@@ -14,8 +15,9 @@ import { toNiceYaml, toYaml } from './filters/yaml.js';
 import { b64decode, b64encode, combine, map, reject, rejectattr, select, selectattr } from './filters/collections.js';
 import { lookup, query } from './lookups.js';
 
-// Global, once: True/False/None, .items()/.keys()/.get(), slices.
+// Global, once: True/False/None, .items()/.keys()/.get(), slices; `}}` inside a dict literal.
 nunjucks.installJinjaCompat();
+installBraceCounting();
 
 type Fn = (...args: unknown[]) => unknown;
 

@@ -35,9 +35,9 @@ describe('Ansible magic variables, filters and lookups', () => {
     const out = renderString('{{ inventory_dir }}|{{ inventory_file }}|{{ inventory_hostname }}|x{{ group_names }}|{{ groups.db }}', vars.lazy('db1'));
     expect(out).to.equal(`${join(cwd, 'inventories')}|${join(cwd, 'inventories/hosts')}|db1|x['db']|['db1', 'db2']`);
   });
-  // nunjucks ends an expression at the first `}}`, even inside a dict literal: write `} }`.
+  // `}}` inside a dict literal does not end the expression (as Jinja's lexer counts braces).
   it("Ansible's combine: recursive and list_merge", () => {
-    expect(r("{{ {'a':1,'b':{'c':1} } | combine({'b':{'d':2} }, recursive=True) }}")).to.equal("{'a': 1, 'b': {'c': 1, 'd': 2}}");
+    expect(r("{{ {'a':1,'b':{'c':1}} | combine({'b':{'d':2}}, recursive=True) }}")).to.equal("{'a': 1, 'b': {'c': 1, 'd': 2}}");
     expect(r("{{ {'a':1,'b':{'c':1} } | combine({'b':{'d':2} }) }}")).to.equal("{'a': 1, 'b': {'d': 2}}");
     expect(r("{{ {'a':[1]} | combine({'a':[2]}, list_merge='append') }}")).to.equal("{'a': [1, 2]}");
   });

@@ -77,7 +77,11 @@ export function inventoryCommand(opts: CliOptions, cwd = process.cwd(), env = pr
     inv,
     hostVars: (h) => Object.fromEntries(Object.entries(resolveHostVars(inv, h, { cwd, extraVars }).values).filter(([k]) => !MAGIC.has(k))),
   };
-  if (cmd.graph) return graph(inv, 'all', 0, []).join('\n') + '\n';
+  if (cmd.graph) {
+    const top = cmd.graphGroup ?? 'all';
+    if (!inv.groups.has(top)) throw new UserError(`no group named ${JSON.stringify(top)} in the inventory`, { file: 'command line', path: '--graph' });
+    return graph(inv, top, 0, []).join('\n') + '\n';
+  }
   if (cmd.host !== undefined) return cmd.yaml ? sortedYaml(ctx.hostVars(cmd.host)) : json(ctx.hostVars(cmd.host)) + '\n';
   return cmd.yaml ? sortedYaml({ all: yamlTree(ctx, 'all', new Set()) }) : json(list(ctx)) + '\n';
 }

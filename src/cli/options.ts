@@ -10,6 +10,8 @@ export interface InventoryOptions {
   list: boolean;
   host?: string;
   graph: boolean;
+  /** --graph GROUP: the tree below that group (default all). */
+  graphGroup?: string;
   yaml: boolean;
   json: boolean;
   /** A template rendered with --host's variables, as a hook on that host sees it. */
@@ -82,7 +84,7 @@ function addCommonOptions(cmd: Command): Command {
     .option('-J, --ask-vault-pass', 'ask for the vault password on the terminal')
     .option('--list', 'inventory: every group and host with its variables (as ansible-inventory --list)')
     .option('--host <host>', "inventory: one host's variables (as ansible-inventory --host)")
-    .option('--graph', 'inventory: the group tree')
+    .option('--graph [group]', 'inventory: the group tree (below GROUP, default all)')
     .option('--yaml', 'inventory: YAML instead of JSON')
     .option('--eval <template>', 'inventory: render the template with --host\'s variables, as a hook on that host sees it')
     .option('--json', 'inventory --eval: print the value as JSON');
@@ -147,6 +149,7 @@ function inventoryOptions(opts: Record<string, unknown>): InventoryOptions {
   const out: InventoryOptions = {
     list: Boolean(opts.list),
     graph: Boolean(opts.graph),
+    ...(typeof opts.graph === 'string' ? { graphGroup: opts.graph } : {}),
     yaml: Boolean(opts.yaml),
     json: Boolean(opts.json),
     ...(opts.host !== undefined ? { host: String(opts.host) } : {}),

@@ -76,6 +76,7 @@ describe('orchestrate inventory --host = ansible-inventory --host (real ansible-
       expect(run(inv, { list: true })).to.equal(ansibleText([...args, '--list']));
       expect(run(inv, { list: true, yaml: true })).to.equal(ansibleText([...args, '--list', '--yaml']));
       expect(run(inv, { graph: true })).to.equal(ansibleText([...args, '--graph']));
+      expect(run(inv, { graph: true, graphGroup: 'stagesync' })).to.equal(ansibleText([...args, '--graph', 'stagesync']));
     });
   }
 });

@@ -31,6 +31,9 @@ describe("Stage Sync role drop-in", () => {
     expect(ROLE_SOCIAL_UPDATE_SQL).to.equal("UPDATE socialaccount_socialapp SET client_id = $1, secret = $2 WHERE provider = 'github'");
     expect(plan.secrets).to.include('stage-s3cret-value');
   });
+  it('stagesync_post_restore_update_db: true without the credentials is refused, naming where it was turned on', () => {
+    expect(() => planFor({ 'vars/pair.yml': 'stagesync_post_restore_update_db: true\nstagesync_social_client_id: x1\n' })).to.throw(UserError, /must be set when stagesync_post_restore_update_db is true/);
+  });
   it('a stagesync_* name close to a known one stays an error (no silent default database)', () => {
     expect(() => planFor({ 'vars/pair.yml': 'stagesync_social_secert: x\n' })).to.throw(UserError, /unknown variable; did you mean stagesync_social_secret/);
   });

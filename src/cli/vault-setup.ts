@@ -39,6 +39,13 @@ export async function setupVault(vault: VaultOptions, config: AnsibleConfig, cwd
   const fromCfg = config.get('defaults', 'vault_password_file');
   const home = env.HOME ?? homedir();
   const cfgPasswordFile = fromCfg ? resolve(config.file ? dirname(config.file) : cwd, fromCfg.replace(/^~(?=\/|$)/, home)) : undefined;
-  const secrets = await gatherVaultSecrets(vault, { cwd, env, ...(cfgPasswordFile ? { cfgPasswordFile } : {}), prompt: promptHidden });
+  const cfgIdentityList = config.get('defaults', 'vault_identity_list');
+  const secrets = await gatherVaultSecrets(vault, {
+    cwd,
+    env,
+    ...(cfgPasswordFile ? { cfgPasswordFile } : {}),
+    ...(cfgIdentityList ? { cfgIdentityList } : {}),
+    prompt: promptHidden,
+  });
   setVaultSecrets(secrets);
 }

@@ -18,6 +18,8 @@ export interface VaultSources {
   env: NodeJS.ProcessEnv;
   /** ansible.cfg [defaults] vault_password_file, already resolved. */
   cfgPasswordFile?: string;
+  /** ansible.cfg [defaults] vault_identity_list: `label@source` items, comma-separated. */
+  cfgIdentityList?: string;
   /** Asks for a password on the terminal (no echo). */
   prompt(question: string): Promise<string>;
 }
@@ -55,12 +57,16 @@ export function readPasswordSource(path: string, where: string, label = 'default
   return Buffer.from(pass, 'utf8');
 }
 
+function identity(id: string, where: string): Source {
+  const at = id.indexOf('@');
+  return { label: at > 0 ? id.slice(0, at) : 'default', source: at >= 0 ? id.slice(at + 1) : id, where };
+}
+
 function sources(opts: VaultOptions, src: VaultSources): Source[] {
-  const out: Source[] = [];
-  for (const id of opts.vaultIds) {
-    const at = id.indexOf('@');
-    out.push({ label: at > 0 ? id.slice(0, at) : 'default', source: at >= 0 ? id.slice(at + 1) : id, where: '--vault-id' });
-  }
+  // As Ansible: the configured identity list (env over ansible.cfg) comes before --vault-id.
+  const list = src.env.ANSIBLE_VAULT_IDENTITY_LIST ?? src.cfgIdentityList ?? '';
+  const out: Source[] = list.split(',').map((s) => s.trim()).filter(Boolean).map((id) => identity(id, 'vault_identity_list'));
+  for (const id of opts.vaultIds) out.push(identity(id, '--vault-id'));
   for (const f of opts.vaultPasswordFiles) out.push({ label: 'default', source: f, where: '--vault-password-file' });
   if (opts.askVaultPass) out.push({ label: 'default', source: 'prompt', where: '--ask-vault-pass' });
   const fromEnv = src.env.ANSIBLE_VAULT_PASSWORD_FILE;

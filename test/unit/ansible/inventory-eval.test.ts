@@ -52,4 +52,11 @@ describe('vault password sources', () => {
     expect(asked).to.deep.equal(['Vault password (prod): ', 'Vault password: ']);
     expect(secrets.map((s) => [s.label, s.password.toString()])).to.deep.equal([['prod', 'pw-1'], ['default', 'pw-2']]);
   });
+  it('ANSIBLE_VAULT_IDENTITY_LIST (or vault_identity_list in ansible.cfg) comes first', async () => {
+    const secrets = await gatherVaultSecrets(
+      { vaultIds: ['b@prompt'], vaultPasswordFiles: [], askVaultPass: false },
+      { cwd: '/', env: { ANSIBLE_VAULT_IDENTITY_LIST: 'a@prompt' }, cfgIdentityList: 'ignored@prompt', prompt: async (q) => q },
+    );
+    expect(secrets.map((s) => s.label)).to.deep.equal(['a', 'b']);
+  });
 });

@@ -1,7 +1,8 @@
 // Ansible Vault: fixtures made by real ansible-vault (test/fixtures/vault/README.md), decrypted
 // here with Node's crypto only.
 import { expect } from 'chai';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../../src/errors.js';
 import { LazyVars } from '../../../src/template/lazy.js';
@@ -94,6 +95,15 @@ describe('Ansible Vault', () => {
       const cfg = readFileSync(join(withCfg, 'ansible.cfg'), 'utf8') + 'vault_password_file = password.txt\n';
       (await import('node:fs')).writeFileSync(join(withCfg, 'ansible.cfg'), cfg);
       expect((await orchestrate(evalArgs, { cwd: withCfg, env })).stdout).to.equal('18 ********');
+    });
+    it('--ask-vault-pass reads the password on a terminal (a pty made by script(1)), without echoing it', () => {
+      const cwd = project();
+      const bin = existsSync(join(repoRoot, 'dist/src/cli/bin.js')) && !process.env.STAGESYNC_TEST_FROM_SOURCE
+        ? `${process.execPath} ${join(repoRoot, 'dist/src/cli/bin.js')}`
+        : `${join(repoRoot, 'node_modules/.bin/tsx')} ${join(repoRoot, 'src/cli/bin.ts')}`;
+      const cmd = `${bin} ${evalArgs.map((a) => `'${a}'`).join(' ')} --ask-vault-pass`;
+      const out = execSync(`(sleep 1; printf 'correct horse\\r') | script -qec ${JSON.stringify(cmd)} /dev/null`, { cwd, encoding: 'utf8', timeout: 30000 });
+      expect(out.replace(/\r/g, '')).to.equal('Vault password: \n18 ********\n');
     });
     it('a wrong vault password: exit 5, one line naming the file', async () => {
       const cwd = project();

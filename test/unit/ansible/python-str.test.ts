@@ -18,6 +18,9 @@ describe('Python-style rendering', () => {
     expect(r("x{{ [none, true, 1.5, 'a\\nb'] }}", { none: null })).to.equal("x[None, True, 1.5, 'a\\nb']");
     expect(r('x{{ s }}', { s: ['é', '\t'] })).to.equal("x['é', '\\t']");
   });
+  it("Ansible gives 'f: 1.0\\ng: 1.5\\nl: [2.0, 3]\\n' for to_yaml of floats", () => {
+    expect(r('{{ v | to_yaml }}', { v: { f: new PyFloat(1), l: [new PyFloat(2), 3], g: 1.5 } })).to.equal('f: 1.0\ng: 1.5\nl: [2.0, 3]\n');
+  });
   it('a YAML float 1.0 stays a float for templates and a plain number elsewhere', () => {
     expect(pyStr(new PyFloat(1))).to.equal('1.0');
     expect(pyRepr([new PyFloat(2), 3])).to.equal('[2.0, 3]');

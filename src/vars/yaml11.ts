@@ -73,16 +73,14 @@ function pyyamlTags(tags: SchemaOptions['customTags'] & unknown[], file: string)
   ];
 }
 
-export const YAML11_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
-  version: '1.1',
-  merge: true,
-  uniqueKeys: false, // PyYAML keeps the last of duplicate keys (Ansible warns)
-  customTags: (tags) => pyyamlTags(tags as never, '(inventory)'),
-};
-
-/** The options for one file: `!vault` values remember where they came from. */
+/** PyYAML's reading of one file (`!vault` values remember which). */
 export function yaml11Options(file: string): ParseOptions & DocumentOptions & SchemaOptions {
-  return { ...YAML11_OPTIONS, customTags: (tags) => pyyamlTags(tags as never, file) };
+  return {
+    version: '1.1',
+    merge: true,
+    uniqueKeys: false, // PyYAML keeps the last of duplicate keys (Ansible warns)
+    customTags: (tags) => pyyamlTags(tags as never, file),
+  };
 }
 
 /** Parses YAML/JSON text; a syntax error becomes a UserError naming `file` and the line. */

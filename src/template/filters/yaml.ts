@@ -4,6 +4,7 @@
 import { Document, isMap, isSeq, isScalar, Scalar, visit, type Node } from 'yaml';
 import { pyArgs } from './args.js';
 import { PyFloat } from '../python.js';
+import { yaml11Options } from '../../vars/yaml11.js';
 
 /** An integral float keeps its `.0` (PyYAML writes 1.0), as a scalar node the dumper keeps. */
 function yamlReady(value: unknown): unknown {
@@ -26,7 +27,8 @@ function leafCollection(node: unknown): boolean {
 }
 
 function dumpYaml(value: unknown, indent: number, flowLeaves: boolean): string {
-  const doc = new Document(yamlReady(value), { version: '1.1', sortMapEntries: true });
+  // PyYAML's resolvers decide what needs quotes (`y`, `1e5` stay plain; `yes` is quoted).
+  const doc = new Document(yamlReady(value), { ...yaml11Options('<to_yaml>'), sortMapEntries: true });
   if (flowLeaves) {
     visit(doc, {
       Seq(_k, n) {

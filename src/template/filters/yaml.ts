@@ -5,6 +5,7 @@ import { Document, isMap, isSeq, isScalar, Scalar, visit, type Node } from 'yaml
 import { pyArgs } from './args.js';
 import { PyFloat } from '../python.js';
 import { yaml11Options } from '../../vars/yaml11.js';
+import { niceYaml } from './nice-yaml.js';
 
 /** An integral float keeps its `.0` (PyYAML writes 1.0), as a scalar node the dumper keeps. */
 function yamlReady(value: unknown): unknown {
@@ -49,5 +50,6 @@ export function toYaml(value: unknown, ...args: unknown[]): string {
 
 export function toNiceYaml(value: unknown, ...args: unknown[]): string {
   const a = pyArgs(args, ['indent'], { indent: 4 });
-  return dumpYaml(value, Number(a.indent), false);
+  const indent = Number(a.indent);
+  return niceYaml(value, indent, (v) => dumpYaml(v, indent, false).replace(/\n$/, '')) ?? dumpYaml(value, indent, false);
 }

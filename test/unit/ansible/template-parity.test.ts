@@ -24,6 +24,7 @@ raw: "{% raw %}{{ name }}{% endraw %}"
 users: [{name: ann, admin: true}, {name: bob, admin: false}]
 base: {a: {x: 1}, l: [1]}
 over: {a: {y: 2}, l: [2]}
+nested: {b: [[1, 2], [], {}], a: {c: 'yes', d: [{x: 1, y: [3]}, "s"], e: "it's", m: "l1\\nl2", k: {}}, z: null, t: true, f: 1.5}
 `;
 
 const TEMPLATES: string[] = [
@@ -57,6 +58,8 @@ const TEMPLATES: string[] = [
   'x{{ {"a": {"b": 1}} | combine({"a": {"c": 2}}) }}',
   'x{{ "/a/b/c.txt" | basename }} {{ "/a/b/" | dirname }} {{ "12abc" | int }} {{ "yes" | bool }}',
   'x{{ {"y": "n", "e": "1e5", "t": "yes", "o": "0644", "s": "08"} | to_yaml }}',
+  'x{{ dict | to_nice_yaml }}',
+  'x{{ nested | to_nice_yaml }}|{{ nested | to_nice_yaml(indent=2) }}|{{ [1, {"a": 2}] | to_nice_yaml }}',
 ];
 
 describe('templates: ours = ansible-core (ansible -m debug)', function () {

@@ -41,7 +41,14 @@ function secretLeaves(value: unknown, out: Set<string>): void {
   else if (value && typeof value === 'object') Object.values(value).forEach((v) => secretLeaves(v, out));
 }
 
+const BRAND_LAZYVARS = Symbol.for('stagesync.LazyVars');
 export class LazyVars {
+  // Recognised by brand, not by constructor: a module loaded twice (the unit run does) makes
+  // two classes whose values must still be told apart from plain objects.
+  readonly [BRAND_LAZYVARS] = true;
+  static [Symbol.hasInstance](v: unknown): boolean {
+    return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[BRAND_LAZYVARS] === true;
+  }
   private readonly cache = new Map<string, unknown>();
 
   constructor(

@@ -6,7 +6,14 @@
  * without this marker `1.0` would print as `1`. Only the vars loader makes them; everything
  * outside the template layer sees plain numbers (see toPlain).
  */
+const BRAND_PYFLOAT = Symbol.for('stagesync.PyFloat');
 export class PyFloat {
+  // Recognised by brand, not by constructor: a module loaded twice (the unit run does) makes
+  // two classes whose values must still be told apart from plain objects.
+  readonly [BRAND_PYFLOAT] = true;
+  static [Symbol.hasInstance](v: unknown): boolean {
+    return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[BRAND_PYFLOAT] === true;
+  }
   constructor(readonly value: number) {}
   valueOf(): number {
     return this.value;
@@ -20,7 +27,14 @@ export class PyFloat {
 }
 
 /** A `!unsafe` string: never templated (Ansible's AnsibleUnsafeText). */
+const BRAND_UNSAFETEXT = Symbol.for('stagesync.UnsafeText');
 export class UnsafeText {
+  // Recognised by brand, not by constructor: a module loaded twice (the unit run does) makes
+  // two classes whose values must still be told apart from plain objects.
+  readonly [BRAND_UNSAFETEXT] = true;
+  static [Symbol.hasInstance](v: unknown): boolean {
+    return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[BRAND_UNSAFETEXT] === true;
+  }
   constructor(readonly value: string) {}
   /** How ansible-inventory prints it. */
   toJSON(): Record<string, string> {

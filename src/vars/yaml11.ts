@@ -55,7 +55,9 @@ const pyExpFloat: ScalarTag = {
 const pyBareFloat: ScalarTag = {
   tag: 'tag:yaml.org,2002:float',
   default: true,
-  identify: () => false,
+  // Dumping (to_yaml): an integral float is written as PyYAML does, `1.0`.
+  identify: (v: unknown) => v instanceof PyFloat,
+  stringify: ({ value }) => String(value),
   test: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/,
   resolve: (s: string) => pyFloat(s),
 };

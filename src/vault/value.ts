@@ -16,7 +16,14 @@ export function setVaultSecrets(secrets: VaultSecret[]): void {
   keyring = [...secrets];
 }
 
+const BRAND_VAULTVALUE = Symbol.for('stagesync.VaultValue');
 export class VaultValue {
+  // Recognised by brand, not by constructor: a module loaded twice (the unit run does) makes
+  // two classes whose values must still be told apart from plain objects.
+  readonly [BRAND_VAULTVALUE] = true;
+  static [Symbol.hasInstance](v: unknown): boolean {
+    return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[BRAND_VAULTVALUE] === true;
+  }
   private plain?: string;
   constructor(
     readonly ciphertext: string,

@@ -1,25 +1,10 @@
 // to_yaml / to_nice_yaml as Ansible's PyYAML dumps: keys sorted; to_yaml writes collections
 // that hold only scalars inline (default_flow_style=None), to_nice_yaml is all block style,
 // indent 4. YAML 1.1 so strings like "yes" stay quoted for Ansible's reader.
-import { Document, isMap, isSeq, isScalar, Scalar, visit, type Node } from 'yaml';
+import { Document, isMap, isSeq, isScalar, visit, type Node } from 'yaml';
 import { pyArgs } from './args.js';
-import { PyFloat } from '../python.js';
 import { yaml11Options } from '../../vars/yaml11.js';
 import { niceYaml } from './nice-yaml.js';
-
-/** An integral float keeps its `.0` (PyYAML writes 1.0), as a scalar node the dumper keeps. */
-function yamlReady(value: unknown): unknown {
-  if (value instanceof PyFloat) {
-    const node = new Scalar(value.value);
-    node.minFractionDigits = 1;
-    return node;
-  }
-  if (Array.isArray(value)) return value.map(yamlReady);
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, yamlReady(v)]));
-  }
-  return value;
-}
 
 function leafCollection(node: unknown): boolean {
   if (isSeq(node)) return node.items.every((i) => isScalar(i));
@@ -29,7 +14,7 @@ function leafCollection(node: unknown): boolean {
 
 function dumpYaml(value: unknown, indent: number, flowLeaves: boolean): string {
   // PyYAML's resolvers decide what needs quotes (`y`, `1e5` stay plain; `yes` is quoted).
-  const doc = new Document(yamlReady(value), { ...yaml11Options('<to_yaml>'), sortMapEntries: true });
+  const doc = new Document(value, { ...yaml11Options('<to_yaml>'), sortMapEntries: true });
   if (flowLeaves) {
     visit(doc, {
       Seq(_k, n) {

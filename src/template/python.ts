@@ -74,8 +74,17 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyFloat) && !(v instanceof UnsafeText);
 }
 
+const TUPLE = Symbol.for('stagesync.tuple');
+
+/** Marks a list as a Python tuple (what `.items()` gives): it prints as `('a', 1)`. */
+export function pyTuple<T extends unknown[]>(items: T): T {
+  Object.defineProperty(items, TUPLE, { value: true });
+  return items;
+}
+
 /** Python's repr(): how an item prints inside a list or dict. */
 export function pyRepr(v: unknown): string {
+  if (Array.isArray(v) && (v as unknown as Record<symbol, unknown>)[TUPLE]) return `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})`;
   if (typeof v === 'string' || v instanceof UnsafeText) return pyReprString(String(v));
   if (v === null || v === undefined) return 'None';
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;

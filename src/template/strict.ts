@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
 import { isUndefined, makeUndefined, use, UndefinedVariableError } from './undefined.js';
 import { captureOutput } from './native.js';
-import { pyStr } from './python.js';
+import { pyStr, pyTuple } from './python.js';
 import { lazyOf } from './lazy-context.js';
 
 const require = createRequire(import.meta.url);
@@ -58,6 +58,8 @@ const helpers: StrictHelpers = {
     if (obj === null || obj === undefined) return makeUndefined(String(key), `'None' has no attribute '${String(key)}'`);
     // Read at call time: installJinjaCompat() replaces runtime.memberLookup (slices, .items()...).
     const v = nj.runtime.memberLookup(obj, key);
+    // Python's dict.items() gives tuples, which print as ('a', 1).
+    if (key === 'items' && typeof v === 'function' && !Array.isArray(obj)) return () => (v() as unknown[][]).map((pair) => pyTuple(pair));
     if (v !== undefined) return v;
     const what = Array.isArray(obj) && typeof key === 'number' ? `has no element ${key}` : `has no attribute '${String(key)}'`;
     return makeUndefined(String(key), `'${describe(obj)}' ${what}`);

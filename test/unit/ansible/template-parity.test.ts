@@ -44,6 +44,7 @@ const TEMPLATES: string[] = [
   'x{{ name | b64encode }}|{{ "T1wnQnJpZW4=" | b64decode }}',
   'x{{ {"k": {"v": [1, {"w": none}]}} }}',
   'x{{ dict.keys() | list }}',
+  'x{{ dict.items() | list }}{% for k, v in dict.items() %}{{ k }}={{ v }};{% endfor %}',
   'x{{ inventory_hostname }} {{ group_names }} {{ groups.db }} {{ ansible_host }}',
   'x{{ hostvars["db2"].ansible_host }} {{ hostvars["db1"].ansible_host | default("unset") }}',
   'x{{ lookup("env", "STAGESYNC_PARITY_PLAIN") }}|{{ lookup("env", "STAGESYNC_PARITY_NONE", default="dflt") }}',

@@ -8,6 +8,8 @@ need_apt=()
 command -v sudo >/dev/null 2>&1 || need_apt+=(sudo)
 # The inventory parity test compares with real ansible-inventory (Debian's ansible-core).
 command -v ansible-inventory >/dev/null 2>&1 || need_apt+=(ansible-core)
+# The unit suite runs shellcheck over every shell file of the repo.
+command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "stagesync: installing ${need_apt[*]} with apt-get" >&2
   export DEBIAN_FRONTEND=noninteractive

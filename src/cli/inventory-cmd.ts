@@ -11,9 +11,7 @@ import { loadDefaults } from '../vars/defaults.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 import { createRunVars } from '../vars/host-vars.js';
 import { resolveHostVars } from '../vars/resolve.js';
-import { renderValue } from '../template/render.js';
-import { pyJsonDumps } from '../template/filters/json.js';
-import { pyStr } from '../template/python.js';
+import { pyJsonDumps, pyStr, renderValue } from '../template/index.js';
 import { redact } from '../util/redact.js';
 import type { CliOptions, InventoryOptions } from './options.js';
 

@@ -9,7 +9,7 @@ import { createRunVars } from '../vars/host-vars.js';
 import { knownVariables } from '../schema/schema.js';
 import { validateVars } from '../schema/validate.js';
 import { collectSecrets } from '../util/redact.js';
-import { renderTemplate } from '../template/render.js';
+import { renderTemplate } from '../template/index.js';
 import { buildPlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import type { CliOptions } from './options.js';

@@ -1,7 +1,7 @@
 // Python's ast.literal_eval, as Ansible's INI inventory applies it to every value:
 // success gives int/float/bool/None/str/list/tuple/dict/set, failure keeps the raw text.
 // So `22` → 22, `False` → false, `0x1F` → 31, `'22'` → "22", but `yes`, `true`, `010`, `1.2.3.4` stay strings.
-import { PyFloat } from '../template/python.js';
+import { PyFloat } from '../util/py-values.js';
 
 /** Returned by the parser when Python would raise ValueError/SyntaxError. */
 class NotALiteral extends Error {}
@@ -52,7 +52,7 @@ function tokenize(src: string): Tok[] {
   return toks;
 }
 
-/** A Python float that is integral keeps its type (`1.0` prints as 1.0), see template/python. */
+/** A Python float that is integral keeps its type (`1.0` prints as 1.0), see util/py-values. */
 const num = (value: number, float?: boolean): number | PyFloat => (float && Number.isInteger(value) ? new PyFloat(value) : value);
 
 /** Reads one number token; returns the characters consumed. */

@@ -2,10 +2,10 @@
 // host's variables, once per host. Unused values are never rendered (a vars file shared with
 // playbooks may refer to facts we never have). A value that needs itself is an error naming the chain.
 import { UserError } from '../errors.js';
-import type { VarOrigin } from '../inventory/types.js';
+import type { VarOrigin } from '../util/sourced-vars.js';
 import { isSecretKey } from '../util/redact.js';
 import { isVaultValue, revealVault } from '../vault/value.js';
-import { UnsafeText } from './python.js';
+import { Branded, UnsafeText } from '../util/py-values.js';
 
 /** What every host of one run shares. */
 export interface LazyScope {
@@ -41,22 +41,16 @@ function secretLeaves(value: unknown, out: Set<string>): void {
   else if (value && typeof value === 'object') Object.values(value).forEach((v) => secretLeaves(v, out));
 }
 
-const BRAND_LAZYVARS = Symbol.for('stagesync.LazyVars');
-export class LazyVars {
-  // Recognised by brand, not by constructor: a module loaded twice (the unit run does) makes
-  // two classes whose values must still be told apart from plain objects.
-  readonly [BRAND_LAZYVARS] = true;
-  static [Symbol.hasInstance](v: unknown): boolean {
-    return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[BRAND_LAZYVARS] === true;
-  }
-  private readonly cache = new Map<string, unknown>();
+export class LazyVars extends Branded('LazyVars') {  private readonly cache = new Map<string, unknown>();
 
   constructor(
     readonly host: string,
     private readonly raw: Record<string, unknown>,
     readonly scope: LazyScope,
     private readonly origins: Record<string, VarOrigin> = {},
-  ) {}
+  ) {
+    super();
+  }
 
   has(name: string): boolean {
     return name in this.raw || name === 'ansible_host' || name === 'vars' || (name === 'hostvars' && !!this.scope.host);

@@ -1,57 +1,8 @@
 // How Python (and so Ansible) prints values: str() when a value is output inside a string,
 // repr() for the items of a list or dict. `True`, `[1, 2]`, `{'a': 1}`, `1.0`, `None`.
+import { floatRepr, PyFloat, UnsafeText } from '../util/py-values.js';
 
-/**
- * A float whose value is integral (YAML `1.0`, `2e+3`). JavaScript has one number type, so
- * without this marker `1.0` would print as `1`. Only the vars loader makes them; everything
- * outside the template layer sees plain numbers (see toPlain).
- */
-const BRAND_PYFLOAT = Symbol.for('stagesync.PyFloat');
-export class PyFloat {
-  // Recognised by brand, not by constructor: a module loaded twice (the unit run does) makes
-  // two classes whose values must still be told apart from plain objects.
-  readonly [BRAND_PYFLOAT] = true;
-  static [Symbol.hasInstance](v: unknown): boolean {
-    return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[BRAND_PYFLOAT] === true;
-  }
-  constructor(readonly value: number) {}
-  valueOf(): number {
-    return this.value;
-  }
-  toJSON(): number {
-    return this.value;
-  }
-  toString(): string {
-    return floatRepr(this.value);
-  }
-}
-
-/** A `!unsafe` string: never templated (Ansible's AnsibleUnsafeText). */
-const BRAND_UNSAFETEXT = Symbol.for('stagesync.UnsafeText');
-export class UnsafeText {
-  // Recognised by brand, not by constructor: a module loaded twice (the unit run does) makes
-  // two classes whose values must still be told apart from plain objects.
-  readonly [BRAND_UNSAFETEXT] = true;
-  static [Symbol.hasInstance](v: unknown): boolean {
-    return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[BRAND_UNSAFETEXT] === true;
-  }
-  constructor(readonly value: string) {}
-  /** How ansible-inventory prints it. */
-  toJSON(): Record<string, string> {
-    return { __ansible_unsafe: this.value };
-  }
-  toString(): string {
-    return this.value;
-  }
-}
-
-function floatRepr(n: number): string {
-  if (Number.isNaN(n)) return 'nan';
-  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return `${n}.0`;
-  // JS writes 1e+21 and 1e-7 where Python writes 1e+21 and 1e-07.
-  return String(n).replace(/e([+-])(\d)$/, 'e$10$2');
-}
+export { PyFloat, UnsafeText };
 
 /** Python's repr() of a str: single quotes unless the text holds ' and no ". */
 export function pyReprString(s: string): string {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import nunjucks from 'nunjucks';
 import { UserError } from '../errors.js';
-import type { VarOrigin } from '../inventory/types.js';
+import type { VarOrigin } from '../util/sourced-vars.js';
 import { createEnvironment, templateSearchPath } from './environment.js';
 import { LazyVars, takePendingError, type LazyScope } from './lazy.js';
 import { lazyContext } from './lazy-context.js';

@@ -1,10 +1,9 @@
 // Every host's variables for one run, rendered lazily (src/template/lazy.ts): one LazyVars per
 // host, sharing a scope (hostvars, the secrets found while rendering).
-import type { Inventory, SourcedVars } from '../inventory/types.js';
+import type { Inventory } from '../inventory/types.js';
 import { getHost } from '../inventory/localhost.js';
-import { LazyVars } from '../template/lazy.js';
-import { toPlain } from '../template/python.js';
-import { createScope } from '../template/render.js';
+import type { SourcedVars } from '../util/sourced-vars.js';
+import { createScope, LazyVars, toPlain } from '../template/index.js';
 import { resolveHostVars, type ResolveOptions } from './resolve.js';
 
 export interface HostVarsOptions extends ResolveOptions {

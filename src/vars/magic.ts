@@ -2,7 +2,8 @@
 import { isIP } from 'node:net';
 import { dirname } from 'node:path';
 import { groupHosts, hostGroupNames } from '../inventory/groups.js';
-import type { Inventory, SourcedVars, VarOrigin } from '../inventory/types.js';
+import type { Inventory } from '../inventory/types.js';
+import type { SourcedVars, VarOrigin } from '../util/sourced-vars.js';
 
 const MAGIC: VarOrigin = { file: '(magic variable)' };
 

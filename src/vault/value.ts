@@ -1,6 +1,8 @@
-// Encrypted values and the vault secrets that open them. A `!vault` value stays encrypted
-// until something reads it; the secrets are set once by the command line.
+// The vault secrets, and decryption of `!vault` values (util/py-values) and encrypted files.
+// A `!vault` value stays encrypted until something reads it; the secrets are set once by the
+// command line.
 import { UserError } from '../errors.js';
+import { VaultValue } from '../util/py-values.js';
 import { decryptEnvelope, parseEnvelope, VaultFormatError } from './format.js';
 
 export interface VaultSecret {
@@ -16,38 +18,14 @@ export function setVaultSecrets(secrets: VaultSecret[]): void {
   keyring = [...secrets];
 }
 
-const BRAND_VAULTVALUE = Symbol.for('stagesync.VaultValue');
-export class VaultValue {
-  // Recognised by brand, not by constructor: a module loaded twice (the unit run does) makes
-  // two classes whose values must still be told apart from plain objects.
-  readonly [BRAND_VAULTVALUE] = true;
-  static [Symbol.hasInstance](v: unknown): boolean {
-    return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[BRAND_VAULTVALUE] === true;
-  }
-  private plain?: string;
-  constructor(
-    readonly ciphertext: string,
-    /** The file it was read from, for messages. */
-    readonly file: string,
-  ) {}
-
-  /** How ansible-inventory prints a value it does not decrypt. */
-  toJSON(): Record<string, string> {
-    return { __ansible_vault: this.ciphertext };
-  }
-
-  reveal(): string {
-    this.plain ??= decryptVaultText(this.ciphertext, this.file).toString('utf8');
-    return this.plain;
-  }
-}
-
 export function isVaultValue(v: unknown): v is VaultValue {
   return v instanceof VaultValue;
 }
 
+/** The plaintext of a `!vault` value, decrypted on first use. */
 export function revealVault(v: VaultValue): string {
-  return v.reveal();
+  v.plain ??= decryptVaultText(v.ciphertext, v.file).toString('utf8');
+  return v.plain;
 }
 
 /**

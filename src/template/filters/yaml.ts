@@ -3,7 +3,7 @@
 // indent 4. YAML 1.1 so strings like "yes" stay quoted for Ansible's reader.
 import { Document, isMap, isSeq, isScalar, visit, type Node } from 'yaml';
 import { pyArgs } from './args.js';
-import { yaml11Options } from '../../vars/yaml11.js';
+import { yaml11Options } from '../../util/yaml11.js';
 import { niceYaml } from './nice-yaml.js';
 
 function leafCollection(node: unknown): boolean {

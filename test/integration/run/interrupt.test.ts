@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { labEnv, psql, requireLab } from '../../../src/lab/index.js';
+import { labEnv, psql, requireLab } from '../../lab/index.js';
 import { repoRoot } from '../../support/cli.js';
 import { checksums } from '../steps/support.js';
 import { dbNames, Ops, staleDest } from './support.js';

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { psql, requireLab } from '../../../src/lab/index.js';
+import { psql, requireLab } from '../../lab/index.js';
 import { repoRoot } from '../../support/cli.js';
 import { allOutput, Ops, staleDest } from './support.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseYaml11 } from '../../../src/vars/yaml11.js';
+import { parseYaml11 } from '../../../src/util/yaml11.js';
 import { PyFloat, toPlain } from '../../../src/template/python.js';
 
 describe('YAML as Ansible (PyYAML, YAML 1.1) reads it', () => {

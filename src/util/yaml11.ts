@@ -2,8 +2,7 @@
 // for every key so errors can point at the exact place. JSON is tried first, as Ansible's loader does.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type DocumentOptions, type Node, type ParseOptions, type ScalarTag, type SchemaOptions } from 'yaml';
 import { UserError } from '../errors.js';
-import { PyFloat, UnsafeText } from '../template/python.js';
-import { VaultValue } from '../vault/value.js';
+import { PyFloat, UnsafeText, VaultValue } from './py-values.js';
 
 export interface ParsedYaml {
   /** The document as plain JS (null for an empty document). */

@@ -60,16 +60,15 @@ describe('orchestrate inventory --host = ansible-inventory --host (real ansible-
       }
       expect(compared).to.be.greaterThan(0);
     });
-    it(`${inv} with each pair's vars file (-e @vars/...): every variable of every host`, () => {
-      let compared = 0;
+    it(`${inv} with each pair's vars file (-e @vars/...): every variable of every host (--list), and --host`, () => {
       for (const file of VARS_FILES) {
-        for (const host of HOSTS) {
-          const theirs = ansibleInventory(['-i', inv, '--playbook-dir', repoRoot, '-e', `@${file}`, '--host', host]) as Record<string, unknown>;
-          expect(ours(inv, host, [`@${file}`]), `${inv} -e @${file} --host ${host}`).to.deep.equal(theirs);
-          compared += Object.keys(theirs).length;
-        }
+        const args = ['-i', inv, '--playbook-dir', repoRoot, '-e', `@${file}`];
+        // --list holds every host's variables (hosts without any are left out, by both).
+        expect(run(inv, { list: true }, [`@${file}`]), `${inv} -e @${file} --list`).to.equal(ansibleText([...args, '--list']));
+        const theirs = ansibleInventory([...args, '--host', 'stage1']) as Record<string, unknown>;
+        expect(Object.keys(theirs).length).to.be.greaterThan(5);
+        expect(ours(inv, 'stage1', [`@${file}`]), `${inv} -e @${file} --host stage1`).to.deep.equal(theirs);
       }
-      expect(compared).to.be.greaterThan(50);
     });
     it(`${inv}: --list, --list --yaml and --graph print what ansible-inventory prints`, () => {
       const args = ['-i', inv, '--playbook-dir', repoRoot];

@@ -3,7 +3,7 @@ import { Argument, Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import type { VaultOptions } from '../vault/secrets.js';
 
-export type Subcommand = 'run' | 'rollback' | 'schedule' | 'inventory';
+export type Subcommand = 'run' | 'rollback' | 'schedule' | 'cleanup' | 'inventory';
 
 /** `orchestrate inventory`: what ansible-inventory would show. */
 export interface InventoryOptions {
@@ -57,6 +57,7 @@ Examples:
   orchestrate -e vars/prod-to-stage2.yml -l stage2 -t db        only the database, only stage2
   orchestrate -e vars/prod-to-stage1.yml --confirm stage         no prompt: the name is confirmed
   orchestrate rollback -e vars/prod-to-stage1.yml               swap the previous copy back
+  orchestrate cleanup --check -e vars/prod-to-stage1.yml        list what an interrupted run left
   orchestrate schedule --cron "0 21 * * *" -e vars/prod-to-stage1.yml --confirm stage
                                                                  sync every night at 21:00 (keeps running)
   orchestrate inventory --host stage1 -e @vars/prod-to-stage1.yml --eval '{{ stagesync_destdb }}'
@@ -97,7 +98,7 @@ function addCommonOptions(cmd: Command): Command {
 export function parseCli(argv: string[], version: string, write: (s: string) => void = (s) => process.stdout.write(s)): CliOptions | null {
   const program = addCommonOptions(new Command('orchestrate'))
     .description('Sync a production PostgreSQL database and media buckets to staging hosts,\ndriven by an Ansible inventory and vars files.')
-    .addArgument(new Argument('[command]', 'run (default): the sync; rollback: swap each destination back to <destdb>_stagesync_prev; schedule: run the sync at each --cron tick, until SIGTERM/SIGINT; inventory: show hosts, groups and variables as ansible-inventory does').choices(['run', 'rollback', 'schedule', 'inventory']).default('run'))
+    .addArgument(new Argument('[command]', 'run (default): the sync; rollback: swap each destination back to <destdb>_stagesync_prev; schedule: run the sync at each --cron tick, until SIGTERM/SIGINT; cleanup: remove what an interrupted run left (--check lists it); inventory: show hosts, groups and variables as ansible-inventory does').choices(['run', 'rollback', 'schedule', 'cleanup', 'inventory']).default('run'))
     .version(version, '--version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES)

@@ -9,7 +9,7 @@ import type { LazyVars } from '../template/index.js';
 import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
 import { checkSafety } from './safety.js';
-import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HostConnection, Plan } from './types.js';
+import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HostConnection, Plan, PlanCommand } from './types.js';
 
 export const SOURCE_GROUP = 'stagesync-sourcedb';
 export const DEST_GROUP = 'stagesync-destdb';
@@ -43,7 +43,7 @@ export interface PlanInputs {
 }
 
 export interface PlanRequest {
-  command: 'run' | 'rollback';
+  command: PlanCommand;
   extraVarsArgs: string[];
   limit?: string;
   tags: string[];
@@ -65,6 +65,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   // Like a play's `hosts:`, the pair's hosts are patterns, set per pair in its vars file.
   const sources = playHosts(inp, 'stagesync_source_hosts', SOURCE_GROUP);
   const allDests = playHosts(inp, 'stagesync_dest_hosts', DEST_GROUP);
+  if (allDests.length === 0) throw noHost(inp, 'stagesync_dest_hosts', DEST_GROUP);
   // Our own warnings; the inventory's are read at the end (vars files add theirs when first read).
   const warnings: string[] = [];
   const secrets = new Set<string>();
@@ -90,15 +91,16 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   let source: DbSourcePlan | undefined;
   let destinations: DbDestinationPlan[] = [];
   const dests = allDests.filter(inLimit);
+  const leftOut = dbLeftOut(req, runs('db'), dests.length > 0);
+  if (leftOut) warnings.push(`${leftOut}: the database part of the pair (${describe(inp, 'stagesync_dest_hosts', DEST_GROUP)}) does not run`);
   if (runs('db') && dests.length > 0) {
-    if (sources.length === 0 && req.command === 'run') {
-      throw new UserError(`group ${SOURCE_GROUP} has no host: there is nothing to copy from`, { file: inp.inventory.sources.join(', ') || 'inventory' });
-    }
+    const needsSource = req.command !== 'rollback';
+    if (sources.length === 0 && needsSource) throw noHost(inp, 'stagesync_source_hosts', SOURCE_GROUP);
     if (sources.length > 1) {
       throw new UserError(`group ${SOURCE_GROUP} has ${sources.length} hosts (${sources.join(', ')}); a pair has exactly one source`, { file: inp.inventory.sources.join(', ') || 'inventory' });
     }
     destinations = dests.map((h) => destinationPlan(h, varsOf(h)));
-    if (req.command === 'run') {
+    if (needsSource) {
       const sv = varsOf(sources[0]!);
       source = sourcePlan(sources[0]!, sv, inp.templateVars(sources[0]!), inp);
       const pipelined = source.pipelined;
@@ -145,6 +147,28 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   };
 }
 
+/** Why --limit or --tags leaves the database part out (a warning), or undefined when it runs. */
+function dbLeftOut(req: PlanRequest, dbTagged: boolean, anyDest: boolean): string | undefined {
+  if (!dbTagged) return req.skipTags.includes('db') ? '--skip-tags db' : `--tags ${req.tags.join(',')}`;
+  if (!anyDest) return `Could not match supplied host pattern with a destination: --limit ${req.limit ?? ''}`.trimEnd();
+  return undefined;
+}
+
+/** `stagesync_dest_hosts: stage1`, or the default group, as the user would write it. */
+function describe(inp: PlanInputs, variable: string, group: string): string {
+  const pattern = inp.extraVars.values[variable];
+  return `${variable}: ${typeof pattern === 'string' ? pattern : group}`;
+}
+
+/** A pair's pattern that matches no host: bad input (exit 5), naming the pattern and the inventory. */
+function noHost(inp: PlanInputs, variable: string, group: string): UserError {
+  const pattern = inp.extraVars.values[variable];
+  const what = typeof pattern === 'string' ? JSON.stringify(pattern) : `${JSON.stringify(group)} (the default: the group is empty or missing)`;
+  const inventory = inp.inventory.sources.join(', ') || 'the inventory';
+  return new UserError(`the pattern ${what} matches no host of ${inventory}`, { file: inp.extraVars.origins[variable]?.file ?? inventory, path: variable });
+}
+
+/** The hosts of a pair's pattern (a play's `hosts:`); none is bad input, as in Ansible's play. */
 function playHosts(inp: PlanInputs, variable: string, group: string): string[] {
   const pattern = inp.extraVars.values[variable];
   if (pattern === undefined || pattern === null) return inp.hostsOfGroup(group);
@@ -154,7 +178,7 @@ function playHosts(inp: PlanInputs, variable: string, group: string): string[] {
   try {
     return inp.matchPattern(pattern);
   } catch (err) {
-    if (err instanceof UserError) throw new UserError(`no host of the inventory matches ${JSON.stringify(pattern)}`, { file: inp.extraVars.origins[variable]?.file, path: variable });
+    if (err instanceof UserError) throw noHost(inp, variable, group);
     throw err;
   }
 }

@@ -13,6 +13,7 @@ export { sshExec, sshArgs, type SshResult } from './ssh.js';
 export { s3Client, s3Up, startS3Endpoint, stopS3Endpoint, findMotoServer } from './s3.js';
 export { startFaultProxy, objectKeyOf, type FaultProxy } from './fault-proxy.js';
 export { nsExec, bootScript } from './namespace.js';
+export { killSshSessions, restartPostgres, killProcesses, mountSmallFs, unmountSmallFs, fillDir, emptyDir } from './host-faults.js';
 
 /** Variables to merge onto process.env to run orchestrate, ssh or aws against the lab. */
 export function labEnv(cfg: LabConfig = labConfig()): Record<string, string> {

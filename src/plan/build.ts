@@ -5,9 +5,9 @@ import type { Inventory } from '../inventory/types.js';
 import type { SourcedVars } from '../util/sourced-vars.js';
 import type { Copy, ResolvedVars, StagesyncVars } from '../schema/stagesync-vars.js';
 import { asResolved } from '../schema/resolved.js';
+import type { LazyVars } from '../template/index.js';
 import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
-import { templateValues } from './template-vars.js';
 import { checkSafety } from './safety.js';
 import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HostConnection, Plan, PlanCommand } from './types.js';
 
@@ -25,16 +25,21 @@ export interface PlanInputs {
   matchPattern(pattern: string): string[];
   /** The extra vars alone: play-level choices (which hosts take part) come from them. */
   extraVars: SourcedVars;
-  /** Resolved variables of one host (all precedence levels, extra vars included). */
+  /**
+   * The rendered values of the variables a plan reads (stagesync_*, connection vars) of one
+   * host, all precedence levels merged. Others stay unrendered: Ansible renders only what is used.
+   */
   varsOf(host: string): SourcedVars;
+  /** The host's variables as templates see them (rendered when read). */
+  templateVars(host: string): LazyVars;
   /** The variables, typed once valid; throws UserError naming the file and variable path. */
   validate(vars: SourcedVars, host: string): StagesyncVars;
   /** Render a template (user's templates/ first) with a host's variables. */
-  render(template: string, vars: Record<string, unknown>): string;
-  /** Render one string holding Jinja2 (a variable's value) with a host's variables. */
-  renderString(text: string, vars: Record<string, unknown>, origin?: string): string;
+  render(template: string, vars: LazyVars): string;
   /** Secret values found in a host's variables. */
   secretsOf(vars: Record<string, unknown>): string[];
+  /** Secret values met while rendering (vault, secret-named variables, secret env lookups). */
+  renderedSecrets(): string[];
 }
 
 export interface PlanRequest {
@@ -70,9 +75,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   const varsOf = (host: string): ResolvedVars => {
     let v = validated.get(host);
     if (!v) {
-      const sourced = inp.varsOf(host);
-      const templated = { values: templateValues(sourced.values, (t, vars, key) => inp.renderString(t, vars, sourced.origins[key]?.file)), origins: sourced.origins };
-      v = asResolved(inp.validate(templated, host));
+      v = asResolved(inp.validate(inp.varsOf(host), host));
       validated.set(host, v);
       for (const s of inp.secretsOf(v)) secrets.add(s);
       hosts.set(host, { name: host, vars: connectionVars(v) });
@@ -99,7 +102,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
     destinations = dests.map((h) => destinationPlan(h, varsOf(h)));
     if (needsSource) {
       const sv = varsOf(sources[0]!);
-      source = sourcePlan(sources[0]!, sv, inp);
+      source = sourcePlan(sources[0]!, sv, inp.templateVars(sources[0]!), inp);
       const pipelined = source.pipelined;
       destinations = destinations.map((d) => ({ ...d, pipelined: pipelined && d.jobs === 1 }));
       db = { source, destinations, transfer: 'stream' };
@@ -138,7 +141,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
       ? { gitParity: { repo: pairVars.stagesync_local_repo, sourceRef: pairVars.stagesync_source_gitbranch, destRef: pairVars.stagesync_destination_gitbranch } }
       : {}),
     forks: req.forks ?? req.defaultForks,
-    secrets: [...secrets],
+    secrets: [...new Set([...secrets, ...inp.renderedSecrets()])],
     warnings: [...inp.inventory.warnings, ...warnings],
     ...(req.command === 'rollback' ? { rollback: { destinations } } : {}),
   };
@@ -180,7 +183,7 @@ function playHosts(inp: PlanInputs, variable: string, group: string): string[] {
   }
 }
 
-function sourcePlan(host: string, v: ResolvedVars, inp: PlanInputs): DbSourcePlan {
+function sourcePlan(host: string, v: ResolvedVars, tv: LazyVars, inp: PlanInputs): DbSourcePlan {
   const createScripts = v.stagesync_backups_create_backups_scripts;
   const plan: DbSourcePlan = {
     host,
@@ -197,8 +200,8 @@ function sourcePlan(host: string, v: ResolvedVars, inp: PlanInputs): DbSourcePla
     pipelined: false,
   };
   if (createScripts) {
-    plan.backupScriptContent = inp.render(plan.scriptTemplate, v);
-    plan.cleanupScriptContent = inp.render(v.stagesync_backups_cleanup_script_template, v);
+    plan.backupScriptContent = inp.render(plan.scriptTemplate, tv);
+    plan.cleanupScriptContent = inp.render(v.stagesync_backups_cleanup_script_template, tv);
     plan.pipelined = plan.executeBackup && STREAMS_DUMP.test(plan.backupScriptContent);
   }
   return plan;
@@ -219,12 +222,23 @@ function destinationPlan(host: string, v: ResolvedVars): DbDestinationPlan {
     fkConstraints: v.stagesync_restore_fk_constraints,
     jobs: v.stagesync_restore_jobs,
     pipelined: false,
-    postRestoreSql: v.stagesync_post_restore_sql.map((s) => ({ sql: s.sql, params: s.params ?? [] })),
+    postRestoreSql: [...v.stagesync_post_restore_sql.map((s) => ({ sql: s.sql, params: s.params ?? [] })), ...roleSocialUpdate(v)],
     preRestoreCommands: toHookCommands(v.stagesync_pre_restore_commands),
     postRestoreCommands: toHookCommands(v.stagesync_post_restore_commands),
     alwaysCommands: toHookCommands(v.stagesync_always_commands),
     lockTimeoutSec: v.stagesync_lock_timeout,
   };
+}
+
+/**
+ * The Stage Sync role's tasks/custom/post_restore_update_db.yml: the `github` social app gets
+ * the staging OAuth credentials (bound parameters; the secret is masked like every secret).
+ */
+export const ROLE_SOCIAL_UPDATE_SQL = "UPDATE socialaccount_socialapp SET client_id = $1, secret = $2 WHERE provider = 'github'";
+function roleSocialUpdate(v: ResolvedVars): { sql: string; params: unknown[] }[] {
+  if (v.stagesync_post_restore_update_db !== true) return [];
+  // Validation requires both when the update is on.
+  return [{ sql: ROLE_SOCIAL_UPDATE_SQL, params: [String(v.stagesync_social_client_id), String(v.stagesync_social_secret)] }];
 }
 
 /** A `stagesync_copies` item as the bucket engine reads it, with the schema's defaults applied. */

@@ -1,6 +1,7 @@
 // ansible.cfg as Ansible finds and reads it (Ansible's config manager): the first file found wins,
 // ANSIBLE_<KEY> environment variables override it; CLI flags (the caller's job) beat both.
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isReadableFile } from '../util/file-access.js';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
@@ -139,11 +140,4 @@ function isDir(p: string): boolean {
   }
 }
 
-function readable(p: string): boolean {
-  try {
-    accessSync(p, constants.R_OK);
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
+const readable = isReadableFile;

@@ -2,7 +2,8 @@
 // (a file, an executable script, or `prompt`), --vault-password-file, --ask-vault-pass,
 // then ANSIBLE_VAULT_PASSWORD_FILE / ansible.cfg's vault_password_file.
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { isExecutableFile } from '../util/file-access.js';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { VaultSecret } from './value.js';
@@ -30,14 +31,7 @@ interface Source {
   where: string;
 }
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
+const isExecutable = isExecutableFile;
 
 /** A password file's content (whitespace stripped), or an executable's output (newlines stripped). */
 export function readPasswordSource(path: string, where: string, label = 'default'): Buffer {

@@ -4,12 +4,13 @@ import { labConfig, type LabConfig } from './config.js';
 import { labEnvOf } from './home.js';
 import { labStatus } from './lab.js';
 
-export { labConfig, labHost, HOST_NAMES, PRIVATE_DIRS, type LabConfig, type LabHost, type LabS3 } from './config.js';
+export { labConfig, labHost, HOST_NAMES, PRIVATE_DIRS, type LabConfig, type LabHost, type LabS3, type LabFastS3 } from './config.js';
 export { labUp, labDown, labRestart, labStatus, leftoverMounts, type LabStatus } from './lab.js';
 export { labSeed } from './seed.js';
 export { psql } from './postgres.js';
 export { sshExec, sshArgs, type SshResult } from './ssh.js';
 export { s3Client, s3Up, startS3Endpoint, stopS3Endpoint } from './s3.js';
+export { fastS3Up, startFastS3, stopFastS3 } from './fauxqs.js';
 export { nsExec } from './namespace.js';
 
 /** Variables to merge onto process.env to run orchestrate, ssh or aws against the lab. */
@@ -25,7 +26,7 @@ export function labEnv(cfg: LabConfig = labConfig()): Record<string, string> {
 export async function requireLab(ctx?: { skip(): void }, cfg: LabConfig = labConfig()): Promise<void> {
   const st = await labStatus(cfg);
   if (st.up) return;
-  const down = [...st.hosts.filter((h) => !(h.running && h.ssh && h.postgres)).map((h) => h.name), ...(st.s3.up ? [] : ['s3'])];
+  const down = [...st.hosts.filter((h) => !(h.running && h.ssh && h.postgres)).map((h) => h.name), ...(st.s3.up ? [] : ['s3']), ...(st.fastS3.up ? [] : ['s3 fast'])];
   const msg = `lab is not up (${down.join(', ')} down; state ${cfg.stateDir}): run \`npm run lab -- up\``;
   if (ctx && process.env.STAGESYNC_NO_LAB) {
     console.error(`skipped: ${msg}`);

@@ -14,12 +14,24 @@ import { checksumMetadata, isPlainMd5 } from './diff.js';
 import { copySource, headersOf, partSizeFor } from './headers.js';
 import type { CopyTarget, ObjectInfo } from './types.js';
 
+const isRedirect = (e: unknown) => {
+  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status !== undefined && status >= 300 && status < 400;
+};
 
 export async function serverSideCopy(t: CopyTarget, src: ObjectInfo, destKey: string): Promise<void> {
   const ACL = t.acl as ObjectCannedACL | undefined;
   const CopySource = copySource(t.sourceBucket, src.key);
   if (src.size < t.multipartThreshold && isPlainMd5(src.etag)) {
     // The common case, one request: the copy keeps the MD5 ETag and every header (COPY).
+    if (t.lean && !t.lean.disabled) {
+      try {
+        return await t.lean.copy(t.destBucket, destKey, CopySource, ACL);
+      } catch (e) {
+        if (!isRedirect(e)) throw e;
+        t.lean.disabled = true;
+      }
+    }
     await t.dest.send(new CopyObjectCommand({ Bucket: t.destBucket, Key: destKey, CopySource, MetadataDirective: 'COPY', ACL }));
     return;
   }

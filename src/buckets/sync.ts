@@ -9,6 +9,7 @@ import { isPlainMd5, quickCompare, sameWithMetadata } from './diff.js';
 import { makeKeyFilter } from './filter.js';
 import { destKey, normalizePrefix } from './keys.js';
 import { listObjects } from './listing.js';
+import { leanCopier } from './lean-copy.js';
 import { mergeListings } from './merge.js';
 import { Pool } from './pool.js';
 import { openSide, sameAccount, type S3Side } from './profile.js';
@@ -94,9 +95,10 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
     ...(spec.acl ? { acl: spec.acl } : {}),
     multipartThreshold: threshold,
   };
+  const serverTarget = { ...target, partConcurrency: 8, lean: leanCopier(dest, dest.handler, spec.dest_bucket) };
   const copyOne =
     result.mode === 'server-side'
-      ? (src: ObjectInfo, key: string) => serverSideCopy({ ...target, partConcurrency: 8 }, src, key)
+      ? (src: ObjectInfo, key: string) => serverSideCopy(serverTarget, src, key)
       : (src: ObjectInfo, key: string) => streamCopy({ ...target, partConcurrency: 2 }, src, key);
 
   // Only for `check` verdicts (a multipart ETag on either side): compare checksums in metadata.

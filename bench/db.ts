@@ -27,7 +27,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { labConfig, labEnv, labStatus, labUp, psql, sshArgs, sshExec } from '../src/lab/index.js';
+import { labConfig, labEnv, labStatus, labUp, psql, sshArgs, sshExec } from '../test/lab/index.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {

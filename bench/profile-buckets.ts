@@ -3,8 +3,7 @@
 // (run bench/buckets.ts --keep-source first). Prints the copy's CPU per object.
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { syncBucket } from '../src/buckets/index.js';
-import { labConfig, labEnv } from '../src/lab/index.js';
-import { S3_KEYS } from '../src/lab/config.js';
+import { labConfig, labEnv, S3_KEYS } from '../test/lab/index.js';
 import { dropBucket } from '../test/integration/buckets/support.js';
 
 const cfg = labConfig();

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
 command -v sudo >/dev/null 2>&1 || need_apt+=(sudo)
+# The unit suite runs shellcheck over every shell file of the repo.
+command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "stagesync: installing ${need_apt[*]} with apt-get" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The whole suite: unit tests, then integration tests on the lab (brought up and down here).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 bash scripts/ensure-deps.sh || exit 1
 
 npx tsc -p tsconfig.json || { echo "0 passed, 1 failed"; exit 1; }
 
 lab_started=0
-if [ -f src/lab/cli.ts ] && [ -z "${STAGESYNC_NO_LAB:-}" ]; then
+if [ -f test/lab/cli.ts ] && [ -z "${STAGESYNC_NO_LAB:-}" ]; then
   lab_failed() { # what failed; leaves nothing running unless STAGESYNC_KEEP_LAB is set
     echo "lab: $1 failed"
     [ -n "${STAGESYNC_KEEP_LAB:-}" ] || npm run --silent lab -- down

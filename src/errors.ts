@@ -1,4 +1,4 @@
-// Exit codes and error classes shared by every layer (CONTRACT §2, ansible-playbook's codes).
+// Exit codes and error classes shared by every layer (docs/cli.md#exit-codes, ansible-playbook's).
 
 export const ExitCode = {
   ok: 0,

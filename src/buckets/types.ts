@@ -4,7 +4,7 @@ import type { LeanCopier } from './lean-copy.js';
 // Plain data in and out of the bucket engine. It knows S3, never inventories: the caller hands it
 // one `stagesync_copies` item as a CopySpec and gets a CopyResult back for the report.
 
-/** One `stagesync_copies` item (CONTRACT §4), as the vars layer resolved it. */
+/** One `stagesync_copies` item (docs/variables.md), as the vars layer resolved it. */
 export interface CopySpec {
   description?: string;
   source_bucket: string;

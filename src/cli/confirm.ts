@@ -1,4 +1,4 @@
-// CONTRACT §6: the user types the destination database name before it is replaced
+// docs/safety.md: the user types the destination database name before it is replaced
 // (as Heroku's --confirm). Without a terminal nobody is asked.
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../errors.js';

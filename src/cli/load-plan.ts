@@ -8,7 +8,7 @@ import { parseExtraVars } from '../vars/extra-vars.js';
 import { resolveHostVars } from '../vars/resolve.js';
 import { validateVars } from '../schema/validate.js';
 import { collectSecrets } from '../util/redact.js';
-import { renderString, renderTemplate } from '../template/render.js';
+import { renderString, renderTemplate } from '../template/index.js';
 import { buildPlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import type { CliOptions } from './options.js';

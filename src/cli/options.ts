@@ -1,4 +1,4 @@
-// The command line (CONTRACT §2), in Ansible's spelling. Parsing only: no file is read here.
+// The command line (docs/cli.md), in Ansible's spelling. Parsing only: no file is read here.
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
 

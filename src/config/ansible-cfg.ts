@@ -1,10 +1,10 @@
-// ansible.cfg as Ansible finds and reads it (reference §11): the first file found wins,
+// ansible.cfg as Ansible finds and reads it (Ansible's config manager): the first file found wins,
 // ANSIBLE_<KEY> environment variables override it; CLI flags (the caller's job) beat both.
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { displayPath } from '../vars/display-path.js';
+import { displayPath } from '../util/display-path.js';
 import { parseCfg, type CfgSections } from './configparser.js';
 
 export interface AnsibleConfigOptions {

@@ -1,7 +1,8 @@
 // Accumulates groups, hosts and their vars from one or more sources, with the checks
 // Ansible's InventoryData makes (loops, priorities), then adds the implicit `all`/`ungrouped`.
 import { UserError } from '../errors.js';
-import type { Inventory, InventoryGroup, InventoryHost, SourcedVars, VarOrigin } from './types.js';
+import type { Inventory, InventoryGroup, InventoryHost } from './types.js';
+import type { SourcedVars, VarOrigin } from '../util/sourced-vars.js';
 
 export interface Where {
   /** Display path of the source file. */

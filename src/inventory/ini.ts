@@ -1,4 +1,4 @@
-// INI inventory with the semantics of Ansible's ini plugin (reference §1).
+// INI inventory with the semantics of Ansible's ini plugin (ansible.plugins.inventory.ini).
 import { UserError } from '../errors.js';
 import { InventoryBuilder, type Where } from './builder.js';
 import { expandHostPattern, HostPatternError } from './host-pattern.js';

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { displayPath } from '../vars/display-path.js';
+import { displayPath } from '../util/display-path.js';
 import { InventoryBuilder } from './builder.js';
 import { parseAddress } from './host-pattern.js';
 import { parseInventoryFile } from './parse-file.js';

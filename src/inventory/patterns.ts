@@ -1,4 +1,4 @@
-// Ansible host patterns, as used by --limit (reference §8; InventoryManager in ansible-core).
+// Ansible host patterns, as used by --limit (InventoryManager in ansible-core).
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, NoHostsMatchedError, UserError } from '../errors.js';

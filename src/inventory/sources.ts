@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { readAnsibleConfig, type AnsibleConfigOptions } from '../config/ansible-cfg.js';
 
-/** CONTRACT §2: the default inventory when neither -i nor ansible.cfg names one. */
+/** The default inventory (docs/cli.md) when neither -i nor ansible.cfg names one. */
 export const DEFAULT_INVENTORY_CANDIDATES = [
   'inventories/hosts',
   'inventories/hosts.ini',

@@ -1,7 +1,7 @@
-// YAML inventory with the semantics of Ansible's yaml plugin (reference §2).
+// YAML inventory with the semantics of Ansible's yaml plugin (ansible.plugins.inventory.yaml).
 import { isAlias, isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { UserError } from '../errors.js';
-import { YAML11_OPTIONS } from '../vars/yaml11.js';
+import { YAML11_OPTIONS } from '../util/yaml11.js';
 import { InventoryBuilder, type Where } from './builder.js';
 import { expandHostPattern, HostPatternError } from './host-pattern.js';
 

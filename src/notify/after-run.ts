@@ -1,21 +1,11 @@
-// The executor's hook: after a run (success, failure or interrupt), before the recap is printed
-// (the recap always ends the output), post the message when stagesync_notify_webhook is set.
+// Posts the webhook message after a run (success, failure or interrupt), before the recap is printed
+// (the recap always ends the output), when stagesync_notify_webhook is set. The CLI hands it to the
+// executor as RunOptions.afterRun: the executor knows nothing of webhooks.
 import type { Plan } from '../plan/types.js';
-import type { RunReport } from '../run/report.js';
-import type { Tracker } from '../run/tracker.js';
+import type { RunEnded } from '../run/run.js';
 import { notifyRun } from './send.js';
 
-export interface AfterRun {
-  plan: Plan;
-  exitCode: number;
-  startedAt: number;
-  tracker: Tracker;
-  report: RunReport;
-  /** Prints a warning line (masked by the caller). */
-  warn(line: string): void;
-}
-
-export async function notifyAfterRun({ plan, exitCode, startedAt, tracker, report, warn }: AfterRun): Promise<void> {
+export async function notifyAfterRun({ plan, exitCode, startedAt, tracker, report, warn }: RunEnded): Promise<void> {
   if (!plan.notifyWebhook) return;
   const r = await notifyRun(
     plan.notifyWebhook,

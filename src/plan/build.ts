@@ -1,7 +1,10 @@
 // inventory + vars → a validated Plan. Reads local files only; never touches the network.
 import { basename, extname } from 'node:path';
 import { UserError } from '../errors.js';
-import type { Inventory, SourcedVars } from '../inventory/types.js';
+import type { Inventory } from '../inventory/types.js';
+import type { SourcedVars } from '../util/sourced-vars.js';
+import type { Copy, ResolvedVars, StagesyncVars } from '../schema/stagesync-vars.js';
+import { asResolved } from '../schema/resolved.js';
 import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
 import { templateValues } from './template-vars.js';
@@ -24,8 +27,8 @@ export interface PlanInputs {
   extraVars: SourcedVars;
   /** Resolved variables of one host (all precedence levels, extra vars included). */
   varsOf(host: string): SourcedVars;
-  /** Throws UserError naming the file and variable path. */
-  validate(vars: SourcedVars, host: string): void;
+  /** The variables, typed once valid; throws UserError naming the file and variable path. */
+  validate(vars: SourcedVars, host: string): StagesyncVars;
   /** Render a template (user's templates/ first) with a host's variables. */
   render(template: string, vars: Record<string, unknown>): string;
   /** Render one string holding Jinja2 (a variable's value) with a host's variables. */
@@ -61,15 +64,14 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   const warnings: string[] = [];
   const secrets = new Set<string>();
   const hosts = new Map<string, HostConnection>();
-  const validated = new Map<string, Record<string, unknown>>();
+  const validated = new Map<string, ResolvedVars>();
 
-  const varsOf = (host: string): Record<string, unknown> => {
+  const varsOf = (host: string): ResolvedVars => {
     let v = validated.get(host);
     if (!v) {
       const sourced = inp.varsOf(host);
       const templated = { values: templateValues(sourced.values, (t, vars, key) => inp.renderString(t, vars, sourced.origins[key]?.file)), origins: sourced.origins };
-      inp.validate(templated, host);
-      v = templated.values;
+      v = asResolved(inp.validate(templated, host));
       validated.set(host, v);
       for (const s of inp.secretsOf(v)) secrets.add(s);
       hosts.set(host, { name: host, vars: connectionVars(v) });
@@ -111,7 +113,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   let copies: BucketCopyPlan[] = [];
   if (req.command === 'run' && runs('files') && inLimit('localhost')) {
     const lv = varsOf('localhost');
-    copies = ((lv.stagesync_copies as Record<string, unknown>[] | undefined) ?? []).map((c, i) => copyPlan(c, i, lv));
+    copies = lv.stagesync_copies.map((c, i) => copyPlan(c, i, lv.stagesync_aws_region));
   }
 
   const pairVars = source ? varsOf(source.host) : dests[0] ? varsOf(dests[0]) : varsOf('localhost');
@@ -127,11 +129,11 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
     copies,
     hosts: [...hosts.values()].filter((h) => steps.some((s) => s.host === h.name)),
     steps,
-    maxRetryCount: (pairVars.stagesync_max_retry_count as number | undefined) ?? 0,
-    retryDelaySec: (pairVars.stagesync_retry_delay as number | undefined) ?? 10,
-    ...(pairVars.stagesync_notify_webhook ? { notifyWebhook: String(pairVars.stagesync_notify_webhook) } : {}),
+    maxRetryCount: pairVars.stagesync_max_retry_count,
+    retryDelaySec: pairVars.stagesync_retry_delay,
+    ...(pairVars.stagesync_notify_webhook ? { notifyWebhook: pairVars.stagesync_notify_webhook } : {}),
     ...(pairVars.stagesync_compare_git_commits === true
-      ? { gitParity: { repo: (pairVars.stagesync_local_repo as string | null | undefined) ?? null, sourceRef: String(pairVars.stagesync_source_gitbranch), destRef: String(pairVars.stagesync_destination_gitbranch) } }
+      ? { gitParity: { repo: pairVars.stagesync_local_repo, sourceRef: pairVars.stagesync_source_gitbranch, destRef: pairVars.stagesync_destination_gitbranch } }
       : {}),
     forks: req.forks ?? req.defaultForks,
     secrets: [...secrets],
@@ -154,25 +156,25 @@ function playHosts(inp: PlanInputs, variable: string, group: string): string[] {
   }
 }
 
-function sourcePlan(host: string, v: Record<string, unknown>, inp: PlanInputs): DbSourcePlan {
-  const createScripts = v.stagesync_backups_create_backups_scripts !== false;
+function sourcePlan(host: string, v: ResolvedVars, inp: PlanInputs): DbSourcePlan {
+  const createScripts = v.stagesync_backups_create_backups_scripts;
   const plan: DbSourcePlan = {
     host,
-    database: String(v.stagesync_sourcedb),
-    backupUser: String(v.stagesync_backup_user),
-    backupGroup: String(v.stagesync_backup_group),
-    backupScript: String(v.stagesync_backup_script),
-    cleanupScript: String(v.stagesync_cleanup_script),
+    database: v.stagesync_sourcedb,
+    backupUser: v.stagesync_backup_user,
+    backupGroup: v.stagesync_backup_group,
+    backupScript: v.stagesync_backup_script,
+    cleanupScript: v.stagesync_cleanup_script,
     createScripts,
-    scriptTemplate: String(v.stagesync_backups_script_template),
-    executeBackup: v.stagesync_execute_backup !== false,
-    backupsDir: String(v.stagesync_source_backups_dir),
-    tmpDir: String(v.stagesync_source_tmp_dir),
+    scriptTemplate: v.stagesync_backups_script_template,
+    executeBackup: v.stagesync_execute_backup,
+    backupsDir: v.stagesync_source_backups_dir,
+    tmpDir: v.stagesync_source_tmp_dir,
     pipelined: false,
   };
   if (createScripts) {
     plan.backupScriptContent = inp.render(plan.scriptTemplate, v);
-    plan.cleanupScriptContent = inp.render(String(v.stagesync_backups_cleanup_script_template), v);
+    plan.cleanupScriptContent = inp.render(v.stagesync_backups_cleanup_script_template, v);
     plan.pipelined = plan.executeBackup && STREAMS_DUMP.test(plan.backupScriptContent);
   }
   return plan;
@@ -181,49 +183,38 @@ function sourcePlan(host: string, v: Record<string, unknown>, inp: PlanInputs): 
 /** The line by which a backup script template says it takes `--stdout` (ours does; a user's may not). */
 const STREAMS_DUMP = /^# stagesync: supports --stdout$/m;
 
-function destinationPlan(host: string, v: Record<string, unknown>): DbDestinationPlan {
+function destinationPlan(host: string, v: ResolvedVars): DbDestinationPlan {
   return {
     host,
-    database: String(v.stagesync_destdb),
-    role: String(v.stagesync_destdb_role),
-    backupUser: String(v.stagesync_backup_user),
-    tmpDir: String(v.stagesync_dest_tmp_dir),
-    mode: v.stagesync_restore_mode === 'in_place' ? 'in_place' : 'swap',
-    excludeTables: (v.stagesync_restore_exclude_tables as string[] | undefined) ?? [],
-    fkConstraints: v.stagesync_restore_fk_constraints !== false,
-    jobs: Number(v.stagesync_restore_jobs ?? 1),
+    database: v.stagesync_destdb,
+    role: v.stagesync_destdb_role,
+    backupUser: v.stagesync_backup_user,
+    tmpDir: v.stagesync_dest_tmp_dir,
+    mode: v.stagesync_restore_mode,
+    excludeTables: v.stagesync_restore_exclude_tables,
+    fkConstraints: v.stagesync_restore_fk_constraints,
+    jobs: v.stagesync_restore_jobs,
     pipelined: false,
-    postRestoreSql: ((v.stagesync_post_restore_sql as { sql: string; params?: unknown[] }[] | undefined) ?? []).map((s) => ({
-      sql: s.sql,
-      params: s.params ?? [],
-    })),
+    postRestoreSql: v.stagesync_post_restore_sql.map((s) => ({ sql: s.sql, params: s.params ?? [] })),
     preRestoreCommands: toHookCommands(v.stagesync_pre_restore_commands),
     postRestoreCommands: toHookCommands(v.stagesync_post_restore_commands),
     alwaysCommands: toHookCommands(v.stagesync_always_commands),
-    lockTimeoutSec: Number(v.stagesync_lock_timeout ?? 600),
+    lockTimeoutSec: v.stagesync_lock_timeout,
   };
 }
 
-function copyPlan(c: Record<string, unknown>, index: number, v: Record<string, unknown>): BucketCopyPlan {
-  const opt = <T>(key: string): T | undefined => (c[key] === undefined || c[key] === null ? undefined : (c[key] as T));
+/** A `stagesync_copies` item as the bucket engine reads it, with the schema's defaults applied. */
+function copyPlan(c: Copy, index: number, region: string): BucketCopyPlan {
   return {
+    ...c,
     index,
-    description: String(c.description ?? `copy ${index + 1}`),
-    sourceBucket: String(c.source_bucket),
-    sourcePath: String(c.source_path ?? ''),
-    destBucket: String(c.dest_bucket),
-    destPath: String(c.dest_path ?? ''),
-    awsProfile: String(c.aws_profile),
-    ...(opt<string>('source_profile') ? { sourceProfile: opt<string>('source_profile') } : {}),
-    ...(opt<string>('dest_profile') ? { destProfile: opt<string>('dest_profile') } : {}),
-    region: String(v.stagesync_aws_region ?? 'us-east-2'),
-    delete: c.delete === true,
-    maxDelete: opt<number>('max_delete') ?? 1000,
-    ...(opt<string>('acl') ? { acl: opt<string>('acl') } : {}),
-    include: opt<string[]>('include') ?? [],
-    exclude: opt<string[]>('exclude') ?? [],
-    ...(opt<number>('concurrency') ? { concurrency: opt<number>('concurrency') } : {}),
-    ...(opt<number>('multipart_threshold') ? { multipartThreshold: opt<number>('multipart_threshold') } : {}),
+    region,
+    source_path: c.source_path ?? '',
+    dest_path: c.dest_path ?? '',
+    delete: c.delete ?? false,
+    max_delete: c.max_delete ?? 1000,
+    include: c.include ?? [],
+    exclude: c.exclude ?? [],
   };
 }
 

@@ -29,7 +29,7 @@ export function renderPlan(plan: Plan): string {
   }
   for (const d of plan.rollback?.destinations ?? []) out.push(`rollback:      ${d.host} — database ${d.database} ⇄ ${d.database}_stagesync_prev`);
   for (const c of plan.copies) {
-    out.push(`bucket copy:   ${c.description}: s3://${c.sourceBucket}/${c.sourcePath} → s3://${c.destBucket}/${c.destPath}`);
+    out.push(`bucket copy:   ${c.description}: s3://${c.source_bucket}/${c.source_path} → s3://${c.dest_bucket}/${c.dest_path}`);
   }
   if (plan.steps.length === 0) out.push('', 'nothing to do: no step is selected (check --limit and --tags)');
   else {

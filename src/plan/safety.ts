@@ -1,11 +1,12 @@
-// CONTRACT §6 guards that need no network: protected destinations, destination == source.
+// Safety guards that need no network (docs/safety.md): protected destinations, destination == source.
 import { UserError } from '../errors.js';
+import type { ResolvedVars } from '../schema/stagesync-vars.js';
 import type { DbDestinationPlan, DbSourcePlan } from './types.js';
 
 interface SafetyInput {
   source?: DbSourcePlan;
   destinations: DbDestinationPlan[];
-  varsOf(host: string): Record<string, unknown>;
+  varsOf(host: string): ResolvedVars;
   hostsOfGroup(group: string): string[];
 }
 
@@ -25,10 +26,10 @@ export function checkSafety({ source, destinations, varsOf, hostsOfGroup }: Safe
 }
 
 /** Two inventory names reaching the same machine (same ansible_host and port) count as one host. */
-function sameEndpoint(a: string, b: string, varsOf: (h: string) => Record<string, unknown>): boolean {
+function sameEndpoint(a: string, b: string, varsOf: (h: string) => ResolvedVars): boolean {
   if (a === b) return true;
   const va = varsOf(a);
   const vb = varsOf(b);
-  const addr = (h: string, v: Record<string, unknown>) => `${String(v.ansible_host ?? h)}:${String(v.ansible_port ?? 22)}`;
+  const addr = (h: string, v: ResolvedVars) => `${v.ansible_host ?? h}:${v.ansible_port ?? 22}`;
   return addr(a, va) === addr(b, vb);
 }

@@ -54,7 +54,7 @@ export function orderSteps({ command, source, destinations, copies }: StepInput)
     }
   }
   for (const c of copies) {
-    add('localhost', 'bucket_copy', ['files'], `${c.description}: s3://${c.sourceBucket}/${c.sourcePath} → s3://${c.destBucket}/${c.destPath} (profile ${profiles(c)}${c.delete ? `, delete up to ${c.maxDelete === -1 ? 'any' : c.maxDelete}` : ''}${c.acl ? `, acl ${c.acl}` : ''})`);
+    add('localhost', 'bucket_copy', ['files'], `${c.description}: s3://${c.source_bucket}/${c.source_path} → s3://${c.dest_bucket}/${c.dest_path} (profile ${profiles(c)}${c.delete ? `, delete up to ${c.max_delete === -1 ? 'any' : c.max_delete}` : ''}${c.acl ? `, acl ${c.acl}` : ''})`);
   }
   if (source) {
     for (const d of destinations) {
@@ -91,6 +91,6 @@ function restoreDetails(d: DbDestinationPlan): string {
 }
 
 function profiles(c: BucketCopyPlan): string {
-  if (c.sourceProfile || c.destProfile) return `${c.sourceProfile ?? c.awsProfile} → ${c.destProfile ?? c.awsProfile}`;
-  return c.awsProfile;
+  if (c.source_profile || c.dest_profile) return `${c.source_profile ?? c.aws_profile} → ${c.dest_profile ?? c.aws_profile}`;
+  return c.aws_profile;
 }

@@ -1,5 +1,6 @@
 // The plan: plain data saying which host does what, in order (Terraform's plan, our --check).
 // Built from inventory + vars without touching the network; the executors carry it out.
+import type { CopySpec } from '../buckets/index.js';
 
 export type Tag = 'db' | 'files';
 
@@ -43,7 +44,7 @@ export interface PostRestoreSql {
   params: unknown[];
 }
 
-/** What the source host does (CONTRACT §5 step 2). */
+/** What the source host does (docs/run.md, step 3). */
 export interface DbSourcePlan {
   host: string;
   database: string;
@@ -67,7 +68,7 @@ export interface DbSourcePlan {
   pipelined: boolean;
 }
 
-/** What each destination host does (CONTRACT §5 steps 3–4). */
+/** What each destination host does (docs/run.md, steps 4–5). */
 export interface DbDestinationPlan {
   host: string;
   database: string;
@@ -87,25 +88,22 @@ export interface DbDestinationPlan {
   lockTimeoutSec: number;
 }
 
-/** One `stagesync_copies` item, defaults applied (CONTRACT §4). */
-export interface BucketCopyPlan {
+/**
+ * One `stagesync_copies` item (docs/variables.md) with its defaults applied: the bucket engine's
+ * own CopySpec, in the user's spelling, from the vars to the executor; plus its place in the list
+ * and the region to fall back on.
+ */
+export interface BucketCopyPlan extends CopySpec {
   index: number;
-  description: string;
-  sourceBucket: string;
-  sourcePath: string;
-  destBucket: string;
-  destPath: string;
-  awsProfile: string;
-  sourceProfile?: string;
-  destProfile?: string;
   region: string;
+  description: string;
+  source_path: string;
+  dest_path: string;
+  aws_profile: string;
   delete: boolean;
-  maxDelete: number;
-  acl?: string;
+  max_delete: number;
   include: string[];
   exclude: string[];
-  concurrency?: number;
-  multipartThreshold?: number;
 }
 
 /** Connection settings of one host: its ansible_* variables only. */

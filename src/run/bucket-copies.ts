@@ -1,8 +1,8 @@
-// Carries out the bucket copies of a plan on the controller (CONTRACT §5 step 5), forks at a time.
+// Carries out the bucket copies of a plan on the controller (docs/run.md, step 7), forks at a time.
 import pLimit from 'p-limit';
 import { mib } from '../util/units.js';
-import { copySucceeded, formatCopyFailures, syncBucket, type CopyResult, type CopySpec } from '../buckets/index.js';
-import type { BucketCopyPlan, Plan } from '../plan/types.js';
+import { copySucceeded, formatCopyFailures, syncBucket, type CopyResult } from '../buckets/index.js';
+import type { Plan } from '../plan/types.js';
 import type { RunOutput } from './output.js';
 import type { Tracker } from './tracker.js';
 
@@ -18,28 +18,6 @@ export interface CopyRunContext {
   results?: Map<number, Record<string, unknown>>;
 }
 
-/** The plan's camelCase copy back into the `stagesync_copies` item the bucket engine reads. */
-export function copySpecOf(c: BucketCopyPlan): CopySpec {
-  return {
-    description: c.description,
-    source_bucket: c.sourceBucket,
-    source_path: c.sourcePath,
-    dest_bucket: c.destBucket,
-    dest_path: c.destPath,
-    aws_profile: c.awsProfile,
-    delete: c.delete,
-    max_delete: c.maxDelete,
-    include: c.include,
-    exclude: c.exclude,
-    ...(c.acl ? { acl: c.acl } : {}),
-    ...(c.sourceProfile ? { source_profile: c.sourceProfile } : {}),
-    ...(c.destProfile ? { dest_profile: c.destProfile } : {}),
-    ...(c.concurrency ? { concurrency: c.concurrency } : {}),
-    ...(c.multipartThreshold ? { multipart_threshold: c.multipartThreshold } : {}),
-  };
-}
-
-
 export async function runBucketCopies(ctx: CopyRunContext): Promise<void> {
   const done = ctx.done ?? new Set<number>();
   const byIndex = ctx.results ?? new Map<number, Record<string, unknown>>();
@@ -50,7 +28,7 @@ export async function runBucketCopies(ctx: CopyRunContext): Promise<void> {
         ctx.tracker
           .step('localhost', 'bucket_copy', async () => {
             if (ctx.signal.aborted) throw new Error('interrupted');
-            const r: CopyResult = await syncBucket(copySpecOf(c), {
+            const r: CopyResult = await syncBucket(c, {
               defaultRegion: c.region,
               log: (level, message) => (level === 'warn' ? ctx.output.warn(message) : ctx.output.verbose(level === 'info' ? 1 : 2, 'localhost', message)),
               // The output throttles (plain lines) or redraws (terminal).

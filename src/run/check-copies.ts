@@ -2,7 +2,6 @@
 // A bucket that cannot be listed is said, not fatal: the plan itself is valid.
 import { formatCopyPlan, planBucketCopy, type CopyResult } from '../buckets/index.js';
 import type { Plan } from '../plan/types.js';
-import { copySpecOf } from './bucket-copies.js';
 
 export interface CopyPreview {
   description: string;
@@ -19,7 +18,7 @@ export async function previewCopies(plan: Plan, verbosity: number): Promise<{ li
   const results = await Promise.all(
     plan.copies.map(async (c): Promise<CopyResult | { description: string; error: string }> => {
       try {
-        return await planBucketCopy(copySpecOf(c), { defaultRegion: c.region, dryRun: true, retries: 2, sdkMaxAttempts: 2 });
+        return await planBucketCopy(c, { defaultRegion: c.region, dryRun: true, retries: 2, sdkMaxAttempts: 2 });
       } catch (err) {
         return { description: c.description, error: (err as Error).message };
       }

@@ -1,31 +1,20 @@
-// Carries out the database part of a plan (CONTRACT §5 steps 1–4 and 6): preflight, lock,
+// Carries out the database part of a plan (docs/run.md, steps 1–6 and 8): preflight, lock,
 // backup, move, restore → post-restore SQL → verify → swap, hooks, cleanup. Destinations
 // that fail drop out; the others go on (as Ansible removes a failed host from the play).
 import pLimit from 'p-limit';
 import { mib } from '../util/units.js';
 import type { DbDestinationPlan, DbSourcePlan, HookCommand, Plan } from '../plan/types.js';
 import type { Host } from '../transport/types.js';
-import {
-  acquireLock,
-  backup,
-  installScripts,
-  checkCompat,
-  cleanupDest,
-  dropNew,
-  move,
-  preflightDest,
-  preflightSource,
-  restoreDump,
-  runCommands,
-  runPostRestoreSql,
-  swapIn,
-  dropRetired,
-  verifyRestore,
-  type DestFacts,
-  type DestLock,
-  type MoveResult,
-  type PreparedRestore,
-} from '../steps/index.js';
+import { acquireLock, type DestLock } from '../steps/lock.js';
+import { backup, installScripts } from '../steps/backup.js';
+import { checkCompat, preflightDest, preflightSource, type DestFacts } from '../steps/preflight.js';
+import { cleanupDest } from '../steps/cleanup.js';
+import { dropNew, restoreDump, type PreparedRestore } from '../steps/restore.js';
+import { move, type MoveResult } from '../steps/move.js';
+import { runCommands } from '../steps/post-commands.js';
+import { runPostRestoreSql } from '../steps/post-sql.js';
+import { swapIn, dropRetired } from '../steps/swap.js';
+import { verifyRestore } from '../steps/verify.js';
 import { StepError, UpstreamFailed } from '../steps/errors.js';
 import { streamDump, type StreamRun } from '../steps/stream.js';
 import { fileDigest } from '../steps/digest.js';

@@ -2,7 +2,8 @@
 import pLimit from 'p-limit';
 import type { Plan } from '../plan/types.js';
 import type { Host } from '../transport/types.js';
-import { acquireLock, rollback } from '../steps/index.js';
+import { acquireLock } from '../steps/lock.js';
+import { rollback } from '../steps/swap.js';
 import type { RunOutput } from './output.js';
 import type { Tracker } from './tracker.js';
 

@@ -8,7 +8,6 @@ import { banner } from '../plan/render.js';
 import { redact, redactDeep } from '../util/redact.js';
 import { runWithRetries } from './attempts.js';
 import { plainOutput, type RunOutput } from './output.js';
-import { notifyAfterRun } from '../notify/after-run.js';
 import { RunReport } from './report.js';
 import { Tracker } from './tracker.js';
 
@@ -18,6 +17,19 @@ export interface RunOptions {
   reportFile?: string;
   /** Where lines go (tests capture them). */
   write?: (text: string) => void;
+  /** Told how the run ended, before the recap is printed (the webhook): a failure is only a warning. */
+  afterRun?: (ended: RunEnded) => Promise<void>;
+}
+
+/** How a run ended, for whoever wants to hear of it. */
+export interface RunEnded {
+  plan: Plan;
+  exitCode: number;
+  startedAt: number;
+  tracker: Tracker;
+  report: RunReport;
+  /** Prints a warning line, masked. */
+  warn(line: string): void;
 }
 
 export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
@@ -83,7 +95,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
         ? ExitCode.hostFailed
         : ExitCode.ok;
   // A failing webhook is a warning; it never changes the exit code.
-  await notifyAfterRun({ plan, exitCode: code, startedAt, tracker, report, warn: (line) => write(mask(`[WARNING]: ${line}\n`)) });
+  await opts.afterRun?.({ plan, exitCode: code, startedAt, tracker, report, warn: (line) => write(mask(`[WARNING]: ${line}\n`)) });
   write(mask(tracker.recap.render(Boolean(process.stdout.isTTY) && !opts.write)));
   if (opts.reportFile) {
     const result = code === ExitCode.ok ? 'ok' : code === ExitCode.interrupted ? 'interrupted' : code === ExitCode.unreachable ? 'unreachable' : 'failed';

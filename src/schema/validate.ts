@@ -2,11 +2,12 @@
 // Errors name the file the top-level variable came from and the path inside it.
 import type { ValidateFunction } from 'ajv';
 import { UserError } from '../errors.js';
-import type { SourcedVars } from '../inventory/types.js';
+import type { SourcedVars } from '../util/sourced-vars.js';
 import { coerceVars } from './coerce.js';
 import { toPathMessage, suggestion, type PathMessage } from './messages.js';
 import { knownVariables, schemaText } from './schema.js';
 import { compileValidator, loadPrecompiled } from './standalone.js';
+import type { StagesyncVars } from './stagesync-vars.js';
 
 export interface VarError {
   file?: string;
@@ -125,11 +126,12 @@ export function varErrorToUserError(e: VarError): UserError {
 /**
  * Throws a UserError (exit 5) for the first problem, e.g.
  * `vars/prod-to-stage1.yml: stagesync_copies[0].dest_bucket: must be a string`.
- * When valid, `vars.values` is normalized in place (Ansible-style strings coerced), so the
- * plan reads typed values.
+ * When valid, `vars.values` is normalized in place (Ansible-style strings coerced) and returned,
+ * typed by the schema.
  */
-export function validateVars(vars: SourcedVars, opts: ValidateOptions = {}): void {
+export function validateVars(vars: SourcedVars, opts: ValidateOptions = {}): StagesyncVars {
   const errors = collectVarErrors(vars, opts);
   if (errors.length > 0) throw varErrorToUserError(errors[0]!);
-  Object.assign(vars.values, coerceVars(vars.values));
+  // Checked just above against the schema the type is generated from.
+  return Object.assign(vars.values, coerceVars(vars.values)) as StagesyncVars;
 }

@@ -1,4 +1,4 @@
-// Source host (CONTRACT §5.2): install the rendered backup/cleanup scripts (or keep the host's
+// Source host (docs/run.md, step 3): install the rendered backup/cleanup scripts (or keep the host's
 // own, never touching it), run the backup as the backup user, take the newest dump.
 import type { Host } from '../transport/types.js';
 import { StepError, tail } from './errors.js';

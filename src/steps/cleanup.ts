@@ -1,4 +1,4 @@
-// Cleanup after success and after failure (CONTRACT §5.6): the dump and its leftovers on the
+// Cleanup after success and after failure (docs/run.md, step 8): the dump and its leftovers on the
 // destination, a leftover `<destdb>_stagesync_new`. Each part is tried even if another fails.
 import type { Host } from '../transport/types.js';
 import { quote } from '../util/shell.js';

@@ -1,4 +1,4 @@
-// The destination lock (CONTRACT §6): a PostgreSQL advisory lock held by a psql session that
+// The destination lock (docs/safety.md): a PostgreSQL advisory lock held by a psql session that
 // stays open for the whole run. It is released when the session ends, so a crashed controller
 // or a cut connection frees it too; no lock file to go stale.
 import { createHash } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Move (CONTRACT §5.3): the dump streams source → controller → every destination at once
+// Move (docs/run.md, step 4): the dump streams source → controller → every destination at once
 // (SSH channel to SSH channel, no controller disk), lands under a temporary name, and is renamed
 // only when the sha256 computed here while streaming equals the file's on both ends.
 import { createHash, randomBytes } from 'node:crypto';
@@ -7,6 +7,7 @@ import { StepError, tail } from './errors.js';
 import { fileDigest } from './digest.js';
 import { fanOut, type Sink } from './fanout.js';
 import { becomeOf } from './sql.js';
+import { hostScript } from '../util/host-scripts.js';
 
 export interface MoveEnd {
   host: Host;
@@ -49,18 +50,8 @@ const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 /** The final path of the dump on a destination. */
 export const destDumpPath = (tmpDir: string, dumpPath: string): string => `${tmpDir.replace(/\/+$/, '')}/${baseName(dumpPath)}`;
 
-/**
- * Writer on the destination: `cat` into the temp file; a short file (the stream was cut) or a
- * hang-up removes it at once, so a lost connection leaves nothing behind. $1 dir, $2 temp, $3 size.
- */
-const WRITER = [
-  'umask 077',
-  'mkdir -p "$1" || exit 1',
-  `trap 'rm -f "$2"; exit 1' HUP INT TERM PIPE`,
-  'cat > "$2" || { rm -f "$2"; exit 1; }',
-  'n=$(stat -c %s "$2")',
-  '[ "$n" = "$3" ] || { rm -f "$2"; echo "short write: $n of $3 bytes" >&2; exit 1; }',
-].join('\n');
+/** Writer on the destination: scripts/host/move-writer.sh ($1 dir, $2 temp, $3 size). */
+const WRITER = hostScript('move-writer.sh');
 
 const sha256Of = async (end: MoveEnd, path: string): Promise<string> => (await fileDigest(end.host, end.backupUser, path, 'move')).sha256;
 

@@ -1,4 +1,4 @@
-// Post-restore SQL (CONTRACT §4 stagesync_post_restore_sql): `{sql, params}` items run in one
+// Post-restore SQL (stagesync_post_restore_sql, docs/run.md step 5): `{sql, params}` items run in one
 // transaction on the restored database, as the destination role (so what they create is owned
 // like the rest). Parameters travel as bind values of the extended protocol over the relay:
 // never in SQL text, argv, logs or results; error messages have them masked.

@@ -1,9 +1,10 @@
-// Preflight (CONTRACT §5.1): become works, the PostgreSQL tools are there and can read/write
+// Preflight (docs/run.md, step 1): become works, the PostgreSQL tools are there and can read/write
 // each other's formats, and there is room on disk. Gathers facts per host; `checkCompat`
 // decides across hosts, before anything moves.
 import type { Host } from '../transport/types.js';
 import { StepError, tail } from './errors.js';
 import { becomeOf, conninfo, PSQL_FLAGS, quoteLiteral, type PgConn } from './sql.js';
+import { hostScript } from '../util/host-scripts.js';
 
 export interface HostFacts {
   host: string;
@@ -42,29 +43,8 @@ export function majorOf(versionLine: string): number {
   return major;
 }
 
-/**
- * Everything preflight asks a host, in one round trip as the backup user ($1 conninfo, $2 the
- * server query, $3 1 to measure the data directory too, then the dirs): who it runs as, the
- * tools' versions (`@@tool NAME …`), the server's answer (`@@server …` or `@@psql-failed N`),
- * and the free KiB at each dir's nearest existing parent (`@@free …`, in order, the data
- * directory last). The version checks run side by side with the server query: on Debian each
- * goes through pg_wrapper, a Perl script that takes ~0.1 s to start.
- */
-const FACTS = [
-  'id -un || exit 1',
-  `for t in ${TOOLS.join(' ')}; do { v=$("$t" --version) && echo "@@tool $t $v" || echo "@@tool $t missing"; } & done`,
-  'conn=$1; sql=$2; datadir=$3; shift 3',
-  // The flags are shell-safe literals.
-  `server=$(psql ${PSQL_FLAGS.join(' ')} -d "$conn" -c "$sql"); s=$?`,
-  'wait',
-  '[ "$s" = 0 ] || { echo "@@psql-failed $s"; exit 0; }',
-  'echo "@@server $server"',
-  '[ "$datadir" != 1 ] || set -- "$@" "${server##*|}"',
-  'for dir in "$@"; do',
-  '  d=$dir; while [ ! -d "$d" ]; do d=$(dirname "$d"); done',
-  '  echo "@@free $(df -Pk "$d" | awk \'NR==2 {print $4}\')"',
-  'done',
-].join('\n');
+/** Everything preflight asks a host, in one round trip: scripts/host/preflight-facts.sh. */
+const FACTS = hostScript('preflight-facts.sh', { TOOLS: TOOLS.join(' '), PSQL_FLAGS: PSQL_FLAGS.join(' ') });
 
 /** Facts of one host, as the backup user; throws StepError when become or a tool is missing. */
 export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostFacts & { dataDir?: string }> {

@@ -8,26 +8,10 @@
 import { Duplex } from 'node:stream';
 import type { Host, StreamingProcess } from '../transport/types.js';
 import { becomeOf, DEFAULT_PORT, DEFAULT_SOCKET_DIR, type PgConn } from './sql.js';
+import { hostScript } from '../util/host-scripts.js';
 
-export const RELAY_PERL = `
-use strict; use warnings; use Socket qw(SOCK_STREAM); use IO::Socket::UNIX; use IO::Select;
-my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM, Peer => $ARGV[0])
-  or die "stagesync relay: cannot connect to $ARGV[0]: $!\\n";
-binmode STDIN; binmode STDOUT; binmode $s;
-my $sel = IO::Select->new(\\*STDIN, $s);
-sub put { my ($fh, $buf) = @_; my $off = 0;
-  while ($off < length $buf) { my $w = syswrite($fh, $buf, length($buf) - $off, $off);
-    die "stagesync relay: write: $!\\n" unless defined $w; $off += $w; } }
-while ($sel->count) {
-  for my $fh ($sel->can_read) {
-    my $n = sysread($fh, my $buf, 65536);
-    die "stagesync relay: read: $!\\n" unless defined $n;
-    if (fileno($fh) == fileno($s)) { exit 0 unless $n; put(\\*STDOUT, $buf); }
-    elsif (!$n) { $sel->remove(\\*STDIN); shutdown($s, 1); }
-    else { put($s, $buf); }
-  }
-}
-`;
+/** The relay itself: scripts/host/relay.pl ($ARGV[0] the socket). */
+export const RELAY_PERL = hostScript('relay.pl');
 
 export const socketPath = (pg: PgConn = {}): string =>
   `${(pg.socketDir ?? DEFAULT_SOCKET_DIR).replace(/\/+$/, '')}/.s.PGSQL.${pg.port ?? DEFAULT_PORT}`;

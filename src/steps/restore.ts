@@ -1,6 +1,6 @@
-// Restore on a destination (CONTRACT §5.4). Swap mode: a fresh `<destdb>_stagesync_new`, owned by
-// the role, restored, post-SQL'd and verified, then swapped in; any failure before the swap drops
-// it and leaves `<destdb>` as it was. in_place mode: `pg_restore --clean --if-exists` into the
+// Restore on a destination (docs/run.md, step 5). Swap mode: into a fresh `<destdb>_stagesync_new`,
+// owned by the role, which the run then post-SQLs, verifies and swaps in; any failure before the
+// swap drops it and leaves `<destdb>` as it was. in_place mode: `pg_restore --clean --if-exists` into the
 // live database, as the Stage Sync role does (no such guarantee).
 import type { Host } from '../transport/types.js';
 import { StepError } from './errors.js';
@@ -24,8 +24,6 @@ export interface RestoreParams {
   dumpPath: string;
   pg?: PgConn;
   signal?: AbortSignal;
-  /** Called right before the swap: e.g. a lost destination lock throws here. */
-  beforeSwap?: () => void | Promise<void>;
 }
 
 export interface PreparedRestore {
@@ -37,18 +35,6 @@ export interface PreparedRestore {
   unmatchedExcludes: string[];
   durationMs: number;
 }
-
-export interface RestoreResult extends PreparedRestore {
-  database: string;
-  mode: 'swap' | 'in_place';
-  postSql: PostSqlResult;
-  verify: VerifyResult;
-  /** Swap mode: the replaced copy's new name, if there was one. */
-  previous?: string;
-  swapped: boolean;
-}
-
-const target = (host: Host, p: RestoreParams): SqlTarget => ({ host, backupUser: p.backupUser, pg: p.pg });
 
 /** Drop `<destdb>_stagesync_new` if it exists (a leftover, or after a failure). */
 export async function dropNew(host: Host, p: { database: string; backupUser: string; pg?: PgConn }): Promise<boolean> {
@@ -113,29 +99,4 @@ export async function restoreDump(host: Host, p: RestoreParams): Promise<Prepare
     await host.exec({ argv: ['rm', '-f', listPath] }, { become: { user: p.backupUser } }).catch(() => undefined);
   }
   return { restoredInto: into, tables: toc.tables, excluded: toc.excluded, unmatchedExcludes: toc.unmatched, durationMs: Date.now() - started };
-}
-
-/** The whole destination side: restore, post-restore SQL, verify, swap. */
-export async function restore(host: Host, p: RestoreParams): Promise<RestoreResult> {
-  const t = target(host, p);
-  const prepared = await restoreDump(host, p);
-  try {
-    const postSql = await runPostRestoreSql(host, {
-      database: prepared.restoredInto,
-      role: p.role,
-      backupUser: p.backupUser,
-      statements: p.postRestoreSql,
-      pg: p.pg,
-      signal: p.signal,
-    });
-    const verify = await verifyRestore(t, prepared.restoredInto, prepared.tables);
-    if (p.mode === 'in_place') return { ...prepared, database: p.database, mode: p.mode, postSql, verify, swapped: false };
-    await p.beforeSwap?.();
-    const sw = await swapIn(t, p.database);
-    if (sw.retired) await dropRetired(t, p.database);
-    return { ...prepared, database: p.database, mode: p.mode, postSql, verify, previous: sw.previous, swapped: true };
-  } catch (e) {
-    if (p.mode === 'swap') await dropNew(host, p).catch(() => undefined);
-    throw e instanceof StepError ? e : new StepError(host.name, 'restore', e instanceof Error ? e.message : String(e));
-  }
 }

@@ -1,4 +1,4 @@
-// The pipelined backup → move → restore (CONTRACT §5 steps 2–4 at once). The backup script, run
+// The pipelined backup → move → restore (docs/run.md, steps 3–5 at once). The backup script, run
 // with --stdout, sends its dump file on to its stdout as pg_dump writes it; the controller fans
 // those bytes out to every destination (SSH channel to SSH channel, no controller disk), where
 // each lands in a file that, for a one-job restore, pg_restore follows as it grows. Neither
@@ -18,6 +18,7 @@ import { pgRestoreArgv, tocArgv, writeFileAs } from './pg-restore.js';
 import { prepareTarget, type PreparedRestore } from './restore.js';
 import { becomeOf, type PgConn } from './sql.js';
 import { filterToc, parseToc, type Toc } from './toc.js';
+import { hostScript } from '../util/host-scripts.js';
 
 export interface StreamSource {
   host: Host;
@@ -83,35 +84,7 @@ const KILL_WAIT_MS = 15_000;
  * `sha256 <hex>`. Exit 3: pg_restore failed; 4: the file. Anything but success removes the
  * file; a hang-up or kill removes it too.
  */
-const WRITER = `umask 077
-mkdir -p "$1" || exit 4
-part=$2; list=$3; shift 3
-sum="$part.sha256"
-trap 'rm -f "$part" "$list" "$sum"; exit 1' HUP INT TERM PIPE
-if [ "$#" -eq 0 ]; then
-  cat > "$part" || { rm -f "$part"; exit 4; }
-  exit 0
-fi
-poll=---disable-inotify
-tail $poll -s 0.05 -n 0 --pid=$$ -- /dev/null 2>/dev/null || poll=
-: > "$part" || exit 4
-exec 3<&0
-dd of="$part" bs=256K status=none <&3 &
-dd_pid=$!
-exec 3<&-
-{ tail $poll -s 0.05 -c +1 -f --pid="$dd_pid" -- "$part" | "$@"; r=$?; [ "$r" = 0 ] || kill "$dd_pid" 2>/dev/null; exit "$r"; } &
-restore_pid=$!
-wait "$dd_pid"; d=$?
-sum_pid=
-if [ "$d" = 0 ]; then ${SHA256_OF_STDIN} < "$part" > "$sum" & sum_pid=$!; fi
-wait "$restore_pid"; r=$?
-s=0; [ -z "$sum_pid" ] || { wait "$sum_pid"; s=$?; }
-digest=$(cut -d' ' -f1 "$sum" 2>/dev/null)
-rm -f "$sum" "$list"
-# dd stopped by a failing pg_restore (TERM: 143) is pg_restore's failure, not the file's.
-if [ "$r" != 0 ] && { [ "$d" = 0 ] || [ "$d" = 143 ]; }; then rm -f "$part"; exit 3; fi
-if [ "$d" != 0 ] || [ "$s" != 0 ]; then rm -f "$part"; echo "writing $part failed" >&2; exit 4; fi
-echo "sha256 $digest"`;
+const WRITER = hostScript('stream-writer.sh', { SHA256_OF_STDIN });
 
 interface Deferred<T> {
   promise: Promise<T>;

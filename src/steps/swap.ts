@@ -1,4 +1,4 @@
-// The swap (CONTRACT §5.4) and its reverse. Renames happen in one transaction (ALTER DATABASE
+// The swap (docs/run.md, step 5) and its reverse. Renames happen in one transaction (ALTER DATABASE
 // RENAME is transactional), so `<destdb>` is either the old copy or the new one, never missing.
 // New connections are refused while sessions are ended (a rename needs the database idle); the
 // flag is turned back on in the same transaction, or by the recovery after a failure.

@@ -1,4 +1,4 @@
-// Ansible's connection variables (reference §6) turned into what the transport needs. They act as
+// Ansible's connection variables (docs/variables.md) turned into what the transport needs. They act as
 // `-o` options on ssh's command line, so they beat ~/.ssh/config; within them OpenSSH's rule
 // "first value wins" holds: ansible_port/user/key first, then ssh_common_args, then ssh_extra_args.
 import { splitFlags } from './become.js';

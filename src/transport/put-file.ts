@@ -2,6 +2,7 @@
 // then rename, so readers never see a half-written file. Runs as the become user when given.
 import { randomBytes } from 'node:crypto';
 import { basename, dirname } from 'node:path/posix';
+import { hostScript } from '../util/host-scripts.js';
 import type { Become, ExecOptions, ExecResult, Command } from './types.js';
 
 export interface PutFileOptions {
@@ -11,18 +12,8 @@ export interface PutFileOptions {
   become?: Become;
 }
 
-// $1 path, $2 temp path, $3 mode, $4 owner, $5 group. The temp file is removed on any failure.
-const SCRIPT = [
-  'set -e',
-  'trap \'rm -f "$2"\' EXIT',
-  'umask 077',
-  'cat > "$2"',
-  '[ -z "$4" ] || chown "$4" "$2"',
-  '[ -z "$5" ] || chgrp "$5" "$2"',
-  'chmod "$3" "$2"',
-  'mv -f "$2" "$1"',
-  'trap - EXIT',
-].join('\n');
+// scripts/host/put-file.sh: $1 path, $2 temp path, $3 mode, $4 owner, $5 group.
+const SCRIPT = hostScript('put-file.sh');
 
 export function putFileCommand(path: string, opts: PutFileOptions = {}): Command {
   if (!path.startsWith('/')) throw new Error(`putFile needs an absolute path, got ${JSON.stringify(path)}`);

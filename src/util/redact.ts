@@ -1,4 +1,4 @@
-// Secrets never reach output or reports (CONTRACT §6): collect their values from the vars,
+// Secrets never reach output or reports (docs/safety.md, docs/secrets.md): collect their values from the vars,
 // then mask every occurrence — also in the forms a value takes on the way out (shell-quoted
 // in -vvv command lines, JSON-escaped in reports, URL-encoded in webhook URLs).
 import { quote } from './shell.js';

@@ -1,6 +1,6 @@
 // The built-in role defaults (defaults/main.yml shipped in the package): the lowest precedence.
 import { defaultsFile } from '../util/paths.js';
-import type { SourcedVars } from '../inventory/types.js';
+import type { SourcedVars } from '../util/sourced-vars.js';
 import { emptySourced } from './sourced.js';
 import { readVarsFile } from './vars-file.js';
 

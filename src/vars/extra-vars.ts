@@ -1,11 +1,11 @@
-// -e / --extra-vars in every form (reference §5 and our bare-path extension).
+// -e / --extra-vars in every form (ansible-playbook's forms and our bare-path extension; docs/cli.md).
 import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import type { SourcedVars } from '../inventory/types.js';
+import type { SourcedVars } from '../util/sourced-vars.js';
 import { combineVars, emptySourced, sourcedFromMapping } from './sourced.js';
 import { readVarsFile } from './vars-file.js';
-import { parseYaml11 } from './yaml11.js';
+import { parseYaml11 } from '../util/yaml11.js';
 
 /** Shown as the "file" of values given inline on the command line. */
 export const EXTRA_VARS_ORIGIN = '-e';

@@ -1,7 +1,8 @@
 // Ansible's magic variables that make sense without a play: they override everything, even -e.
 import { isIP } from 'node:net';
 import { groupHosts, hostGroupNames } from '../inventory/groups.js';
-import type { Inventory, SourcedVars, VarOrigin } from '../inventory/types.js';
+import type { Inventory } from '../inventory/types.js';
+import type { SourcedVars, VarOrigin } from '../util/sourced-vars.js';
 
 const MAGIC: VarOrigin = { file: '(magic variable)' };
 

@@ -1,8 +1,9 @@
-// A host's variables, merged in Ansible's precedence order (reference §4, the levels we have).
+// A host's variables, merged in Ansible's precedence order (the levels we have; docs/variables.md).
 import { UserError } from '../errors.js';
 import { groupsInMergeOrder } from '../inventory/groups.js';
 import { getHost } from '../inventory/localhost.js';
-import type { Inventory, SourcedVars } from '../inventory/types.js';
+import type { Inventory } from '../inventory/types.js';
+import type { SourcedVars } from '../util/sourced-vars.js';
 import { magicVars } from './magic.js';
 import { combineVars, emptySourced } from './sourced.js';
 import { VarsFileCache } from './vars-dirs.js';
@@ -78,12 +79,4 @@ export function hostVarLayers(inv: Inventory, hostName: string, opts: ResolveOpt
 /** The host's resolved variables with per-key origins (see hostVarLayers for the order). */
 export function resolveHostVars(inv: Inventory, hostName: string, opts: ResolveOptions = {}): SourcedVars {
   return hostVarLayers(inv, hostName, opts).reduce((acc, l) => combineVars(acc, l.vars), emptySourced());
-}
-
-/** Binds the options once: `resolve(host)` and `layers(host)` for many hosts. */
-export function createVarsResolver(inv: Inventory, opts: ResolveOptions = {}) {
-  return {
-    resolve: (hostName: string): SourcedVars => resolveHostVars(inv, hostName, opts),
-    layers: (hostName: string): VarLayer[] => hostVarLayers(inv, hostName, opts),
-  };
 }

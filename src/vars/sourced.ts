@@ -1,5 +1,5 @@
 // SourcedVars helpers: values plus, per top-level key, the file (and line) it came from.
-import type { SourcedVars, VarOrigin } from '../inventory/types.js';
+import type { SourcedVars, VarOrigin } from '../util/sourced-vars.js';
 
 export const emptySourced = (): SourcedVars => ({ values: {}, origins: {} });
 

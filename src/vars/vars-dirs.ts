@@ -1,7 +1,7 @@
-// group_vars/<name> and host_vars/<name> lookup (reference §3; DataLoader.find_vars_files).
+// group_vars/<name> and host_vars/<name> lookup (Ansible's DataLoader.find_vars_files).
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import type { SourcedVars } from '../inventory/types.js';
+import type { SourcedVars } from '../util/sourced-vars.js';
 import { combineVars, emptySourced } from './sourced.js';
 import { readVarsFile } from './vars-file.js';
 

@@ -1,10 +1,10 @@
 // One vars file (group_vars, host_vars, -e @file, defaults): a YAML/JSON mapping, or empty.
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import type { SourcedVars } from '../inventory/types.js';
-import { displayPath } from './display-path.js';
+import type { SourcedVars } from '../util/sourced-vars.js';
+import { displayPath } from '../util/display-path.js';
 import { sourcedFromMapping } from './sourced.js';
-import { parseYaml11 } from './yaml11.js';
+import { parseYaml11 } from '../util/yaml11.js';
 
 export interface VarsFileResult {
   /** undefined for an empty file (ignored, as Ansible does). */

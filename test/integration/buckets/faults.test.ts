@@ -1,9 +1,8 @@
 // Issue 5 acceptance: behind the fault-injecting proxy a copy completes by retrying; with a
 // persistent failure it names the failed keys, reports failure (exit 2 for the caller) and deletes nothing.
 import { expect } from 'chai';
-import { startFaultProxy, type FaultProxy } from '../../../src/lab/fault-proxy.js';
-import { S3_KEYS } from '../../../src/lab/config.js';
 import { copySucceeded, formatCopyFailures, syncBucket, type CopySpec } from '../../../src/buckets/index.js';
+import { startFaultProxy, type FaultProxy, S3_KEYS } from '../../lab/index.js';
 import {
   bytesFor,
   client,

@@ -3,7 +3,7 @@
 // credentials on one endpoint.
 import { GetObjectAclCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { S3_KEYS } from '../../../src/lab/config.js';
+import { S3_KEYS } from '../../lab/index.js';
 import { syncBucket, type CopySpec } from '../../../src/buckets/index.js';
 import {
   bytesFor,

@@ -16,9 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labConfig, s3Up } from '../../../src/lab/index.js';
-import { S3_KEYS } from '../../../src/lab/config.js';
-import { findMotoServer } from '../../../src/lab/s3.js';
+import { labConfig, s3Up, S3_KEYS, findMotoServer } from '../../lab/index.js';
 
 export const REGION = 'us-east-2';
 export const lab = () => labConfig();

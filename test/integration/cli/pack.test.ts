@@ -1,4 +1,4 @@
-// CONTRACT §1: `npm pack` → `npm install -g <tarball>` gives a working `orchestrate`, from any directory.
+// Install (README): `npm pack` → `npm install -g <tarball>` gives a working `orchestrate`, from any directory.
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -11,18 +11,26 @@ describe('packaging', function () {
   this.timeout(300_000);
   let work: string;
   let bin: string;
+  let files: string[];
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'stagesync-pack-'));
     await execa('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: repo });
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     expect(tarball, 'npm pack made a tarball').to.be.a('string');
+    files = (await execa('tar', ['-tzf', join(work, tarball!)])).stdout.split('\n').map((f) => f.replace(/^package\//, ''));
     const prefix = join(work, 'prefix');
     await execa('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(work, tarball!)], { cwd: work });
     bin = join(prefix, 'bin', 'orchestrate');
   });
 
   after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('ships the product only: no lab, no tests, but the host scripts', () => {
+    expect(files).to.include('dist/src/cli/bin.js');
+    for (const f of readdirSync(join(repo, 'scripts', 'host'))) expect(files).to.include(`scripts/host/${f}`);
+    expect(files.filter((f) => /(^|\/)(lab|test|bench)(\/|$)|\.test\.|moto|seed/.test(f))).to.deep.equal([]);
+  });
 
   it('installs orchestrate, whose --help lists the options and --version the version', async () => {
     const help = await execa(bin, ['--help'], { cwd: work });

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
-import { labConfig, labHost, psql, requireLab, s3Client, sshArgs, sshExec } from '../../../src/lab/index.js';
+import { labConfig, labHost, psql, requireLab, s3Client, sshArgs, sshExec } from '../../lab/index.js';
 
 const cfg = labConfig();
 const names = cfg.hosts.map((h) => h.name);

@@ -4,10 +4,10 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { labConfig, leftoverMounts, psql } from '../../../src/lab/index.js';
-import { tcpOpen } from '../../../src/lab/hosts.js';
-import { nsInitPid, nsPidFile } from '../../../src/lab/namespace.js';
-import { alive, readPid } from '../../../src/lab/proc.js';
+import { labConfig, leftoverMounts, psql } from '../../lab/index.js';
+import { tcpOpen } from '../../lab/hosts.js';
+import { nsInitPid, nsPidFile } from '../../lab/namespace.js';
+import { alive, readPid } from '../../lab/proc.js';
 import { packageRoot } from '../../../src/util/paths.js';
 
 // Not under /tmp: that is one of the dirs each lab host shadows. Addresses and port vary with the
@@ -20,7 +20,7 @@ const env = {
 const cfg = labConfig({ ...process.env, ...env });
 
 const lab = (cmd: string) =>
-  execa('npx', ['tsx', 'src/lab/cli.ts', cmd], { cwd: packageRoot(), env: { ...env, NODE_NO_WARNINGS: '1' }, reject: false, all: true });
+  execa('npx', ['tsx', 'test/lab/cli.ts', cmd], { cwd: packageRoot(), env: { ...env, NODE_NO_WARNINGS: '1' }, reject: false, all: true });
 
 /** Every pid sharing the pid namespace of `init` (sshd, postgres and its workers, sessions). */
 function pidsInNamespaceOf(init: number): number[] {

@@ -1,4 +1,4 @@
-// CONTRACT §6 guards, proven against hosts that record every connection: --check never connects;
+// The guards of docs/safety.md, proven against hosts that record every connection: --check never connects;
 // the production guard, protected hosts and a destination that is the source refuse (exit 5)
 // before any connection; --confirm and the prompt on a real terminal (right answer proceeds,
 // wrong answer exits 5 having touched nothing). No lab needed: "proceeds" shows as the run

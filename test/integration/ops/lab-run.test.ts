@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { labEnv, psql, requireLab } from '../../../src/lab/index.js';
+import { labEnv, psql, requireLab } from '../../lab/index.js';
 import { orchestrate, repoRoot } from '../../support/cli.js';
 import { hasScript, runInPty } from '../../unit/ops/pty.js';
 import { opsDir, type OpsDir } from './support.js';

@@ -1,7 +1,7 @@
 // --check for bucket copies lists both sides read-only and says what would be copied and deleted.
 import { expect } from 'chai';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { requireLab, s3Client } from '../../../src/lab/index.js';
+import { requireLab, s3Client } from '../../lab/index.js';
 import { allOutput, Ops } from './support.js';
 
 describe('orchestrate --check: bucket copies', function () {

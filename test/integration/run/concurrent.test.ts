@@ -1,6 +1,6 @@
 // Two runs to the same destination at once: the lock makes them take turns (issue 4 acceptance).
 import { expect } from 'chai';
-import { psql, requireLab } from '../../../src/lab/index.js';
+import { psql, requireLab } from '../../lab/index.js';
 import { checksums } from '../steps/support.js';
 import { allOutput, dbNames, Ops, staleDest } from './support.js';
 

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labConfig, psql, requireLab } from '../../../src/lab/index.js';
+import { labConfig, psql, requireLab } from '../../lab/index.js';
 import { checksums } from '../steps/support.js';
 import { allOutput, dbNames, Ops, staleDest } from './support.js';
 

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { requireLab, s3Client } from '../../../src/lab/index.js';
+import { requireLab, s3Client } from '../../lab/index.js';
 import { allOutput, Ops } from './support.js';
 
 interface Step {

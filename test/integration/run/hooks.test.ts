@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireLab, sshExec } from '../../../src/lab/index.js';
+import { requireLab, sshExec } from '../../lab/index.js';
 import { checksums } from '../steps/support.js';
 import { allOutput, Ops, staleDest } from './support.js';
 

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { labEnv, psql, requireLab } from '../../../src/lab/index.js';
+import { labEnv, psql, requireLab } from '../../lab/index.js';
 import { repoRoot } from '../../support/cli.js';
 import { checksums } from '../steps/support.js';
 import { dbNames, Ops, staleDest } from './support.js';
@@ -30,10 +30,11 @@ describe('orchestrate: interrupted during the restore', function () {
     let sent = false;
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      // Once pg_restore is under way (the new database exists), press Ctrl-C.
+      // Once a client (pg_restore) is connected to the new database, press Ctrl-C (a fixed delay raced a
+      // restore of the small sample, which takes about a second on a quiet machine).
       if (!sent && out.includes('[stage2] restore: started')) {
         sent = true;
-        setTimeout(() => child.kill('SIGINT'), 1500);
+        void ctrlCWhenRestoring(() => child.kill('SIGINT'));
       }
     });
     const r = await child;
@@ -48,3 +49,14 @@ describe('orchestrate: interrupted during the restore', function () {
     expect(await psql('stage2', `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'stagesync-lock'`)).to.equal('0');
   });
 });
+
+/** Calls `press` as soon as a client (pg_restore) works in the new copy on stage2. */
+async function ctrlCWhenRestoring(press: () => void): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    const n = await psql('stage2', `SELECT count(*) FROM pg_stat_activity WHERE datname = '${DB}_stagesync_new' AND backend_type = 'client backend'`);
+    if (n !== '0') return press();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  press();
+}

@@ -3,7 +3,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { labEnv, psql } from '../../../src/lab/index.js';
+import { labEnv, psql } from '../../lab/index.js';
 import { orchestrate, repoRoot, type CliRun } from '../../support/cli.js';
 
 export class Ops {

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { psql, requireLab } from '../../../src/lab/index.js';
+import { psql, requireLab } from '../../lab/index.js';
 import { checksums } from '../steps/support.js';
 import { allOutput, dbNames, Ops, staleDest } from './support.js';
 

@@ -1,11 +1,11 @@
 // Every failure before the swap leaves the destination database exactly as it was, and no
 // temporary file or database behind.
 import { expect } from 'chai';
-import { psql, requireLab } from '../../../src/lab/index.js';
+import { psql, requireLab } from '../../lab/index.js';
 import { cleanupDest } from '../../../src/steps/cleanup.js';
 import { StepError } from '../../../src/steps/errors.js';
 import { move } from '../../../src/steps/move.js';
-import { restore, type RestoreParams } from '../../../src/steps/restore.js';
+import { restoreDestination, type DestinationParams } from './destination.js';
 import type { Host } from '../../../src/transport/types.js';
 import {
   DEST_DB, ROLE, SRC_DB, TMP_DIR, USER,
@@ -21,7 +21,7 @@ describe('steps on the lab: failures leave the destination as it was', function 
   let dump = '';
   let original: Record<string, string>;
 
-  const params = (over: Partial<RestoreParams> = {}): RestoreParams => ({
+  const params = (over: Partial<DestinationParams> = {}): DestinationParams => ({
     database: DEST_DB, role: ROLE, backupUser: USER, mode: 'swap', jobs: 1, excludeTables: [], fkConstraints: true,
     postRestoreSql: [], dumpPath: destPathOf(dump), ...over,
   });
@@ -48,7 +48,7 @@ describe('steps on the lab: failures leave the destination as it was', function 
 
   it('failing post-restore SQL: error names the statement, the secret is masked', async () => {
     let err: Error | undefined;
-    await restore(stage1, params({
+    await restoreDestination(stage1, params({
       postRestoreSql: [
         { sql: "UPDATE socialaccount_socialapp SET secret = $1 WHERE provider = 'google'", params: [SECRET] },
         { sql: 'SELECT $1::int', params: [SECRET] },
@@ -62,7 +62,7 @@ describe('steps on the lab: failures leave the destination as it was', function 
 
   it('pg_restore killed mid-way', async () => {
     const fresh = `${DEST_DB}_stagesync_new`;
-    const running = restore(stage1, params());
+    const running = restoreDestination(stage1, params());
     running.catch(() => undefined);
     // End pg_restore's session as soon as it is restoring into the new database.
     const killed = await eventually(

@@ -1,12 +1,12 @@
 // The destination lock: two runs never write the same destination at once.
 import { expect } from 'chai';
 import type { Host } from '../../../src/transport/types.js';
-import { requireLab } from '../../../src/lab/index.js';
+import { requireLab } from '../../lab/index.js';
 import { cleanupDest } from '../../../src/steps/cleanup.js';
 import { LockTimeoutError } from '../../../src/steps/errors.js';
 import { acquireLock } from '../../../src/steps/lock.js';
 import { move } from '../../../src/steps/move.js';
-import { restore } from '../../../src/steps/restore.js';
+import { restoreDestination } from './destination.js';
 import {
   DEST_DB, ROLE, SRC_DB, TMP_DIR, USER,
   checksums, closeAll, databases, destPathOf, ensureDump, ensureSource, labSsh, resetDest,
@@ -63,7 +63,7 @@ describe('steps on the lab: destination lock', function () {
       const lock = await acquireLock(host, { ...lockParams, onWait: () => order.push(`${name} waits`) });
       order.push(`${name} starts`);
       try {
-        return await restore(host, {
+        return await restoreDestination(host, {
           database: DEST_DB, role: ROLE, backupUser: USER, mode: 'swap', jobs: 2, excludeTables: [], fkConstraints: true, postRestoreSql: [],
           dumpPath: destPathOf(dump), beforeSwap: () => lock.assertHeld(),
         });

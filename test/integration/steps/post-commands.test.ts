@@ -1,7 +1,7 @@
 // stagesync_post_restore_commands on a destination: sh -c as the login user; non-zero fails.
 import { expect } from 'chai';
 import type { Host } from '../../../src/transport/types.js';
-import { requireLab } from '../../../src/lab/index.js';
+import { requireLab } from '../../lab/index.js';
 import { StepError } from '../../../src/steps/errors.js';
 import { runCommands } from '../../../src/steps/post-commands.js';
 import { gatherFacts } from '../../../src/steps/preflight.js';

@@ -3,7 +3,7 @@
 // leaves the destination database as it was once the caller drops the new copy (as the run does),
 // and no file behind on any destination.
 import { expect } from 'chai';
-import { psql, requireLab } from '../../../src/lab/index.js';
+import { psql, requireLab } from '../../lab/index.js';
 import { installScripts } from '../../../src/steps/backup.js';
 import { cleanupDest } from '../../../src/steps/cleanup.js';
 import { UpstreamFailed } from '../../../src/steps/errors.js';

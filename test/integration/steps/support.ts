@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { join } from 'node:path';
-import { labConfig, psql } from '../../../src/lab/index.js';
+import { labConfig, psql } from '../../lab/index.js';
 import { SshHost } from '../../../src/transport/ssh-host.js';
 import type { Host } from '../../../src/transport/types.js';
 import { packageRoot } from '../../../src/util/paths.js';
@@ -41,7 +41,7 @@ export async function ensureSource(): Promise<void> {
   const done = await psql('db1', `SELECT count(*) FROM pg_database WHERE datname = '${SRC_DB}' AND datallowconn AND NOT datistemplate AND datconnlimit = -1 AND pg_catalog.shobj_description(oid, 'pg_database') = 'steps: complete'`);
   if (done === '1') return;
   await psql('db1', `${createRole('app')}\nDROP DATABASE IF EXISTS ${SRC_DB} WITH (FORCE);\nCREATE DATABASE ${SRC_DB} OWNER app;`);
-  await psql('db1', readFileSync(join(packageRoot(), 'src/lab/seed-production.sql'), 'utf8'), SRC_DB);
+  await psql('db1', readFileSync(join(packageRoot(), 'test/lab/seed-production.sql'), 'utf8'), SRC_DB);
   await psql('db1', `COMMENT ON DATABASE ${SRC_DB} IS 'steps: complete'`);
 }
 

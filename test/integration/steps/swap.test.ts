@@ -2,7 +2,7 @@
 // that needs quoting everywhere: nothing to swap in; no live copy yet; a first swap; a swap that
 // retires the previous generation; an old generation left by an earlier run.
 import { expect } from 'chai';
-import { psql, requireLab } from '../../../src/lab/index.js';
+import { psql, requireLab } from '../../lab/index.js';
 import { conninfo, quoteIdent as id, quoteLiteral as lit } from '../../../src/steps/sql.js';
 import { dropRetired, swapIn } from '../../../src/steps/swap.js';
 import type { Host } from '../../../src/transport/types.js';

@@ -2,10 +2,11 @@
 // post-restore SQL, verification, rollback.
 import { expect } from 'chai';
 import type { Host } from '../../../src/transport/types.js';
-import { psql, requireLab } from '../../../src/lab/index.js';
+import { psql, requireLab } from '../../lab/index.js';
 import { backup } from '../../../src/steps/backup.js';
 import { move } from '../../../src/steps/move.js';
-import { prepareTarget, restore, type RestoreResult } from '../../../src/steps/restore.js';
+import { prepareTarget } from '../../../src/steps/restore.js';
+import { restoreDestination, type DestinationResult } from './destination.js';
 import { rollback } from '../../../src/steps/swap.js';
 import { cleanupDest } from '../../../src/steps/cleanup.js';
 import { preflightDest, preflightSource, checkCompat } from '../../../src/steps/preflight.js';
@@ -25,7 +26,7 @@ describe('steps on the lab: prod → stage1, stage2', function () {
   let dumpPath = '';
   let source: Record<string, string>;
   let stale: Record<string, string>;
-  let results: RestoreResult[] = [];
+  let results: DestinationResult[] = [];
 
   before(async function () {
     await requireLab(this);
@@ -100,11 +101,11 @@ describe('steps on the lab: prod → stage1, stage2', function () {
   it('restores: stage2 identical to the source; stage1 without a table, without FKs, with bound post-restore SQL', async () => {
     const common = { database: DEST_DB, role: ROLE, backupUser: USER, mode: 'swap' as const, jobs: 2, dumpPath: `${TMP_DIR}/${dumpPath.split('/').pop()}` };
     results = await Promise.all([
-      restore(stage1, {
+      restoreDestination(stage1, {
         ...common, excludeTables: ['events'], fkConstraints: false,
         postRestoreSql: [{ sql: "UPDATE socialaccount_socialapp SET client_id = $1, secret = $2 WHERE provider = 'google'", params: [SECRET, SECRET + '2'] }],
       }),
-      restore(stage2, { ...common, excludeTables: [], fkConstraints: true, postRestoreSql: [] }),
+      restoreDestination(stage2, { ...common, excludeTables: [], fkConstraints: true, postRestoreSql: [] }),
     ]);
     expect(results.map((r) => r.swapped)).to.deep.equal([true, true]);
     expect(results[0]!.previous).to.equal(`${DEST_DB}_stagesync_prev`);
@@ -159,7 +160,7 @@ describe('steps on the lab: prod → stage1, stage2', function () {
   it('in_place restores over the live database (pg_restore --clean --if-exists)', async () => {
     await resetDest('stage2');
     await psql('stage2', `SET ROLE ${ROLE}; CREATE TABLE auth_user(id int); INSERT INTO auth_user VALUES (1);`, DEST_DB);
-    const r = await restore(stage2, {
+    const r = await restoreDestination(stage2, {
       database: DEST_DB, role: ROLE, backupUser: USER, mode: 'in_place', jobs: 1, excludeTables: [], fkConstraints: true, postRestoreSql: [],
       dumpPath: `${TMP_DIR}/${dumpPath.split('/').pop()}`,
     });

@@ -4,7 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labConfig, labHost, requireLab } from '../../../src/lab/index.js';
+import { labConfig, labHost, requireLab } from '../../lab/index.js';
 import { createHost } from '../../../src/transport/factory.js';
 import { UnreachableError, type Host } from '../../../src/transport/types.js';
 

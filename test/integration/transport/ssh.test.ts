@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { labConfig, labHost, requireLab } from '../../../src/lab/index.js';
+import { labConfig, labHost, requireLab } from '../../lab/index.js';
 import { createHost, HostPool } from '../../../src/transport/factory.js';
 import { SshHost } from '../../../src/transport/ssh-host.js';
 import { ConnectionLostError, UnreachableError, type Host } from '../../../src/transport/types.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { objectKeyOf, startFaultProxy, type FaultProxy } from '../../../src/lab/fault-proxy.js';
+import { objectKeyOf, startFaultProxy, type FaultProxy } from '../../lab/index.js';
 
 describe('lab/fault-proxy', () => {
   let upstream: Server;

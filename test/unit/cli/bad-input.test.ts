@@ -59,7 +59,7 @@ const cases: Case[] = [
   { name: 'template variable undefined in a value', args: ['--check', '-e', 'vars/bad.yml'], files: { 'vars/bad.yml': 'stagesync_destdb: "{{ no_such_var }}"\n' }, expect: ['vars/bad.yml', 'no_such_var'] },
   { name: 'missing backup template', args: [...RUN, '-e', 'stagesync_backups_script_template=nope.sh.j2'], expect: ['nope.sh.j2'] },
   { name: 'user template with an undefined variable', args: RUN, files: { 'templates/postgresbackup.sh.j2': '#!/bin/sh\necho {{ undefined_thing }}\n' }, expect: ['templates/postgresbackup.sh.j2', 'undefined_thing'] },
-  // safety (CONTRACT §6)
+  // safety (docs/safety.md)
   { name: 'protected destination', args: RUN, files: { 'host_vars/stage1.yml': 'stagesync_protected: true\n' }, expect: ['stage1', 'stagesync_protected'] },
   { name: 'destination in the production group', args: ['--check', '-e', 'vars/bad.yml'], files: { 'vars/bad.yml': 'stagesync_dest_hosts: db1\n' }, expect: ['db1', 'production'] },
   { name: 'destination is the source database', args: ['--check', '-e', 'vars/bad.yml'], files: { 'vars/bad.yml': 'stagesync_source_hosts: stage1\nstagesync_dest_hosts: stage1\nstagesync_sourcedb: stage\n' }, expect: ['stage1', 'source'] },

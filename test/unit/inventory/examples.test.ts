@@ -14,7 +14,7 @@ describe('example inventories', () => {
     expect(shape(loadInventory(['inventories/hosts.yml'], { cwd }))).to.deep.equal(shape(loadInventory(['inventories/hosts'], { cwd })));
   });
 
-  it('define the groups of CONTRACT §3', () => {
+  it('define the groups of docs/variables.md', () => {
     const inv = loadInventory(['inventories/hosts'], { cwd });
     for (const g of ['stagesync', 'stagesync-sourcedb', 'stagesync-destdb']) expect(inv.groups.has(g), g).to.equal(true);
   });

@@ -2,9 +2,9 @@
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labConfig, labHost } from '../../../src/lab/config.js';
-import { labEnvOf, writeAwsFiles, writeKnownHosts, writeSshConfig } from '../../../src/lab/home.js';
-import { alive, readPid, writePid } from '../../../src/lab/proc.js';
+import { labConfig, labHost } from '../../lab/config.js';
+import { labEnvOf, writeAwsFiles, writeKnownHosts, writeSshConfig } from '../../lab/home.js';
+import { alive, readPid, writePid } from '../../lab/proc.js';
 import { packageRoot } from '../../../src/util/paths.js';
 
 describe('lab config', () => {

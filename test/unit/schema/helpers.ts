@@ -1,7 +1,7 @@
 // Builds SourcedVars as the vars layer would: defaults first, then one user file on top.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { SourcedVars } from '../../../src/inventory/types.js';
+import type { SourcedVars } from '../../../src/util/sourced-vars.js';
 import { defaultsFile } from '../../../src/util/paths.js';
 
 export function defaults(): Record<string, unknown> {

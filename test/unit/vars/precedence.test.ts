@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { loadInventory } from '../../../src/inventory/load.js';
-import type { SourcedVars } from '../../../src/inventory/types.js';
+import type { SourcedVars } from '../../../src/util/sourced-vars.js';
 import { parseExtraVars } from '../../../src/vars/extra-vars.js';
 import { resolveHostVars } from '../../../src/vars/resolve.js';
 import { addFiles, cleanTmpTrees, tmpTree } from '../inventory/tmp-tree.js';

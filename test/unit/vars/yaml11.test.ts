@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseYaml11 } from '../../../src/vars/yaml11.js';
+import { parseYaml11 } from '../../../src/util/yaml11.js';
 
 describe('YAML as Ansible (PyYAML, YAML 1.1) reads it', () => {
   const v = (text: string) => (parseYaml11(text, 'f.yml').value as Record<string, unknown>).x;

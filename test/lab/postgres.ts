@@ -13,7 +13,7 @@ export const PGSOCKET = '/var/run/postgresql';
 export function postgresqlConf(h: LabHost): string {
   return [
     '',
-    `# lab host ${h.name}: written by src/lab/postgres.ts`,
+    `# lab host ${h.name}: written by test/lab/postgres.ts`,
     `listen_addresses = '${h.address}'`,
     `port = ${h.pgPort}`,
     `unix_socket_directories = '${PGSOCKET}'`,
@@ -37,7 +37,7 @@ export function postgresqlConf(h: LabHost): string {
 
 /** Like Debian's: peer on the socket (so `sudo -u postgres psql` works), trust on loopback for tests. */
 export const PG_HBA = [
-  '# lab: written by src/lab/postgres.ts',
+  '# lab: written by test/lab/postgres.ts',
   'local   all all                peer',
   'host    all all 127.0.0.0/8    trust',
   'host    all all ::1/128        trust',

@@ -1,4 +1,4 @@
--- Stale content of a staging database (run in the new, empty destination database by src/lab/seed.ts):
+-- Stale content of a staging database (run in the new, empty destination database by test/lab/seed.ts):
 -- an older schema with old rows and a table production no longer has, so a sync visibly replaces it.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;

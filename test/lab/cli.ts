@@ -1,5 +1,5 @@
 // npm run lab -- up | down | status | seed | env | restart
-import { quote } from '../util/shell.js';
+import { quote } from '../../src/util/shell.js';
 import { labConfig } from './config.js';
 import { labEnvOf } from './home.js';
 import { labDown, labRestart, labStatus, labUp } from './lab.js';

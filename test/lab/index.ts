@@ -1,17 +1,19 @@
-// The lab's typed API for tests, benchmarks and the demo (issue 3). Everything takes the lab from
+// The lab's typed API for tests, benchmarks and the demo: the only way into test/lab/ from outside
+// it (and the lab's own tests), checked by test/unit/deps.test.ts. Everything takes the lab from
 // the environment (STAGESYNC_LAB_DIR, STAGESYNC_LAB_SUBNET, STAGESYNC_LAB_S3_PORT) unless given a config.
 import { labConfig, type LabConfig } from './config.js';
 import { labEnvOf } from './home.js';
 import { labStatus } from './lab.js';
 
-export { labConfig, labHost, HOST_NAMES, PRIVATE_DIRS, type LabConfig, type LabHost, type LabS3, type LabFastS3 } from './config.js';
+export { labConfig, labHost, HOST_NAMES, PRIVATE_DIRS, S3_KEYS, type LabConfig, type LabHost, type LabS3, type LabFastS3 } from './config.js';
 export { labUp, labDown, labRestart, labStatus, leftoverMounts, type LabStatus } from './lab.js';
 export { labSeed } from './seed.js';
 export { psql } from './postgres.js';
 export { sshExec, sshArgs, type SshResult } from './ssh.js';
-export { s3Client, s3Up, startS3Endpoint, stopS3Endpoint } from './s3.js';
+export { s3Client, s3Up, startS3Endpoint, stopS3Endpoint, findMotoServer } from './s3.js';
 export { fastS3Up, startFastS3, stopFastS3 } from './fauxqs.js';
-export { nsExec } from './namespace.js';
+export { startFaultProxy, objectKeyOf, type FaultProxy } from './fault-proxy.js';
+export { nsExec, bootScript } from './namespace.js';
 
 /** Variables to merge onto process.env to run orchestrate, ssh or aws against the lab. */
 export function labEnv(cfg: LabConfig = labConfig()): Record<string, string> {

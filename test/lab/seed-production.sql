@@ -1,4 +1,4 @@
--- The lab's production app database (run in database "production" on db1 by src/lab/seed.ts).
+-- The lab's production app database (run in database "production" on db1 by test/lab/seed.ts).
 -- A Django-style app: auth_user, django-allauth's socialaccount_socialapp, and the app's own tables,
 -- covering what a dump/restore must carry: extensions, an enum, sequences, identity columns, indexes,
 -- a view, a materialized view, jsonb, bytea, a second schema, a function and trigger, comments, grants.

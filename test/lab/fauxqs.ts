@@ -6,7 +6,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageRoot } from '../util/paths.js';
+import { packageRoot } from '../../src/util/paths.js';
 import { labConfig, type LabConfig } from './config.js';
 import { writeAwsFiles } from './home.js';
 import { alive, readPid, stopPidFile, waitFor, writePid } from './proc.js';

@@ -2,7 +2,7 @@
 // so every process (cli, tests, demo) computes the same paths without talking to anything.
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
-import { packageRoot } from '../util/paths.js';
+import { packageRoot } from '../../src/util/paths.js';
 
 export interface LabHost {
   /** Inventory name, also the host's hostname inside its namespace. */

@@ -27,7 +27,7 @@ export async function prepareSshd(cfg: LabConfig, h: LabHost, clientPub: string)
   const authorized = join(hostEtc(h), 'authorized_keys');
   writeFileSync(authorized, clientPub + '\n', { mode: 0o600 });
   const conf = [
-    `# lab host ${h.name}: written by src/lab/sshd.ts on every up`,
+    `# lab host ${h.name}: written by test/lab/sshd.ts on every up`,
     `ListenAddress ${h.address}:${h.sshPort}`,
     `HostKey ${hostKeyPath(h)}`,
     // The pid inside the host's pid namespace; the lab itself tracks the namespace's pid.
@@ -72,7 +72,7 @@ export function writeHostSshClient(cfg: LabConfig, h: LabHost, hostKeys: Record<
   for (const f of ['ssh_config', 'moduli']) if (existsSync(`/etc/ssh/${f}`)) copyFileSync(`/etc/ssh/${f}`, join(dir, f));
   if (!existsSync(join(dir, 'ssh_config'))) writeFileSync(join(dir, 'ssh_config'), 'Include /etc/ssh/ssh_config.d/*.conf\n');
   const hostsConf = cfg.hosts.flatMap((o) => [`Host ${o.name}`, `  HostName ${o.address}`, `  Port ${o.sshPort}`, '  User root', '']);
-  writeFileSync(join(dir, 'ssh_config.d', 'lab.conf'), ['# lab hosts (src/lab/sshd.ts)', ...hostsConf].join('\n'));
+  writeFileSync(join(dir, 'ssh_config.d', 'lab.conf'), ['# lab hosts (test/lab/sshd.ts)', ...hostsConf].join('\n'));
   const known = cfg.hosts
     .filter((o) => hostKeys[o.name])
     .map((o) => `[${o.address}]:${o.sshPort},[${o.name}]:${o.sshPort} ${hostKeys[o.name]!.trim()}`);

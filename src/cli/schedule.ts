@@ -4,12 +4,12 @@
 // SIGTERM/SIGINT: no more ticks; a run in progress is aborted and cleaned up by the executor's
 // own handler; then exit 0.
 import { ExitCode, UserError } from '../errors.js';
-import { confirmDestination } from '../cli/confirm.js';
-import { loadPlan } from '../cli/load-plan.js';
-import { execute, printWarnings } from '../cli/main.js';
-import type { CliOptions } from '../cli/options.js';
 import { redact } from '../util/redact.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler } from '../schedule/scheduler.js';
+import { confirmDestination } from './confirm.js';
+import { loadPlan } from './load-plan.js';
+import { execute, printWarnings } from './execute.js';
+import type { CliOptions } from './options.js';
 
 const stamp = () => new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 

@@ -14,7 +14,7 @@ import { seedBuckets } from './seed-buckets.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const sqlFile = (name: string): string => readFileSync(join(here, name), 'utf8');
 
-/** Databases each destination host gets (CONTRACT default `stage`; vars/stage1-to-dev.yml uses `dev`). */
+/** Databases each destination host gets (the default `stage`; vars/stage1-to-dev.yml uses `dev`). */
 export const DEST_DATABASES: Record<string, string[]> = { stage1: ['stage'], stage2: ['stage'], dev1: ['stage', 'dev'] };
 export const SOURCE_DATABASE = 'production';
 

@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { quote } from '../util/shell.js';
+import { quote } from '../../src/util/shell.js';
 import type { LabConfig, LabHost } from './config.js';
 import { postgresqlConf, PG_HBA, PGDATA, PGLOG } from './postgres.js';
 import { sshdConfigPath, sshdLogPath } from './sshd.js';
@@ -41,15 +41,15 @@ function etcHosts(cfg: LabConfig, h: LabHost): string {
 }
 
 /** Debian's /etc/skel-like root .bashrc: nothing that slows a non-interactive shell. */
-const ROOT_BASHRC = `# ~/.bashrc of a lab host (src/lab/namespace.ts)\n[ -z "$PS1" ] && return\nexport PS1='\\h:\\w\\$ '\n`;
+const ROOT_BASHRC = `# ~/.bashrc of a lab host (test/lab/namespace.ts)\n[ -z "$PS1" ] && return\nexport PS1='\\h:\\w\\$ '\n`;
 
-function bootScript(h: LabHost): string {
+export function bootScript(h: LabHost): string {
   const q = quote;
   const bin = '/usr/lib/postgresql/15/bin';
   const mounts = privateDirs(h).map((d) => `mount --bind ${q(d.src)} ${d.target}`);
   return [
     '#!/bin/sh',
-    `# lab host ${h.name}: pid 1 of its own namespaces (written by src/lab/namespace.ts on every up)`,
+    `# lab host ${h.name}: pid 1 of its own namespaces (written by test/lab/namespace.ts on every up)`,
     'set -eu',
     'cd /',
     `hostname ${q(h.name)}`,

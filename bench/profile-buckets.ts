@@ -1,20 +1,14 @@
 // One server-side copy of the bench's source bucket on the fast endpoint, for `--cpu-prof`:
 //   node --import tsx --cpu-prof --cpu-prof-dir /tmp/prof bench/profile-buckets.ts [source-bucket]
 // (run bench/buckets.ts --keep-source first). Prints the copy's CPU per object.
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { syncBucket } from '../src/buckets/index.js';
-import { labConfig, labEnv, S3_KEYS } from '../test/lab/index.js';
+import { fastS3Client, labConfig, labEnv } from '../test/lab/index.js';
 import { dropBucket } from '../test/integration/buckets/support.js';
 
 const cfg = labConfig();
 const src = process.argv[2] ?? 'bench-src-2000';
-const keys = S3_KEYS.production!;
-const s3 = new S3Client({
-  endpoint: cfg.fastS3.endpoint,
-  region: cfg.s3.region,
-  forcePathStyle: true,
-  credentials: { accessKeyId: keys.id, secretAccessKey: keys.secret },
-});
+const s3 = fastS3Client();
 const dst = `prof-dst-${Date.now().toString(36)}`;
 await s3.send(new CreateBucketCommand({ Bucket: dst }));
 const c0 = process.cpuUsage();

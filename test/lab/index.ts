@@ -11,7 +11,7 @@ export { labSeed } from './seed.js';
 export { psql } from './postgres.js';
 export { sshExec, sshArgs, type SshResult } from './ssh.js';
 export { s3Client, s3Up, startS3Endpoint, stopS3Endpoint, findMotoServer } from './s3.js';
-export { fastS3Up, startFastS3, stopFastS3 } from './fauxqs.js';
+export { fastS3Client, fastS3Up, startFastS3, stopFastS3 } from './fauxqs.js';
 export { startFaultProxy, objectKeyOf, type FaultProxy } from './fault-proxy.js';
 export { nsExec, bootScript } from './namespace.js';
 

@@ -2,21 +2,15 @@
 // the running server — loopback only, raw bodies whatever the Content-Type, bodies above fauxqs's
 // 11 MiB cap, empty PUTs, and listings in S3's (code point) order across pages.
 import { expect } from 'chai';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
-import { fastS3Up, labConfig, S3_KEYS } from '../../lab/index.js';
+import { fastS3Client, fastS3Up, labConfig } from '../../lab/index.js';
 
 describe('lab: the fast S3 endpoint (fauxqs)', function () {
   this.timeout(60_000);
   const cfg = labConfig();
-  const keys = S3_KEYS.production!;
-  const s3 = new S3Client({
-    endpoint: cfg.fastS3.endpoint,
-    region: cfg.s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: keys.id, secretAccessKey: keys.secret },
-  });
+  const s3 = fastS3Client();
   const bucket = `fast-${Date.now().toString(36)}`;
   before(async function () {
     if (!(await fastS3Up(cfg))) throw new Error(`fast S3 endpoint ${cfg.fastS3.endpoint} is not up: run \`npm run lab -- up\``);

@@ -1,6 +1,6 @@
 // The lab's typed API for tests, benchmarks and the demo: the only way into test/lab/ from outside
 // it (and the lab's own tests), checked by test/unit/deps.test.ts. Everything takes the lab from
-// the environment (STAGESYNC_LAB_DIR, STAGESYNC_LAB_SUBNET, STAGESYNC_LAB_S3_PORT) unless given a config.
+// the environment (STAGESYNC_LAB_DIR, STAGESYNC_LAB_SUBNET, STAGESYNC_LAB_S3_PORT, STAGESYNC_LAB_FAUXQS_PORT) unless given a config.
 import { labConfig, type LabConfig } from './config.js';
 import { labEnvOf } from './home.js';
 import { labStatus } from './lab.js';

@@ -14,9 +14,11 @@ import { checksumMetadata, isPlainMd5 } from './diff.js';
 import { copySource, headersOf, partSizeFor } from './headers.js';
 import type { CopyTarget, ObjectInfo } from './types.js';
 
+/** The bucket lives in another region (a redirect, or a signature for the wrong region): the SDK follows it. */
 const isRedirect = (e: unknown) => {
-  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return status !== undefined && status >= 300 && status < 400;
+  const { name, $metadata } = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = $metadata?.httpStatusCode;
+  return (status !== undefined && status >= 300 && status < 400) || name === 'AuthorizationHeaderMalformed' || name === 'PermanentRedirect';
 };
 
 export async function serverSideCopy(t: CopyTarget, src: ObjectInfo, destKey: string): Promise<void> {

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
 command -v sudo >/dev/null 2>&1 || need_apt+=(sudo)
+# The inventory parity test compares with real ansible-inventory (Debian's ansible-core).
+command -v ansible-inventory >/dev/null 2>&1 || need_apt+=(ansible-core)
 # The unit suite runs shellcheck over every shell file of the repo.
 command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
 if [ "${#need_apt[@]}" -gt 0 ]; then

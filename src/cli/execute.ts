@@ -19,7 +19,7 @@ export function printWarnings(plan: Plan, opts: CliOptions): void {
 /** A confirmed plan: printed (--check) or carried out. Also one tick of `orchestrate schedule`. */
 export async function execute(opts: CliOptions, { plan, config }: LoadedPlan): Promise<number> {
   // Local and read-only: before anything runs, --check included (it says whether a run would go).
-  if (plan.gitParity) {
+  if (plan.gitParity && plan.command !== 'cleanup') {
     const { checkGitParity } = await import('../run/git-parity.js');
     const parity = await checkGitParity(plan.gitParity).catch(async (err: unknown) => {
       // Refused (not bad input) on a real run: tell the webhook, as for a failed run.
@@ -31,7 +31,8 @@ export async function execute(opts: CliOptions, { plan, config }: LoadedPlan): P
     });
     process.stdout.write(`${parity.line}\n`);
   }
-  if (opts.check) {
+  // `cleanup --check` lists the leftovers on the hosts: it runs, removing nothing.
+  if (opts.check && plan.command !== 'cleanup') {
     process.stdout.write(renderPlan(plan));
     // Bucket copies: list both sides (read-only) to say what would be copied and deleted.
     let copies: unknown[] = [];
@@ -47,7 +48,7 @@ export async function execute(opts: CliOptions, { plan, config }: LoadedPlan): P
   }
   // Loaded only for real runs: --check never pulls in ssh2 (nor the AWS SDK without copies).
   const [{ runPlan }, { notifyAfterRun }] = await Promise.all([import('../run/run.js'), import('../notify/after-run.js')]);
-  return runPlan(plan, { config, verbosity: opts.verbosity, afterRun: notifyAfterRun, ...(opts.report ? { reportFile: opts.report } : {}) });
+  return runPlan(plan, { config, verbosity: opts.verbosity, afterRun: notifyAfterRun, check: opts.check, ...(opts.report ? { reportFile: opts.report } : {}) });
 }
 
 export function writeReport(file: string, report: Record<string, unknown>, secrets: string[]): void {

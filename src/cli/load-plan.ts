@@ -5,10 +5,11 @@ import { loadInventory, resolveInventorySources } from '../inventory/load.js';
 import { hostsOfGroup, matchHosts } from '../inventory/patterns.js';
 import { loadDefaults } from '../vars/defaults.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
-import { resolveHostVars } from '../vars/resolve.js';
+import { createRunVars } from '../vars/host-vars.js';
+import { knownVariables } from '../schema/schema.js';
 import { validateVars } from '../schema/validate.js';
 import { collectSecrets } from '../util/redact.js';
-import { renderString, renderTemplate } from '../template/index.js';
+import { renderTemplate } from '../template/index.js';
 import { buildPlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import type { CliOptions } from './options.js';
@@ -25,12 +26,15 @@ export function loadPlan(opts: CliOptions, cwd = process.cwd(), env = process.en
   const inventory = loadInventory(sources, { cwd, env });
   const extraVars = parseExtraVars(opts.extraVars, cwd);
   const defaults = loadDefaults();
+  const runVars = createRunVars(inventory, { cwd, env, extraVars, defaults });
+  const known = new Set(knownVariables());
+  const planReads = (name: string) => name.startsWith('stagesync_') || known.has(name);
   const limitHosts = opts.limit ? new Set(matchHosts(inventory, opts.limit, { cwd })) : undefined;
 
   const plan = buildPlan(
     {
       // A scheduled run is a run.
-      command: opts.command === 'schedule' ? 'run' : opts.command,
+      command: opts.command === 'rollback' ? 'rollback' : 'run',
       extraVarsArgs: opts.extraVars,
       ...(opts.limit ? { limit: opts.limit } : {}),
       tags: opts.tags,
@@ -44,11 +48,12 @@ export function loadPlan(opts: CliOptions, cwd = process.cwd(), env = process.en
       ...(limitHosts ? { limitHosts } : {}),
       matchPattern: (pattern) => matchHosts(inventory, pattern, { cwd }),
       extraVars,
-      varsOf: (host) => resolveHostVars(inventory, host, { cwd, extraVars, defaults }),
+      varsOf: (host) => runVars.rendered(host, planReads),
+      templateVars: (host) => runVars.lazy(host),
       validate: (vars, host) => validateVars(vars, { host }),
       render: (name, vars) => renderTemplate(name, vars, { cwd }),
-      renderString: (text, vars, origin) => renderString(text, vars, { cwd, ...(origin ? { name: origin } : {}) }),
       secretsOf: (vars) => collectSecrets(vars),
+      renderedSecrets: () => runVars.secrets(),
     },
   );
   return { plan, config };

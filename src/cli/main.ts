@@ -7,6 +7,8 @@ import { parseCli } from './options.js';
 import { loadPlan } from './load-plan.js';
 import { confirmDestination } from './confirm.js';
 import { execute, printWarnings } from './execute.js';
+import { setupVault } from './vault-setup.js';
+import { readAnsibleConfig } from '../config/ansible-cfg.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -15,6 +17,12 @@ function version(): string {
 export async function main(argv: string[]): Promise<number> {
   const opts = parseCli(argv, version());
   if (!opts) return ExitCode.ok;
+  await setupVault(opts.vault, readAnsibleConfig({ env: process.env }), process.cwd(), process.env);
+  if (opts.command === 'inventory') {
+    const { inventoryCommand } = await import('./inventory-cmd.js');
+    process.stdout.write(inventoryCommand(opts));
+    return ExitCode.ok;
+  }
   if (opts.command === 'schedule') {
     const { runSchedule } = await import('./schedule.js');
     return runSchedule(opts);
@@ -23,8 +31,11 @@ export async function main(argv: string[]): Promise<number> {
   printWarnings(loaded.plan, opts);
 
   // A wrong --confirm is bad input even in check mode; the prompt itself is only for real runs.
-  if (opts.confirm !== undefined) await confirmDestination(loaded.plan, opts.confirm);
-  if (!opts.check && opts.confirm === undefined) await confirmDestination(loaded.plan, undefined);
+  // cleanup removes only what interrupted runs left, never a database in use: nothing to confirm.
+  if (opts.command !== 'cleanup') {
+    if (opts.confirm !== undefined) await confirmDestination(loaded.plan, opts.confirm);
+    if (!opts.check && opts.confirm === undefined) await confirmDestination(loaded.plan, undefined);
+  }
   return execute(opts, loaded);
 }
 

@@ -24,6 +24,8 @@ export class InventoryBuilder {
     warnings: [],
   };
   private readonly oddGroupNames = new Set<string>();
+  /** The inventory file being parsed (absolute), recorded on the hosts it adds first. */
+  currentSource?: string;
 
   constructor() {
     this.addGroup('all');
@@ -61,7 +63,7 @@ export class InventoryBuilder {
   addHost(name: string, where: Where, group?: string, port?: number): InventoryHost {
     let host = this.inventory.hosts.get(name);
     if (!host) {
-      host = { name, vars: emptyVars(), groups: [] };
+      host = { name, vars: emptyVars(), groups: [], ...(this.currentSource ? { source: this.currentSource } : {}) };
       this.inventory.hosts.set(name, host);
     }
     if (group) {

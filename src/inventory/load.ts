@@ -47,7 +47,7 @@ export function loadInventory(sources: readonly string[], opts: LoadInventoryOpt
     inv.sources.push(abs);
     inv.sourceDirs.push(isDir ? abs : dirname(abs));
     if (isDir) parseDirectory(abs, cwd, builder);
-    else parseInventoryFile(abs, displayPath(abs, cwd), builder);
+    else parseSource(abs, cwd, builder);
   }
   return builder.finish();
 }
@@ -63,7 +63,16 @@ function parseDirectory(dir: string, cwd: string, builder: InventoryBuilder): vo
     if (IGNORED_NAMES.test(name) || IGNORED_EXTS.some((ext) => name.endsWith(ext))) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) parseDirectory(path, cwd, builder);
-    else parseInventoryFile(path, displayPath(path, cwd), builder);
+    else parseSource(path, cwd, builder);
+  }
+}
+
+function parseSource(path: string, cwd: string, builder: InventoryBuilder): void {
+  builder.currentSource = path;
+  try {
+    parseInventoryFile(path, displayPath(path, cwd), builder);
+  } finally {
+    builder.currentSource = undefined;
   }
 }
 

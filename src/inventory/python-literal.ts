@@ -1,12 +1,13 @@
 // Python's ast.literal_eval, as Ansible's INI inventory applies it to every value:
 // success gives int/float/bool/None/str/list/tuple/dict/set, failure keeps the raw text.
 // So `22` → 22, `False` → false, `0x1F` → 31, `'22'` → "22", but `yes`, `true`, `010`, `1.2.3.4` stay strings.
+import { PyFloat } from '../util/py-values.js';
 
 /** Returned by the parser when Python would raise ValueError/SyntaxError. */
 class NotALiteral extends Error {}
 
 type Tok =
-  | { kind: 'num'; value: number }
+  | { kind: 'num'; value: number; float?: boolean }
   | { kind: 'str'; value: string; bytes: boolean }
   | { kind: 'name'; value: string }
   | { kind: 'op'; value: string };
@@ -51,16 +52,21 @@ function tokenize(src: string): Tok[] {
   return toks;
 }
 
+/** A Python float that is integral keeps its type (`1.0` prints as 1.0), see util/py-values. */
+const num = (value: number, float?: boolean): number | PyFloat => (float && Number.isInteger(value) ? new PyFloat(value) : value);
+
 /** Reads one number token; returns the characters consumed. */
 function readNumber(rest: string, toks: Tok[]): number {
   let m = RADIX_RE.exec(rest);
   let value: number;
+  let isFloat = false;
   if (m) {
     const digits = m[0].slice(2).replace(/_/g, '');
     const radix = { x: 16, o: 8, b: 2 }[m[0][1]!.toLowerCase() as 'x' | 'o' | 'b'];
     value = parseInt(digits, radix);
   } else if ((m = FLOAT_RE.exec(rest))) {
     value = Number(m[0].replace(/_/g, ''));
+    isFloat = true;
   } else if ((m = INT_RE.exec(rest))) {
     const digits = m[0].replace(/_/g, '');
     // Python 3: "leading zeros in decimal integer literals are not permitted" (`00` is fine).
@@ -74,7 +80,7 @@ function readNumber(rest: string, toks: Tok[]): number {
   const after = rest[m[0].length];
   // `1j` is complex (which we cannot represent), `1abc`/`1_` are syntax errors.
   if (after !== undefined && /[A-Za-z0-9_]/.test(after)) throw new NotALiteral();
-  toks.push({ kind: 'num', value });
+  toks.push({ kind: 'num', value, float: isFloat });
   return m[0].length;
 }
 
@@ -153,10 +159,10 @@ class Parser {
       if (t?.kind !== 'num') throw new NotALiteral();
       this.pos++;
       this.rejectComplexSum();
-      return neg ? -t.value : t.value;
+      return num(neg ? -t.value : t.value, t.float);
     }
     const value = this.atom();
-    if (typeof value === 'number') this.rejectComplexSum();
+    if (typeof value === 'number' || value instanceof PyFloat) this.rejectComplexSum();
     return value;
   }
 
@@ -169,7 +175,7 @@ class Parser {
     if (!t) throw new NotALiteral();
     switch (t.kind) {
       case 'num':
-        return t.value;
+        return num(t.value, t.float);
       case 'str': {
         let s = t.value;
         // adjacent literals concatenate ('a' 'b' → 'ab'); str and bytes do not mix

@@ -20,6 +20,8 @@ export interface InventoryHost {
   vars: SourcedVars;
   /** Direct groups (not `all`). */
   groups: string[];
+  /** The inventory file that first named the host (inventory_file); absent for host lists. */
+  source?: string;
   /** True for the implicit localhost Ansible invents when it is not in the inventory. */
   implicit?: boolean;
 }

@@ -1,7 +1,7 @@
 // YAML inventory with the semantics of Ansible's yaml plugin (ansible.plugins.inventory.yaml).
 import { isAlias, isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { UserError } from '../errors.js';
-import { YAML11_OPTIONS } from '../util/yaml11.js';
+import { yaml11Options } from '../util/yaml11.js';
 import { InventoryBuilder, type Where } from './builder.js';
 import { expandHostPattern, HostPatternError } from './host-pattern.js';
 
@@ -26,7 +26,7 @@ interface Ctx {
  */
 export function parseYamlInventory(text: string, file: string, builder: InventoryBuilder): void {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { ...YAML11_OPTIONS, lineCounter: lc, prettyErrors: false });
+  const doc = parseDocument(text, { ...yaml11Options(file), lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     throw new NotYamlInventory(`invalid YAML: ${err.message.split('\n')[0]}`, lc.linePos(err.pos[0]).line);

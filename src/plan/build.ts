@@ -5,11 +5,11 @@ import type { Inventory } from '../inventory/types.js';
 import type { SourcedVars } from '../util/sourced-vars.js';
 import type { Copy, ResolvedVars, StagesyncVars } from '../schema/stagesync-vars.js';
 import { asResolved } from '../schema/resolved.js';
+import type { LazyVars } from '../template/index.js';
 import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
-import { templateValues } from './template-vars.js';
 import { checkSafety } from './safety.js';
-import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HostConnection, Plan } from './types.js';
+import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HostConnection, Plan, PlanCommand } from './types.js';
 
 export const SOURCE_GROUP = 'stagesync-sourcedb';
 export const DEST_GROUP = 'stagesync-destdb';
@@ -25,20 +25,25 @@ export interface PlanInputs {
   matchPattern(pattern: string): string[];
   /** The extra vars alone: play-level choices (which hosts take part) come from them. */
   extraVars: SourcedVars;
-  /** Resolved variables of one host (all precedence levels, extra vars included). */
+  /**
+   * The rendered values of the variables a plan reads (stagesync_*, connection vars) of one
+   * host, all precedence levels merged. Others stay unrendered: Ansible renders only what is used.
+   */
   varsOf(host: string): SourcedVars;
+  /** The host's variables as templates see them (rendered when read). */
+  templateVars(host: string): LazyVars;
   /** The variables, typed once valid; throws UserError naming the file and variable path. */
   validate(vars: SourcedVars, host: string): StagesyncVars;
   /** Render a template (user's templates/ first) with a host's variables. */
-  render(template: string, vars: Record<string, unknown>): string;
-  /** Render one string holding Jinja2 (a variable's value) with a host's variables. */
-  renderString(text: string, vars: Record<string, unknown>, origin?: string): string;
+  render(template: string, vars: LazyVars): string;
   /** Secret values found in a host's variables. */
   secretsOf(vars: Record<string, unknown>): string[];
+  /** Secret values met while rendering (vault, secret-named variables, secret env lookups). */
+  renderedSecrets(): string[];
 }
 
 export interface PlanRequest {
-  command: 'run' | 'rollback';
+  command: PlanCommand;
   extraVarsArgs: string[];
   limit?: string;
   tags: string[];
@@ -60,6 +65,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   // Like a play's `hosts:`, the pair's hosts are patterns, set per pair in its vars file.
   const sources = playHosts(inp, 'stagesync_source_hosts', SOURCE_GROUP);
   const allDests = playHosts(inp, 'stagesync_dest_hosts', DEST_GROUP);
+  if (allDests.length === 0) throw noHost(inp, 'stagesync_dest_hosts', DEST_GROUP);
   // Our own warnings; the inventory's are read at the end (vars files add theirs when first read).
   const warnings: string[] = [];
   const secrets = new Set<string>();
@@ -69,9 +75,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   const varsOf = (host: string): ResolvedVars => {
     let v = validated.get(host);
     if (!v) {
-      const sourced = inp.varsOf(host);
-      const templated = { values: templateValues(sourced.values, (t, vars, key) => inp.renderString(t, vars, sourced.origins[key]?.file)), origins: sourced.origins };
-      v = asResolved(inp.validate(templated, host));
+      v = asResolved(inp.validate(inp.varsOf(host), host));
       validated.set(host, v);
       for (const s of inp.secretsOf(v)) secrets.add(s);
       hosts.set(host, { name: host, vars: connectionVars(v) });
@@ -87,17 +91,18 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   let source: DbSourcePlan | undefined;
   let destinations: DbDestinationPlan[] = [];
   const dests = allDests.filter(inLimit);
+  const leftOut = dbLeftOut(req, runs('db'), dests.length > 0);
+  if (leftOut) warnings.push(`${leftOut}: the database part of the pair (${describe(inp, 'stagesync_dest_hosts', DEST_GROUP)}) does not run`);
   if (runs('db') && dests.length > 0) {
-    if (sources.length === 0 && req.command === 'run') {
-      throw new UserError(`group ${SOURCE_GROUP} has no host: there is nothing to copy from`, { file: inp.inventory.sources.join(', ') || 'inventory' });
-    }
+    const needsSource = req.command !== 'rollback';
+    if (sources.length === 0 && needsSource) throw noHost(inp, 'stagesync_source_hosts', SOURCE_GROUP);
     if (sources.length > 1) {
       throw new UserError(`group ${SOURCE_GROUP} has ${sources.length} hosts (${sources.join(', ')}); a pair has exactly one source`, { file: inp.inventory.sources.join(', ') || 'inventory' });
     }
     destinations = dests.map((h) => destinationPlan(h, varsOf(h)));
-    if (req.command === 'run') {
+    if (needsSource) {
       const sv = varsOf(sources[0]!);
-      source = sourcePlan(sources[0]!, sv, inp);
+      source = sourcePlan(sources[0]!, sv, inp.templateVars(sources[0]!), inp);
       const pipelined = source.pipelined;
       destinations = destinations.map((d) => ({ ...d, pipelined: pipelined && d.jobs === 1 }));
       db = { source, destinations, transfer: 'stream' };
@@ -136,12 +141,34 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
       ? { gitParity: { repo: pairVars.stagesync_local_repo, sourceRef: pairVars.stagesync_source_gitbranch, destRef: pairVars.stagesync_destination_gitbranch } }
       : {}),
     forks: req.forks ?? req.defaultForks,
-    secrets: [...secrets],
+    secrets: [...new Set([...secrets, ...inp.renderedSecrets()])],
     warnings: [...inp.inventory.warnings, ...warnings],
     ...(req.command === 'rollback' ? { rollback: { destinations } } : {}),
   };
 }
 
+/** Why --limit or --tags leaves the database part out (a warning), or undefined when it runs. */
+function dbLeftOut(req: PlanRequest, dbTagged: boolean, anyDest: boolean): string | undefined {
+  if (!dbTagged) return req.skipTags.includes('db') ? '--skip-tags db' : `--tags ${req.tags.join(',')}`;
+  if (!anyDest) return `Could not match supplied host pattern with a destination: --limit ${req.limit ?? ''}`.trimEnd();
+  return undefined;
+}
+
+/** `stagesync_dest_hosts: stage1`, or the default group, as the user would write it. */
+function describe(inp: PlanInputs, variable: string, group: string): string {
+  const pattern = inp.extraVars.values[variable];
+  return `${variable}: ${typeof pattern === 'string' ? pattern : group}`;
+}
+
+/** A pair's pattern that matches no host: bad input (exit 5), naming the pattern and the inventory. */
+function noHost(inp: PlanInputs, variable: string, group: string): UserError {
+  const pattern = inp.extraVars.values[variable];
+  const what = typeof pattern === 'string' ? JSON.stringify(pattern) : `${JSON.stringify(group)} (the default: the group is empty or missing)`;
+  const inventory = inp.inventory.sources.join(', ') || 'the inventory';
+  return new UserError(`the pattern ${what} matches no host of ${inventory}`, { file: inp.extraVars.origins[variable]?.file ?? inventory, path: variable });
+}
+
+/** The hosts of a pair's pattern (a play's `hosts:`); none is bad input, as in Ansible's play. */
 function playHosts(inp: PlanInputs, variable: string, group: string): string[] {
   const pattern = inp.extraVars.values[variable];
   if (pattern === undefined || pattern === null) return inp.hostsOfGroup(group);
@@ -151,12 +178,12 @@ function playHosts(inp: PlanInputs, variable: string, group: string): string[] {
   try {
     return inp.matchPattern(pattern);
   } catch (err) {
-    if (err instanceof UserError) throw new UserError(`no host of the inventory matches ${JSON.stringify(pattern)}`, { file: inp.extraVars.origins[variable]?.file, path: variable });
+    if (err instanceof UserError) throw noHost(inp, variable, group);
     throw err;
   }
 }
 
-function sourcePlan(host: string, v: ResolvedVars, inp: PlanInputs): DbSourcePlan {
+function sourcePlan(host: string, v: ResolvedVars, tv: LazyVars, inp: PlanInputs): DbSourcePlan {
   const createScripts = v.stagesync_backups_create_backups_scripts;
   const plan: DbSourcePlan = {
     host,
@@ -173,8 +200,8 @@ function sourcePlan(host: string, v: ResolvedVars, inp: PlanInputs): DbSourcePla
     pipelined: false,
   };
   if (createScripts) {
-    plan.backupScriptContent = inp.render(plan.scriptTemplate, v);
-    plan.cleanupScriptContent = inp.render(v.stagesync_backups_cleanup_script_template, v);
+    plan.backupScriptContent = inp.render(plan.scriptTemplate, tv);
+    plan.cleanupScriptContent = inp.render(v.stagesync_backups_cleanup_script_template, tv);
     plan.pipelined = plan.executeBackup && STREAMS_DUMP.test(plan.backupScriptContent);
   }
   return plan;
@@ -195,12 +222,23 @@ function destinationPlan(host: string, v: ResolvedVars): DbDestinationPlan {
     fkConstraints: v.stagesync_restore_fk_constraints,
     jobs: v.stagesync_restore_jobs,
     pipelined: false,
-    postRestoreSql: v.stagesync_post_restore_sql.map((s) => ({ sql: s.sql, params: s.params ?? [] })),
+    postRestoreSql: [...v.stagesync_post_restore_sql.map((s) => ({ sql: s.sql, params: s.params ?? [] })), ...roleSocialUpdate(v)],
     preRestoreCommands: toHookCommands(v.stagesync_pre_restore_commands),
     postRestoreCommands: toHookCommands(v.stagesync_post_restore_commands),
     alwaysCommands: toHookCommands(v.stagesync_always_commands),
     lockTimeoutSec: v.stagesync_lock_timeout,
   };
+}
+
+/**
+ * The Stage Sync role's tasks/custom/post_restore_update_db.yml: the `github` social app gets
+ * the staging OAuth credentials (bound parameters; the secret is masked like every secret).
+ */
+export const ROLE_SOCIAL_UPDATE_SQL = "UPDATE socialaccount_socialapp SET client_id = $1, secret = $2 WHERE provider = 'github'";
+function roleSocialUpdate(v: ResolvedVars): { sql: string; params: unknown[] }[] {
+  if (v.stagesync_post_restore_update_db !== true) return [];
+  // Validation requires both when the update is on.
+  return [{ sql: ROLE_SOCIAL_UPDATE_SQL, params: [String(v.stagesync_social_client_id), String(v.stagesync_social_secret)] }];
 }
 
 /** A `stagesync_copies` item as the bucket engine reads it, with the schema's defaults applied. */

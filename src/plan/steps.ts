@@ -1,8 +1,8 @@
 // Orders the work of a plan into numbered steps (what --check prints and the recap follows).
-import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, PlanStep, StepAction, Tag } from './types.js';
+import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, PlanCommand, PlanStep, StepAction, Tag } from './types.js';
 
 interface StepInput {
-  command: 'run' | 'rollback';
+  command: PlanCommand;
   source?: DbSourcePlan;
   destinations: DbDestinationPlan[];
   copies: BucketCopyPlan[];
@@ -19,6 +19,12 @@ export function orderSteps({ command, source, destinations, copies }: StepInput)
       add(d.host, 'preflight', ['db'], `reachable, become ${d.backupUser} works, psql present`);
       add(d.host, 'rollback', ['db'], `swap ${d.database} and ${d.database}_stagesync_prev`);
     }
+    return steps;
+  }
+  if (command === 'cleanup') {
+    for (const h of [...(source ? [source.host] : []), ...dests]) add(h, 'preflight', ['db'], 'reachable, become works');
+    if (source) add(source.host, 'leftovers', ['db'], `remove ${source.backupsDir}/.${source.database}.*.partial files whose backup script is gone`);
+    for (const d of destinations) add(d.host, 'leftovers', ['db'], `under the stagesync lock: drop ${d.database}_stagesync_new, remove the pair's temporary dumps in ${d.tmpDir}`);
     return steps;
   }
 

@@ -4,6 +4,9 @@ import type { CopySpec } from '../buckets/index.js';
 
 export type Tag = 'db' | 'files';
 
+/** What a plan is for: the sync, swapping back, or removing an interrupted run's leftovers. */
+export type PlanCommand = 'run' | 'rollback' | 'cleanup';
+
 export type StepAction =
   | 'preflight'
   | 'lock'
@@ -18,7 +21,8 @@ export type StepAction =
   | 'bucket_copy'
   | 'always_commands'
   | 'cleanup'
-  | 'rollback';
+  | 'rollback'
+  | 'leftovers';
 
 export interface PlanStep {
   /** 1-based position in the run. */
@@ -115,7 +119,7 @@ export interface HostConnection {
 export interface Plan {
   /** The pair, e.g. `prod-to-stage1` (from the vars file name) or `db1-to-stage1`. */
   name: string;
-  command: 'run' | 'rollback';
+  command: PlanCommand;
   inventorySources: string[];
   limit?: string;
   tags: string[];

@@ -16,6 +16,8 @@ export interface AttemptsInput {
   report: RunReport;
   mask: (text: string) => string;
   signal: AbortSignal;
+  /** Told each attempt's tracker as it starts (the recap written if the process ends early). */
+  onAttempt?: (tracker: Tracker) => void;
   /** Test seam: how to wait between attempts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function runWithRetries(inp: AttemptsInput): Promise<Tracker> {
   const runBucketCopies = plan.copies.length ? (await import('./bucket-copies.js')).runBucketCopies : async () => undefined;
   for (let attempt = 1; ; attempt++) {
     const tracker = new Tracker(output, inp.report, inp.mask, attempt);
+    inp.onAttempt?.(tracker);
     const last = attempt > plan.maxRetryCount;
     const willRetry = () => !last && !signal.aborted && tracker.allRetryable();
     if (attempt > 1) output.info(`attempt ${attempt} of ${plan.maxRetryCount + 1}: resuming after the last completed step`);

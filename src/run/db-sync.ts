@@ -20,6 +20,7 @@ import { streamDump, type StreamRun } from '../steps/stream.js';
 import { fileDigest } from '../steps/digest.js';
 import type { PgConn } from '../steps/sql.js';
 import { prepareDirs } from '../steps/prepare-dirs.js';
+import { sayLeftovers } from './leftovers.js';
 import { HostFailed, type StepDone, type Tracker } from './tracker.js';
 import type { RunOutput } from './output.js';
 
@@ -129,6 +130,7 @@ export async function runDbSync(ctx: DbRunContext): Promise<void> {
       ),
     );
     if (live.length === 0) return;
+    await sayLeftovers(ctx, source, live);
 
     // 3–4. Backup and move. Pipelined (the rendered script streams, first attempt): the move and
     // the one-job restores run while the dump is written. Otherwise the complete dump is moved.

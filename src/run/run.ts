@@ -10,11 +10,15 @@ import { runWithRetries } from './attempts.js';
 import { plainOutput, type RunOutput } from './output.js';
 import { RunReport } from './report.js';
 import { Tracker } from './tracker.js';
+import { exitWith, onAbnormalExit } from '../util/exit.js';
+import { track } from '../util/pending.js';
 
 export interface RunOptions {
   config: AnsibleConfig;
   verbosity: number;
   reportFile?: string;
+  /** `orchestrate cleanup --check`: list the leftovers, remove nothing. */
+  check?: boolean;
   /** Where lines go (tests capture them). */
   write?: (text: string) => void;
   /** Told how the run ended, before the recap is printed (the webhook): a failure is only a warning. */
@@ -45,7 +49,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
   const report = new RunReport(plan.name, plan.command);
   let tracker = new Tracker(output, report, mask);
   // The SSH transport (ssh2) is loaded only when some step runs on a host: not for a files-only run.
-  const onHosts = plan.command === 'rollback' || Boolean(plan.db);
+  const onHosts = plan.command !== 'run' || Boolean(plan.db);
   const pool = onHosts
     ? new (await import('../transport/factory.js')).HostPool({
         hostKeyChecking: opts.config.host_key_checking,
@@ -60,11 +64,20 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
     return pool.get(name, varsOf.get(name) ?? {});
   };
 
+  // Whatever ends the process before the end of this function (a second Ctrl-C, an internal
+  // error, an emptied event loop) still leaves the recap and the report, marked incomplete.
+  const record = (code: number, incomplete?: string) => {
+    write(mask(tracker.recap.render(Boolean(process.stdout.isTTY) && !opts.write)));
+    if (incomplete) write(mask(`INCOMPLETE: ${incomplete}\n`));
+    if (opts.reportFile) writeRunReport(opts.reportFile, { plan, report, tracker, code, ...(incomplete ? { incomplete } : {}) });
+  };
+  const unregister = onAbnormalExit((code, reason) => record(code, reason || `the run stopped before its end (exit ${code})`));
+
   // Ctrl-C / SIGTERM: abort the steps, let cleanup run, exit 99. A second signal exits at once.
   const abort = new AbortController();
   let interrupted = false;
   const onSignal = () => {
-    if (interrupted) process.exit(ExitCode.interrupted);
+    if (interrupted) exitWith(ExitCode.interrupted, 'interrupted twice: exited without cleaning up');
     interrupted = true;
     output.warn('interrupted: stopping and cleaning up (press Ctrl-C again to exit at once)');
     abort.abort();
@@ -77,13 +90,16 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
     if (plan.command === 'rollback') {
       const { runRollback } = await import('./rollback.js');
       await runRollback({ plan, hostOf, tracker, output, signal: abort.signal });
+    } else if (plan.command === 'cleanup') {
+      const { runCleanup } = await import('./leftovers.js');
+      await runCleanup({ plan, hostOf, tracker, output, check: Boolean(opts.check) });
     } else {
-      tracker = await runWithRetries({ plan, hostOf, output, report, mask, signal: abort.signal });
+      tracker = await runWithRetries({ plan, hostOf, output, report, mask, signal: abort.signal, onAttempt: (t) => (tracker = t) });
     }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await pool?.closeAll();
+    if (pool) await track('closing the ssh connections', pool.closeAll());
     await output.close();
   }
 
@@ -95,17 +111,22 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
         ? ExitCode.hostFailed
         : ExitCode.ok;
   // A failing webhook is a warning; it never changes the exit code.
-  await opts.afterRun?.({ plan, exitCode: code, startedAt, tracker, report, warn: (line) => write(mask(`[WARNING]: ${line}\n`)) });
-  write(mask(tracker.recap.render(Boolean(process.stdout.isTTY) && !opts.write)));
-  if (opts.reportFile) {
-    const result = code === ExitCode.ok ? 'ok' : code === ExitCode.interrupted ? 'interrupted' : code === ExitCode.unreachable ? 'unreachable' : 'failed';
-    try {
-      writeFileSync(opts.reportFile, JSON.stringify(redactDeep(report.toJSON(tracker.recap, code, result), plan.secrets), null, 2) + '\n');
-    } catch (err) {
-      throw new UserError(`cannot write the report: ${(err as Error).message}`, { file: opts.reportFile });
-    }
-  }
+  await opts.afterRun?.({ plan, exitCode: code, startedAt, tracker, report, warn: (line) => write(mask(`[WARNING]: ${line}
+`)) });
+  unregister();
+  record(code, interrupted ? 'interrupted: the steps after the signal did not run' : undefined);
   return code;
+}
+
+function writeRunReport(file: string, r: { plan: Plan; report: RunReport; tracker: Tracker; code: number; incomplete?: string }): void {
+  const { code } = r;
+  const result = r.incomplete && code !== ExitCode.interrupted ? 'incomplete' : code === ExitCode.ok ? 'ok' : code === ExitCode.interrupted ? 'interrupted' : code === ExitCode.unreachable ? 'unreachable' : 'failed';
+  const json = { ...r.report.toJSON(r.tracker.recap, code, result), complete: !r.incomplete, ...(r.incomplete ? { incomplete: r.incomplete } : {}) };
+  try {
+    writeFileSync(file, JSON.stringify(redactDeep(json, r.plan.secrets), null, 2) + '\n');
+  } catch (err) {
+    throw new UserError(`cannot write the report: ${(err as Error).message}`, { file });
+  }
 }
 
 /** ansible.cfg's remote_user / private_key_file / remote_port, below the host's own ansible_* vars. */

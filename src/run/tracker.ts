@@ -2,6 +2,7 @@
 // in the report. Turns what went wrong into Ansible's words: unreachable, failed.
 import { ConnectionLostError, UnreachableError } from '../transport/types.js';
 import { StepError, UpstreamFailed } from '../steps/errors.js';
+import { track } from '../util/pending.js';
 import type { RunOutput } from './output.js';
 import { Recap, type Outcome } from './recap.js';
 import type { RunReport } from './report.js';
@@ -50,7 +51,12 @@ export class Tracker {
     return this.failures.size > 0 && [...this.failures.values()].every((f) => f.retryable);
   }
 
-  async step<T>(host: string, action: string, fn: () => Promise<StepDone<T>>): Promise<T> {
+  /** Runs a step, named as pending work until it settles (see src/util/pending.ts). */
+  step<T>(host: string, action: string, fn: () => Promise<StepDone<T>>): Promise<T> {
+    return track(`[${host}] ${action}`, this.run(host, action, fn));
+  }
+
+  private async run<T>(host: string, action: string, fn: () => Promise<StepDone<T>>): Promise<T> {
     const startedAt = new Date();
     this.output.stepStarted({ host, action });
     try {

@@ -100,8 +100,12 @@ export interface StagesyncVars {
   stagesync_backups_s3_cmd?: string | null;
   /** Accepted for compatibility with the Stage Sync role; not used. */
   stagesync_backups_psql?: string | null;
-  /** Accepted for compatibility with the Stage Sync role; not used (see stagesync_post_restore_sql). */
+  /** The Stage Sync role's custom task: true sets client_id and secret of the 'github' row of socialaccount_socialapp from stagesync_social_client_id / stagesync_social_secret (bound parameters), after stagesync_post_restore_sql. */
   stagesync_post_restore_update_db?: boolean;
+  /** The Stage Sync role's OAuth client id for stagesync_post_restore_update_db. */
+  stagesync_social_client_id?: string | number;
+  /** The Stage Sync role's OAuth secret for stagesync_post_restore_update_db (a secret: never shown). */
+  stagesync_social_secret?: string | number;
   /** Address to connect to (default: the inventory name). */
   ansible_host?: string;
   /** SSH port (default: ~/.ssh/config, else 22). */

@@ -45,6 +45,13 @@ function crossFieldErrors(values: Record<string, unknown>): PathMessage[] {
       }
     }
   }
+  if (values.stagesync_post_restore_update_db === true) {
+    for (const key of ['stagesync_social_client_id', 'stagesync_social_secret']) {
+      if (values[key] === undefined || values[key] === null || values[key] === '') {
+        out.push({ path: key, segments: [key], message: 'must be set when stagesync_post_restore_update_db is true', originKey: 'stagesync_post_restore_update_db' });
+      }
+    }
+  }
   return out;
 }
 

@@ -2,7 +2,7 @@
 // stays open for the whole run. It is released when the session ends, so a crashed controller
 // or a cut connection frees it too; no lock file to go stale.
 import { createHash } from 'node:crypto';
-import type { Host, StreamingProcess } from '../transport/types.js';
+import { ConnectionLostError, type Host, type StreamingProcess } from '../transport/types.js';
 import { LockTimeoutError, StepError } from './errors.js';
 import { becomeOf, psqlArgv, type PgConn } from './sql.js';
 
@@ -87,8 +87,10 @@ export async function acquireLock(host: Host, p: LockParams): Promise<DestLock> 
     const got = await s.ask(`SELECT pg_try_advisory_lock(${key});`);
     if (got === 't') break;
     if (got !== 'f') {
-      const r = await proc.done.catch((e: Error) => ({ stderr: e.message }));
-      return fail(new StepError(host.name, 'lock', 'the lock session ended unexpectedly', r.stderr.trim()));
+      const r = await proc.done.catch((e: Error) => e);
+      // A lost connection stays one (the host counts unreachable), not a failed lock.
+      if (r instanceof ConnectionLostError) return fail(r);
+      return fail(new StepError(host.name, 'lock', 'the lock session ended unexpectedly', (r instanceof Error ? r.message : r.stderr).trim()));
     }
     const holder = await s.ask(holderSql(key));
     const waited = Date.now() - started;

@@ -120,9 +120,11 @@ export async function move(p: MoveParams): Promise<MoveResult> {
     targets.map(async (t): Promise<DestMove> => {
       const name = t.d.host.name;
       try {
-        if (t.sink.error) throw new StepError(name, 'move', `stream to ${t.temp} failed: ${t.sink.error.message}`);
-        const r = await t.proc.done;
-        if (r.code !== 0) throw new StepError(name, 'move', `writing ${t.temp} failed (exit ${r.code ?? r.signal})`, tail(r.stderr));
+        const cut = t.sink.error;
+        // The writer's own word (No space left on device...) before the relay's symptom of it.
+        const r = cut ? await within(t.proc.done, KILL_WAIT_MS, undefined) : await t.proc.done;
+        if (r && r.code !== 0) throw new StepError(name, 'move', `writing ${t.temp} failed (exit ${r.code ?? r.signal})`, tail(r.stderr));
+        if (cut || !r) throw new StepError(name, 'move', `stream to ${t.temp} failed: ${cut?.message ?? 'the writer did not end'}`);
         if (srcSha instanceof StepError) throw srcSha;
         if (srcSha !== sha256) throw new StepError(name, 'move', `sha256 mismatch: ${sha256} streamed, ${srcSha} on ${src.host.name}`);
         const destSha = await sha256Of(t.d, t.temp);

@@ -340,8 +340,11 @@ async function finishDest(t: Target, dumpPath: string, sha256: string, bytes: nu
     const r = cut ? await within(t.proc!.done, KILL_WAIT_MS, undefined) : await t.proc!.done;
     if (r?.code === 3) throw new StepError(t.name, 'restore', `pg_restore into ${t.into} failed`, tail(r.stderr));
     // A lost connection or an abort keeps its type (unreachable, interrupted).
-    if (cut) throw cut.name !== 'Error' ? cut : new StepError(t.name, 'move', `stream to ${t.part} failed: ${cut.message}`);
-    if (!r || r.code !== 0) throw new StepError(t.name, 'move', `writing ${t.part} failed (exit ${r?.code ?? r?.signal})`, tail(r?.stderr ?? ''));
+    if (cut && cut.name !== 'Error') throw cut;
+    // The writer's own word (No space left on device...) before the relay's symptom of it.
+    if (r && r.code !== 0) throw new StepError(t.name, 'move', `writing ${t.part} failed (exit ${r.code ?? r.signal})`, tail(r.stderr));
+    if (cut) throw new StepError(t.name, 'move', `stream to ${t.part} failed: ${cut.message}`);
+    if (!r) throw new StepError(t.name, 'move', `writing ${t.part} did not end`);
     // A restoring writer summed its file; a plain one is read back.
     const written = /^sha256 ([0-9a-f]{64})$/m.exec(t.out)?.[1];
     const got = written ?? (await fileDigest(t.d.host, t.d.backupUser, t.part, 'move')).sha256;

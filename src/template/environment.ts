@@ -5,15 +5,19 @@ import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { builtinTemplatesDir } from '../util/paths.js';
 import { makeStrict } from './strict.js';
+import { installBraceCounting } from './braces.js';
 import { isUndefined, use } from './undefined.js';
 import { bool, defaultFilter, int, mandatory, quote, ternary } from './filters/core.js';
 import { toJson, toNiceJson } from './filters/json.js';
 import { basename, dirname } from './filters/path.js';
 import { regexReplace } from './filters/regex.js';
 import { toNiceYaml, toYaml } from './filters/yaml.js';
+import { b64decode, b64encode, combine, map, reject, rejectattr, select, selectattr } from './filters/collections.js';
+import { lookup, query } from './lookups.js';
 
-// Global, once: True/False/None, .items()/.keys()/.get(), slices.
+// Global, once: True/False/None, .items()/.keys()/.get(), slices; `}}` inside a dict literal.
 nunjucks.installJinjaCompat();
+installBraceCounting();
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -49,6 +53,14 @@ export function createEnvironment(opts: { cwd?: string } = {}): nunjucks.Environ
     ternary,
     default: defaultFilter,
     d: defaultFilter,
+    combine,
+    map,
+    select,
+    reject,
+    selectattr,
+    rejectattr,
+    b64encode,
+    b64decode,
   };
   for (const [name, f] of Object.entries(filters)) env.addFilter(name, f);
 
@@ -76,6 +88,9 @@ export function createEnvironment(opts: { cwd?: string } = {}): nunjucks.Environ
     });
   }
 
+  env.addGlobal('lookup', lookup);
+  env.addGlobal('query', query);
+  env.addGlobal('q', query);
   makeStrict(env);
   return env;
 }

@@ -6,6 +6,9 @@
 import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
 import { isUndefined, makeUndefined, use, UndefinedVariableError } from './undefined.js';
+import { captureOutput } from './native.js';
+import { pyStr, pyTuple } from './python.js';
+import { lazyOf } from './lazy-context.js';
 
 const require = createRequire(import.meta.url);
 // Same module instances as nunjucks' own (not exported from its index).
@@ -27,6 +30,8 @@ export interface StrictHelpers {
   keys(value: unknown): unknown;
 }
 
+const isSafeString = (v: unknown): boolean => v instanceof nj.runtime.SafeString;
+
 function describe(obj: unknown): string {
   if (Array.isArray(obj)) return 'list object';
   if (typeof obj === 'string') return 'str object';
@@ -36,6 +41,11 @@ function describe(obj: unknown): string {
 
 const helpers: StrictHelpers = {
   lookup(context, frame, name) {
+    // Loop variables and {% set %} first, then the host's variables (rendered when read).
+    const local = (frame as { lookup(n: string): unknown }).lookup(name);
+    if (local !== undefined) return local;
+    const lazy = lazyOf(context);
+    if (lazy?.has(name)) return lazy.get(name);
     const v = nj.runtime.contextOrFrameLookup(context, frame, name);
     return v === undefined ? makeUndefined(name) : v;
   },
@@ -48,12 +58,14 @@ const helpers: StrictHelpers = {
     if (obj === null || obj === undefined) return makeUndefined(String(key), `'None' has no attribute '${String(key)}'`);
     // Read at call time: installJinjaCompat() replaces runtime.memberLookup (slices, .items()...).
     const v = nj.runtime.memberLookup(obj, key);
+    // Python's dict.items() gives tuples, which print as ('a', 1).
+    if (key === 'items' && typeof v === 'function' && !Array.isArray(obj)) return () => (v() as unknown[][]).map((pair) => pyTuple(pair));
     if (v !== undefined) return v;
     const what = Array.isArray(obj) && typeof key === 'number' ? `has no element ${key}` : `has no attribute '${String(key)}'`;
     return makeUndefined(String(key), `'${describe(obj)}' ${what}`);
   },
   use,
-  // Ansible prints None as '' (its finalize); an undefined fails. nunjucks' own
+  // Ansible prints None as '' (its finalize), other values as Python's str(); an undefined fails. nunjucks' own
   // throwOnUndefined check would reject None, so our compiler replaces it with this.
   // Jinja iterates a dict's keys with `{% for k in d %}`; nunjucks would yield nothing.
   keys(value) {
@@ -64,7 +76,8 @@ const helpers: StrictHelpers = {
   output(value) {
     if (value === undefined) throw new UndefinedVariableError('an undefined value was output');
     use(value);
-    return value === null ? '' : value;
+    captureOutput(value);
+    return value === null ? '' : typeof value === 'string' || isSafeString(value) ? value : pyStr(value);
   },
 };
 

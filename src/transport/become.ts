@@ -40,7 +40,9 @@ export function wrapBecome(inner: string, become: Become, rand = randomBytes(16)
     prompt = `[sudo via ansible, key=${rand}] password:`;
     promptArgs.push('-p', prompt);
   }
-  const argv = ['sudo', ...flags, ...promptArgs, '-u', become.user, '/bin/sh', '-c', `echo ${marker} ; ${inner}`];
+  // From /: sudo keeps the login user's cwd (/root), which the target user cannot enter, and
+  // PostgreSQL's tools then complain on every call (`could not change directory to "/root"`).
+  const argv = ['sudo', ...flags, ...promptArgs, '-u', become.user, '/bin/sh', '-c', `echo ${marker} ; cd / ; ${inner}`];
   return { line: argv.map(quote).join(' '), marker, prompt };
 }
 

@@ -1,11 +1,11 @@
 // A Host over ssh2: one connection (plus its jump hosts) per host, opened lazily and reused by
 // every command as channels on it (ControlMaster-like), at most maxSessions at once.
-import { Transform, type Readable } from 'node:stream';
-import type { Client as ClientT, ClientChannel } from 'ssh2';
+import type { ClientChannel } from 'ssh2';
 import { buildCommand } from './command.js';
 import { collect, startProcess, type RawExit, type RawProcess } from './process.js';
 import { putFileVia, type PutFileOptions } from './put-file.js';
 import { Semaphore } from './semaphore.js';
+import { endClient, PGID_TAG, safe, sendSignal, stripPgid } from './ssh-channel.js';
 import { dial, type Chain, type DialContext } from './ssh-connect.js';
 import { defaultConfigEnv, loadConfigText, resolveSsh, type SshConfigEnv, type SshOverrides } from './ssh-config.js';
 import {
@@ -50,10 +50,11 @@ export interface SshHostOptions {
 interface Live extends Chain {
   dead: boolean;
   where: string;
+  /** Operations still running on the connection: each is settled when the connection goes. */
+  onLost: Set<() => void>;
 }
 
 const OPEN_RETRIES = 20;
-const PGID_TAG = 'stagesync-pgid:';
 
 
 /** Exit statuses seen before wrap() attached its listener (see openChannel). */
@@ -97,7 +98,7 @@ export class SshHost implements Host {
     this.closed = true;
     const live = this.live ?? (await this.connecting?.catch(() => undefined));
     this.live = undefined;
-    if (!live) return;
+    if (!live || live.dead) return;
     await endClient(live.client);
     for (const j of live.jumps) await endClient(j);
   }
@@ -136,13 +137,16 @@ export class SshHost implements Host {
       throw new UnreachableError(this.name, `Failed to connect to the host via ssh: ${(e as Error).message}`);
     }
     const chain = await dial(target, ctx);
-    const live: Live = { ...chain, dead: false, where: `${target.user}@${target.hostname}:${target.port}` };
+    const live: Live = { ...chain, dead: false, where: `${target.user}@${target.hostname}:${target.port}`, onLost: new Set() };
     const onGone = (): void => {
       if (live.dead) return;
       live.dead = true;
       for (const j of live.jumps) j.end();
+      // ssh2 does not always close the channels of a connection that died: settle them here.
+      for (const settle of [...live.onLost]) settle();
+      live.onLost.clear();
     };
-    live.client.on('end', onGone).on('close', onGone);
+    live.client.on('end', onGone).on('close', onGone).on('error', onGone);
     // A jump host going away takes the tunnel with it.
     for (const j of live.jumps) j.on('close', () => live.client.end());
     if (this.closed) {
@@ -173,15 +177,19 @@ export class SshHost implements Host {
   private async openChannel(live: Live, line: string): Promise<ClientChannel> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await new Promise<ClientChannel>((res, rej) =>
+        return await new Promise<ClientChannel>((res, rej) => {
+          if (live.dead) return rej(new Error('connection lost'));
+          const lost = () => rej(new Error('connection lost'));
+          live.onLost.add(lost);
           live.client.exec(line, (err, ch) => {
+            live.onLost.delete(lost);
             if (err) return rej(err);
             // A fast command's exit status can arrive in the same packet batch as the channel's
             // confirmation, before wrap() (a microtask later) listens: catch it here, now.
             ch.once('exit', (code: number | null, signal?: string) => earlyExits.set(ch, { code, signal }));
             res(ch);
-          }),
-        );
+          });
+        });
       } catch (e) {
         if (live.dead) throw new ConnectionLostError(this.name, `${this.name}: connection lost (${live.where}) before the command started`);
         // sshd frees a closed session slightly after it confirms the close: retry a refused open.
@@ -210,14 +218,23 @@ export class SshHost implements Host {
     const exited = new Promise<RawExit>((resolve, reject) => {
       // sshd keeps the channel open while the command lives; after a failed kill we stop waiting.
       giveUp = () => resolve({ code: null, signal: 'KILL' });
-      ch.on('close', () => {
+      let closed = false;
+      const onClose = () => {
+        if (closed) return;
+        closed = true;
+        live.onLost.delete(onClose);
         release();
         clearTimeout(killTimer);
         if (exit) resolve(exit);
         else if (live.dead)
           reject(new ConnectionLostError(this.name, `${this.name}: connection lost (${live.where}) while the command was running; its outcome is unknown`));
         else resolve({ code: null });
-      });
+        // The channel's streams end with it; when the connection died they may never be told.
+        if (live.dead) for (const st of [ch, ch.stderr]) if (!st.readableEnded) safe(() => st.push(null));
+      };
+      if (live.dead) return setImmediate(onClose);
+      live.onLost.add(onClose);
+      ch.on('close', onClose);
     });
     exited.catch(() => {});
     const stderr = stripPgid(ch.stderr, (n) => {
@@ -260,62 +277,4 @@ export class SshHost implements Host {
       }
     });
   }
-}
-
-/** Remove our `stagesync-pgid:N` first line from a command's stderr, reporting N. */
-export function stripPgid(src: Readable, onPgid: (pgid: number) => void): Readable {
-  let head: Buffer | undefined = Buffer.alloc(0);
-  const out = new Transform({
-    transform(chunk: Buffer, _e, cb) {
-      if (!head) return cb(null, chunk);
-      head = Buffer.concat([head, chunk]);
-      const nl = head.indexOf(0x0a);
-      if (nl < 0 && head.length < 64) return cb();
-      const first = head.subarray(0, nl < 0 ? 0 : nl).toString('latin1');
-      const rest = head;
-      head = undefined;
-      if (first.startsWith(PGID_TAG)) {
-        const n = Number(first.slice(PGID_TAG.length));
-        if (Number.isInteger(n) && n > 1) onPgid(n);
-        return cb(null, rest.subarray(nl + 1));
-      }
-      cb(null, rest);
-    },
-    flush(cb) {
-      cb(null, head && head.length ? head : undefined);
-    },
-  });
-  src.pipe(out);
-  return out;
-}
-
-/**
- * Channel.signal() stays silent once we sent EOF (stdin ended), which is the usual case; the
- * protocol allows the request until the channel closes, so send it through ssh2's protocol object.
- */
-function sendSignal(ch: ClientChannel, sig: 'TERM' | 'KILL'): void {
-  const c = ch as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, s: string): void } } };
-  const proto = c._client?._protocol;
-  if (c.outgoing && proto && (c.outgoing.state === 'open' || c.outgoing.state === 'eof')) safe(() => proto.signal(c.outgoing!.id, sig));
-  else safe(() => ch.signal(sig));
-}
-
-function safe(f: () => unknown): void {
-  try {
-    f();
-  } catch {
-    /* channel already gone */
-  }
-}
-
-function endClient(c: ClientT): Promise<void> {
-  return new Promise((res) => {
-    const t = setTimeout(res, 2000);
-    t.unref();
-    c.once('close', () => {
-      clearTimeout(t);
-      res();
-    });
-    c.end();
-  });
 }

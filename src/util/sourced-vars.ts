@@ -17,4 +17,6 @@ export interface VarOrigin {
    * when the file was YAML. Lets a schema error (ajv `instancePath`) point at the exact line.
    */
   pointerLines?: Record<string, number>;
+  /** The file was encrypted with Ansible Vault: every value read from it is a secret. */
+  vault?: boolean;
 }

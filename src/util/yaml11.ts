@@ -2,6 +2,7 @@
 // for every key so errors can point at the exact place. JSON is tried first, as Ansible's loader does.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type DocumentOptions, type Node, type ParseOptions, type ScalarTag, type SchemaOptions } from 'yaml';
 import { UserError } from '../errors.js';
+import { PyFloat, UnsafeText, VaultValue } from './py-values.js';
 
 export interface ParsedYaml {
   /** The document as plain JS (null for an empty document). */
@@ -11,14 +12,13 @@ export interface ParsedYaml {
   warnings: string[];
 }
 
-const unsafeTag: ScalarTag = { tag: '!unsafe', resolve: (s: string) => s };
-const vaultTag: ScalarTag = {
+// Never templated, as Ansible's !unsafe (a plain string again once read).
+const unsafeTag: ScalarTag = { tag: '!unsafe', resolve: (s: string) => new UnsafeText(s) };
+// Kept encrypted until read (see src/vault): a run decrypts only the values it uses.
+const vaultTag = (file: string): ScalarTag => ({
   tag: '!vault',
-  resolve: (_s: string, onError: (msg: string) => void) => {
-    onError('!vault encrypted values are not supported: decrypt them or pass them with -e');
-    return null;
-  },
-};
+  resolve: (s: string) => new VaultValue(s, file),
+});
 
 // PyYAML's resolvers differ from the YAML 1.1 spec that `yaml` follows: `y`/`n` are strings,
 // an exponent needs a dot and a sign (`1.0e+5`; `1e5` is a string), and we keep dates as text.
@@ -31,44 +31,63 @@ const pyBool = (value: boolean, test: RegExp): ScalarTag => ({
 });
 const pyTrue = pyBool(true, /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/);
 const pyFalse = pyBool(false, /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/);
+// An integral float keeps its type (`1.0` prints as 1.0 in templates, as in Python).
+function pyFloat(s: string): number | PyFloat {
+  const n = parseFloat(s.replace(/_/g, ''));
+  return Number.isInteger(n) ? new PyFloat(n) : n;
+}
+// PyYAML's decimal int has no leading zero: `08` and `09` are strings (not valid octal).
+const pyDecimalInt: ScalarTag = {
+  tag: 'tag:yaml.org,2002:int',
+  default: true,
+  identify: (v: unknown) => typeof v === 'number' && Number.isInteger(v),
+  test: /^[-+]?(?:0|[1-9][0-9_]*)$/,
+  resolve: (s: string) => parseInt(s.replace(/_/g, ''), 10),
+};
 const pyExpFloat: ScalarTag = {
   tag: 'tag:yaml.org,2002:float',
   default: true,
   identify: () => false,
   test: /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)[eE][-+][0-9]+$/,
-  resolve: (s: string) => parseFloat(s.replace(/_/g, '')),
+  resolve: (s: string) => pyFloat(s),
 };
 const pyBareFloat: ScalarTag = {
   tag: 'tag:yaml.org,2002:float',
   default: true,
-  identify: () => false,
+  // Dumping (to_yaml): an integral float is written as PyYAML does, `1.0`.
+  identify: (v: unknown) => v instanceof PyFloat,
+  stringify: ({ value }) => String(value),
   test: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/,
-  resolve: (s: string) => parseFloat(s.replace(/_/g, '')),
+  resolve: (s: string) => pyFloat(s),
 };
 
-function pyyamlTags(tags: SchemaOptions['customTags'] & unknown[]): ScalarTag[] {
+function pyyamlTags(tags: SchemaOptions['customTags'] & unknown[], file: string): ScalarTag[] {
   const dropped = (t: { tag?: string; test?: RegExp }) =>
     t.tag === 'tag:yaml.org,2002:bool' ||
+    (t.tag === 'tag:yaml.org,2002:int' && t.test?.test('08') === true) ||
     t.tag === 'tag:yaml.org,2002:timestamp' ||
     (t.tag === 'tag:yaml.org,2002:float' && (t.test?.test('1e5') || t.test?.test('.')));
   return [
-    pyTrue, pyFalse, pyExpFloat, pyBareFloat,
+    pyTrue, pyFalse, pyDecimalInt, pyExpFloat, pyBareFloat,
     ...(tags as ScalarTag[]).filter((t) => !dropped(t)),
-    unsafeTag, vaultTag,
+    unsafeTag, vaultTag(file),
   ];
 }
 
-export const YAML11_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
-  version: '1.1',
-  merge: true,
-  uniqueKeys: false, // PyYAML keeps the last of duplicate keys (Ansible warns)
-  customTags: (tags) => pyyamlTags(tags as never),
-};
+/** PyYAML's reading of one file (`!vault` values remember which). */
+export function yaml11Options(file: string): ParseOptions & DocumentOptions & SchemaOptions {
+  return {
+    version: '1.1',
+    merge: true,
+    uniqueKeys: false, // PyYAML keeps the last of duplicate keys (Ansible warns)
+    customTags: (tags) => pyyamlTags(tags as never, file),
+  };
+}
 
 /** Parses YAML/JSON text; a syntax error becomes a UserError naming `file` and the line. */
 export function parseYaml11(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...YAML11_OPTIONS, lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { ...yaml11Options(file), lineCounter, prettyErrors: false });
   const json = tryJson(text);
   if (doc.errors.length > 0 && json === undefined) {
     const err = doc.errors[0]!;

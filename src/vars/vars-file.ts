@@ -4,6 +4,8 @@ import { UserError } from '../errors.js';
 import type { SourcedVars } from '../util/sourced-vars.js';
 import { displayPath } from '../util/display-path.js';
 import { sourcedFromMapping } from './sourced.js';
+import { isVaultText } from '../vault/format.js';
+import { decryptVaultText } from '../vault/value.js';
 import { parseYaml11 } from '../util/yaml11.js';
 
 export interface VarsFileResult {
@@ -25,6 +27,9 @@ export function readVarsFile(path: string, cwd: string): VarsFileResult {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(code === 'ENOENT' ? 'file not found' : `cannot read vars file: ${code ?? (e as Error).message}`, { file });
   }
+  // A whole file encrypted with ansible-vault is opened when it is loaded, as Ansible does.
+  const encrypted = isVaultText(text);
+  if (encrypted) text = decryptVaultText(text, file).toString('utf8');
   const parsed = parseYaml11(text, file);
   if (parsed.value === null || parsed.value === undefined) return { warnings: parsed.warnings };
   if (typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
@@ -33,8 +38,7 @@ export function readVarsFile(path: string, cwd: string): VarsFileResult {
       line: 1,
     });
   }
-  return {
-    vars: sourcedFromMapping(parsed.value as Record<string, unknown>, file, parsed.pointerLines),
-    warnings: parsed.warnings,
-  };
+  const vars = sourcedFromMapping(parsed.value as Record<string, unknown>, file, parsed.pointerLines);
+  if (encrypted) for (const origin of Object.values(vars.origins)) origin.vault = true;
+  return { vars, warnings: parsed.warnings };
 }

@@ -14,10 +14,15 @@ export interface CliRun {
   stderr: string;
 }
 
+/** The command line that starts orchestrate: the compiled one, else the sources through tsx. */
+export function orchestrateArgv(args: string[]): [string, string[]] {
+  return existsSync(compiled) && !process.env.STAGESYNC_TEST_FROM_SOURCE ? [process.execPath, [compiled, ...args]] : [tsx, [source, ...args]];
+}
+
 /** Runs orchestrate with args in cwd; never throws on a non-zero exit. */
 export async function orchestrate(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): Promise<CliRun> {
-  const [cmd, pre] = existsSync(compiled) && !process.env.STAGESYNC_TEST_FROM_SOURCE ? [process.execPath, [compiled]] : [tsx, [source]];
-  const r: Result = await execa(cmd, [...pre, ...args], {
+  const [cmd, argv] = orchestrateArgv(args);
+  const r: Result = await execa(cmd, argv, {
     cwd: opts.cwd ?? repoRoot,
     env: { ...opts.env },
     extendEnv: true,

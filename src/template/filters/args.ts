@@ -18,11 +18,3 @@ export function pyArgs(args: unknown[], names: readonly string[], defaults: Reco
   });
   return out;
 }
-
-/** Python's str() of a scalar, for filters that stringify (True, None...). */
-export function pyStr(v: unknown): string {
-  if (v === true) return 'True';
-  if (v === false) return 'False';
-  if (v === null || v === undefined) return 'None';
-  return String(v);
-}

@@ -2,7 +2,8 @@
 // ternary, and default/d that know our undefined marker.
 import { quote as shellQuote } from '../../util/shell.js';
 import { isUndefined, undefinedInfo } from '../undefined.js';
-import { pyArgs, pyStr } from './args.js';
+import { pyArgs } from './args.js';
+import { pyStr } from '../python.js';
 
 /** Ansible's `bool`: yes/on/1/true (any case) or 1 → true; null and booleans unchanged; else false. */
 export function bool(value: unknown): boolean | null {

@@ -2,6 +2,7 @@
 // `", "` and `": "` separators, non-ASCII escaped as \uXXXX (ensure_ascii), optional indent
 // (then `","` between items) and sort_keys.
 import { pyArgs } from './args.js';
+import { PyFloat } from '../python.js';
 
 interface DumpOptions {
   indent: number | null;
@@ -42,6 +43,9 @@ function dump(value: unknown, o: DumpOptions, level: number): string {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'string') return dumpString(value, o.ensureAscii);
   if (value instanceof Date) return dumpString(value.toISOString(), o.ensureAscii);
+  if (value instanceof PyFloat) return String(value);
+  const own = (value as { toJSON?: () => unknown }).toJSON;
+  if (typeof own === 'function') return dump(own.call(value), o, level);
   const nl = o.indent === null ? '' : '\n' + ' '.repeat(o.indent * (level + 1));
   const end = o.indent === null ? '' : '\n' + ' '.repeat(o.indent * level);
   const sep = o.indent === null ? ', ' : ',';

@@ -2,7 +2,8 @@
 // ignorecase/multiline flags. Python syntax is translated to JS: (?P<n>...) groups, (?P=n)
 // back-references, \A \Z anchors, leading inline flags; in the replacement \1, \g<1>,
 // \g<name> and the escapes \n \t \\ — and `$` is literal, as in Python.
-import { pyArgs, pyStr } from './args.js';
+import { pyArgs } from './args.js';
+import { pyStr } from '../python.js';
 
 function translatePattern(py: string): { source: string; flags: string } {
   let flags = '';

@@ -3,6 +3,8 @@
 // indent 4. YAML 1.1 so strings like "yes" stay quoted for Ansible's reader.
 import { Document, isMap, isSeq, isScalar, visit, type Node } from 'yaml';
 import { pyArgs } from './args.js';
+import { yaml11Options } from '../../util/yaml11.js';
+import { niceYaml } from './nice-yaml.js';
 
 function leafCollection(node: unknown): boolean {
   if (isSeq(node)) return node.items.every((i) => isScalar(i));
@@ -11,7 +13,8 @@ function leafCollection(node: unknown): boolean {
 }
 
 function dumpYaml(value: unknown, indent: number, flowLeaves: boolean): string {
-  const doc = new Document(value, { version: '1.1', sortMapEntries: true });
+  // PyYAML's resolvers decide what needs quotes (`y`, `1e5` stay plain; `yes` is quoted).
+  const doc = new Document(value, { ...yaml11Options('<to_yaml>'), sortMapEntries: true });
   if (flowLeaves) {
     visit(doc, {
       Seq(_k, n) {
@@ -32,5 +35,6 @@ export function toYaml(value: unknown, ...args: unknown[]): string {
 
 export function toNiceYaml(value: unknown, ...args: unknown[]): string {
   const a = pyArgs(args, ['indent'], { indent: 4 });
-  return dumpYaml(value, Number(a.indent), false);
+  const indent = Number(a.indent);
+  return niceYaml(value, indent, (v) => dumpYaml(v, indent, false).replace(/\n$/, '')) ?? dumpYaml(value, indent, false);
 }

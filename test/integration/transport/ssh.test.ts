@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { labConfig, labHost, requireLab } from '../../lab/index.js';
+import { killSshSessions, labConfig, labHost, requireLab } from '../../lab/index.js';
 import { createHost, HostPool } from '../../../src/transport/factory.js';
 import { SshHost } from '../../../src/transport/ssh-host.js';
 import { ConnectionLostError, UnreachableError, type Host } from '../../../src/transport/types.js';
@@ -217,6 +217,33 @@ describe('transport: ssh against the lab', function () {
     expect(err).to.be.instanceOf(ConnectionLostError);
     expect(err.message).to.match(/connection lost/);
     expect((await h.exec({ argv: ['hostname'] })).stdout).to.equal('dev1\n');
+  });
+
+  it('a connection cut from outside settles every operation on it (exec, spawn with a stream in, stream out) with ConnectionLostError, and closes at once', async () => {
+    const h = host('dev1');
+    await h.connect();
+    const exec = h.exec({ script: 'sleep 30' }).catch((e) => e);
+    const writer = h.spawn({ script: 'cat > /dev/null' });
+    const timer = setInterval(() => writer.stdin.write(Buffer.alloc(64 * 1024)), 20);
+    const reader = h.spawn({ script: 'cat /dev/zero' });
+    reader.stdout.resume();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(killSshSessions('dev1')).to.be.greaterThan(0);
+    const t0 = Date.now();
+    const errors = await Promise.all([exec, writer.done.catch((e) => e), reader.done.catch((e) => e)]);
+    clearInterval(timer);
+    for (const e of errors) expect(e).to.be.instanceOf(ConnectionLostError);
+    expect(Date.now() - t0).to.be.below(5000);
+    await h.close();
+    expect(Date.now() - t0).to.be.below(5000);
+  });
+
+  it('runs become commands from a directory the target user can read: no `could not change directory` noise', async () => {
+    const h = host('stage1');
+    const r = await h.exec({ argv: ['psql', '-XAtc', 'select 1'] }, { become: { user: 'postgres' } });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr).to.equal('');
+    expect((await h.exec({ argv: ['pwd'] }, { become: { user: 'postgres' } })).stdout).to.equal('/\n');
   });
 
   it('writes files atomically with owner and mode, as the become user', async () => {

@@ -19,6 +19,8 @@ interface Case {
 
 const RUN = ['--check', '-e', 'vars/prod-to-stage1.yml'];
 const P1 = 'vars/prod-to-stage1.yml';
+/** An inventory whose stagesync-destdb group exists but has no host. */
+const EMPTY_DEST_GROUP = '[stagesync]\nlocalhost ansible_connection=local\n[stagesync-sourcedb]\ndb1\n[stagesync-destdb]\n';
 
 const cases: Case[] = [
   // flags
@@ -64,7 +66,11 @@ const cases: Case[] = [
   { name: 'destination in the production group', args: ['--check', '-e', 'vars/bad.yml'], files: { 'vars/bad.yml': 'stagesync_dest_hosts: db1\n' }, expect: ['db1', 'production'] },
   { name: 'destination is the source database', args: ['--check', '-e', 'vars/bad.yml'], files: { 'vars/bad.yml': 'stagesync_source_hosts: stage1\nstagesync_dest_hosts: stage1\nstagesync_sourcedb: stage\n' }, expect: ['stage1', 'source'] },
   { name: 'two source hosts', args: ['--check', '-e', 'vars/bad.yml'], files: { 'vars/bad.yml': 'stagesync_source_hosts: "db1:stage2"\nstagesync_dest_hosts: stage1\n' }, expect: ['stagesync-sourcedb', 'db1, stage2'] },
-  { name: 'dest pattern matching no host', args: ['--check', '-e', 'vars/bad.yml'], files: { 'vars/bad.yml': 'stagesync_dest_hosts: stage9\n' }, expect: ['vars/bad.yml', 'stagesync_dest_hosts', 'stage9'] },
+  { name: 'dest pattern matching no host', args: ['--check', '-e', 'vars/bad.yml'], files: { 'vars/bad.yml': 'stagesync_dest_hosts: stage9\n' }, expect: ['vars/bad.yml', 'stagesync_dest_hosts', 'stage9', 'inventories/hosts'] },
+  { name: 'source pattern matching no host', args: ['--check', '-e', 'vars/bad.yml'], files: { 'vars/bad.yml': 'stagesync_source_hosts: db9\nstagesync_dest_hosts: stage1\n' }, expect: ['vars/bad.yml', 'stagesync_source_hosts', 'db9', 'inventories/hosts'] },
+  { name: 'empty destination group (the default pattern)', args: ['--check', '-i', 'inv', '-e', 'vars/bad.yml'], files: { inv: EMPTY_DEST_GROUP, 'vars/bad.yml': 'stagesync_destdb: stage\n' }, expect: ['inv', 'stagesync_dest_hosts', '"stagesync-destdb"', 'matches no host'] },
+  { name: 'empty destination group, files only', args: ['--check', '-i', 'inv', '-e', 'vars/bad.yml', '-t', 'files'], files: { inv: EMPTY_DEST_GROUP, 'vars/bad.yml': 'stagesync_destdb: stage\n' }, expect: ['stagesync_dest_hosts', '"stagesync-destdb"'] },
+  { name: 'empty source group (the default pattern)', args: ['--check', '-i', 'inv', '-e', 'vars/bad.yml'], files: { inv: '[stagesync]\nlocalhost ansible_connection=local\n[stagesync-sourcedb]\n[stagesync-destdb]\nstage1\n', 'vars/bad.yml': 'stagesync_destdb: stage\n' }, expect: ['inv', 'stagesync_source_hosts', '"stagesync-sourcedb"', 'matches no host'] },
 ];
 
 describe('bad input: one line, the contract’s exit code, no stack trace', function () {

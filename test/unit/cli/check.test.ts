@@ -66,6 +66,23 @@ describe('orchestrate --check', function () {
     expect(steps(both.stdout)).to.include('localhost bucket_copy');
   });
 
+  it('-l leaving no destination: one warning line naming the pattern, the copies still planned, exit 0', async () => {
+    const r = await orchestrate(['--check', '-e', 'vars/prod-to-stage1.yml', '-l', 'localhost:stage2'], { cwd: ops });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(steps(r.stdout)).to.deep.equal(['localhost bucket_copy']);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('[WARNING]: '));
+    expect(warnings.filter((l) => /database part/.test(l))).to.deep.equal([
+      '[WARNING]: Could not match supplied host pattern with a destination: --limit localhost:stage2: the database part of the pair (stagesync_dest_hosts: stage1) does not run',
+    ]);
+  });
+
+  it('-t files: one warning line that the database part does not run; -t db none', async () => {
+    const files = await orchestrate(['--check', '-e', 'vars/prod-to-stage1.yml', '-t', 'files'], { cwd: ops });
+    expect(files.stderr).to.match(/^\[WARNING\]: --tags files: the database part of the pair \(stagesync_dest_hosts: stage1\) does not run$/m);
+    const db = await orchestrate(['--check', '-e', 'vars/prod-to-stage1.yml', '-t', 'db'], { cwd: ops });
+    expect(db.stderr).to.not.match(/database part/);
+  });
+
   it('-t files keeps only the bucket copies; -t db and --skip-tags files only the database', async () => {
     const files = await orchestrate(['--check', '-e', 'vars/prod-to-stage1.yml', '-t', 'files'], { cwd: ops });
     expect(steps(files.stdout)).to.deep.equal(['localhost bucket_copy']);

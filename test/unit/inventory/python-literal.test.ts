@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { parsePythonLiteral } from '../../../src/inventory/python-literal.js';
+import { PyFloat, toPlain } from '../../../src/template/python.js';
 
 describe('INI value typing (Python literal_eval)', () => {
   const cases: [string, unknown][] = [
@@ -34,9 +35,14 @@ describe('INI value typing (Python literal_eval)', () => {
   ];
   for (const [text, want] of cases) {
     it(`types ${JSON.stringify(text)} as ${JSON.stringify(want)}`, () => {
-      expect(parsePythonLiteral(text)).to.deep.equal(want);
+      expect(toPlain(parsePythonLiteral(text))).to.deep.equal(want);
     });
   }
+  it('Ansible gives 1.0 for `v=1.0` and `v=-2.0`: an integral float keeps its type', () => {
+    expect(String(parsePythonLiteral('1.0'))).to.equal('1.0');
+    expect(parsePythonLiteral('-2.0')).to.deep.equal(new PyFloat(-2));
+    expect(parsePythonLiteral('2')).to.equal(2);
+  });
 
   const staysText = ['yes', 'no', 'true', 'false', 'on', '010', '1.2.3.4', '3.1.2  # note', 'hello world', '', '1+2', '1+2j',
     'f"x"', "'unterminated", '{a: 1}', 'x.y', '--5', '1abc', 'C:\\path', '[1, 2'];

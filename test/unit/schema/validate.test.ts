@@ -145,8 +145,8 @@ describe('validateVars', () => {
   });
 
   it('suggests nothing for a name far from every known one', () => {
-    expect(firstLine({ stagesync_social_client_secret: 'x' })).to.equal(
-      `${F}: stagesync_social_client_secret: unknown variable (the stagesync_ prefix is reserved for orchestrate; name your own variables differently)`,
+    expect(firstLine({ stagesync_frobnicate_widgets: 'x' })).to.equal(
+      `${F}: stagesync_frobnicate_widgets: unknown variable (the stagesync_ prefix is reserved for orchestrate; name your own variables differently)`,
     );
   });
 

@@ -64,7 +64,7 @@ describe('templates: undefined variables fail as in Ansible', () => {
     ['{% if x is undefined %}yes{% endif %}', 'yes'],
     ['{% if x is defined and x.y %}yes{% else %}no{% endif %}', 'no'],
     ['{% if d.k is defined %}{{ d.k }}{% endif %}', 'v'],
-    ['{{ d.n is none }}', 'true'],
+    ['{{ d.n is none }}', 'True'],
     ['{{ nothing | default("d") }}', ''],
     ['[{{ nothing }}]', '[]'],
     ['{% for k, v in d.items() %}{{ k }}{% endfor %}', 'kn'],
@@ -72,7 +72,7 @@ describe('templates: undefined variables fail as in Ansible', () => {
     ['{% for k, v in d %}{{ v }}{% endfor %}', 'v'],
     ['{% for i in list %}{{ i }}{% endfor %}', '12'],
     ['{{ list[1:] | join(",") }}', '2'],
-    ['{{ True }} {{ None is none }}', 'true true'],
+    ['{{ True }} {{ None is none }}', 'True True'],
   ];
   for (const [src, out] of guarded) {
     it(`guarded: ${src}`, () => {

@@ -8,14 +8,14 @@ const sh = (line: string, input?: string): string => execFileSync('/bin/sh', ['-
 describe('become (sudo as Ansible)', () => {
   it('builds Ansible\'s sudo line without a password', () => {
     const w = wrapBecome('id -un', { user: 'postgres' }, 'abc');
-    expect(w.line).to.equal("sudo -H -S -n -u postgres /bin/sh -c 'echo BECOME-SUCCESS-abc ; id -un'");
+    expect(w.line).to.equal("sudo -H -S -n -u postgres /bin/sh -c 'echo BECOME-SUCCESS-abc ; cd / ; id -un'");
     expect(w.marker).to.equal('BECOME-SUCCESS-abc');
     expect(w.prompt).to.equal(undefined);
   });
 
   it('with a password: drops -n, adds the keyed prompt, never puts the password in the line', () => {
     const w = wrapBecome('true', { user: 'root', password: 's3cret' }, 'k1');
-    expect(w.line).to.equal("sudo -H -S -p '[sudo via ansible, key=k1] password:' -u root /bin/sh -c 'echo BECOME-SUCCESS-k1 ; true'");
+    expect(w.line).to.equal("sudo -H -S -p '[sudo via ansible, key=k1] password:' -u root /bin/sh -c 'echo BECOME-SUCCESS-k1 ; cd / ; true'");
     expect(w.line).to.not.include('s3cret');
     expect(w.prompt).to.equal('[sudo via ansible, key=k1] password:');
   });
@@ -87,7 +87,7 @@ describe('command lines', () => {
 
   it('wraps become around the env and the command (sudo resets env)', () => {
     const b = buildCommand({ argv: ['psql', '-c', 'select 1'] }, { env: { PGDATABASE: 'x' }, become: { user: 'postgres' } });
-    expect(b.line).to.match(/^sudo -H -S -n -u postgres \/bin\/sh -c 'echo BECOME-SUCCESS-[0-9a-f]+ ; env PGDATABASE=x psql -c '"'"'select 1'"'"''$/);
+    expect(b.line).to.match(/^sudo -H -S -n -u postgres \/bin\/sh -c 'echo BECOME-SUCCESS-[0-9a-f]+ ; cd \/ ; env PGDATABASE=x psql -c '"'"'select 1'"'"''$/);
     expect(b.become?.marker).to.match(/^BECOME-SUCCESS-/);
   });
 });

@@ -38,7 +38,7 @@ const cases: { name: string; files: Record<string, string>; run: Run; line: RegE
   { name: 'group_vars file with bad YAML', files: { hosts: 'h1\n', 'group_vars/all.yml': 'a: 1\nb: [1,\n' }, run: hostVars, line: /^group_vars\/all\.yml:\d+: invalid YAML/ },
   { name: 'group_vars file that is a list', files: { hosts: 'h1\n', 'group_vars/all.yml': '- a\n- b\n' }, run: hostVars, line: /^group_vars\/all\.yml:1: vars must be a mapping/ },
   { name: 'host_vars file with a bad indent', files: { hosts: 'h1\n', 'host_vars/h1/main.yml': 'a: 1\n  b: 2\n' }, run: hostVars, line: /^host_vars\/h1\/main\.yml:\d+: invalid YAML/ },
-  { name: 'vault-encrypted value', files: { hosts: 'h1\n', 'group_vars/all.yml': 'p: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n' }, run: hostVars, line: /^group_vars\/all\.yml:1: invalid YAML: !vault/ },
+  { name: 'vault-encrypted file without a vault secret', files: { hosts: 'h1\n', 'group_vars/all.yml': '$ANSIBLE_VAULT;1.1;AES256\n3132\n' }, run: hostVars, line: /^group_vars\/all\.yml: / },
   { name: '-e @file missing', files: {}, run: extra('@vars/missing.yml'), line: /^vars\/missing\.yml: file not found/ },
   { name: '-e @file with bad YAML', files: { 'vars/bad.yml': 'ok: 1\nbad: [\n' }, run: extra('@vars/bad.yml'), line: /^vars\/bad\.yml:\d+: invalid YAML/ },
   { name: '-e @file holding a list', files: { 'vars/list.yml': '- 1\n' }, run: extra('@vars/list.yml'), line: /^vars\/list\.yml:1: vars must be a mapping/ },

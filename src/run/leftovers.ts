@@ -1,0 +1,81 @@
+// What interrupted runs left: said at a run's start (one line per host), listed by
+// `orchestrate cleanup --check`, removed by `orchestrate cleanup`.
+import pLimit from 'p-limit';
+import type { DbDestinationPlan, DbSourcePlan, Plan } from '../plan/types.js';
+import type { Host } from '../transport/types.js';
+import { acquireLock } from '../steps/lock.js';
+import { anyLeftovers, describeLeftovers, findDestLeftovers, findSourceLeftovers, removeLeftovers, type Leftovers } from '../steps/leftovers.js';
+import type { RunOutput } from './output.js';
+import type { Tracker } from './tracker.js';
+
+const destParams = (d: DbDestinationPlan, s: DbSourcePlan) => ({ database: d.database, backupUser: d.backupUser, tmpDir: d.tmpDir, sourceDb: s.database, sourceHost: s.host });
+const sourceParams = (s: DbSourcePlan) => ({ backupsDir: s.backupsDir, database: s.database, backupUser: s.backupUser });
+
+/**
+ * At a run's start (the destinations locked): one warning per host holding leftovers. Never fails
+ * the run: a host that cannot be looked at is left to the steps that follow.
+ */
+export async function sayLeftovers(ctx: { hostOf(name: string): Host; output: RunOutput }, source: DbSourcePlan, dests: DbDestinationPlan[]): Promise<void> {
+  const tell = (host: string, found: Leftovers | undefined) => {
+    if (found && anyLeftovers(found)) ctx.output.warn(`${host}: an interrupted run left ${describeLeftovers(found)} (\`orchestrate cleanup\` removes them; this run replaces a _stagesync_new)`);
+  };
+  await Promise.all([
+    findSourceLeftovers(ctx.hostOf(source.host), sourceParams(source)).then((f) => tell(source.host, f), () => undefined),
+    ...dests.map((d) => findDestLeftovers(ctx.hostOf(d.host), destParams(d, source)).then((f) => tell(d.host, f), () => undefined)),
+  ]);
+}
+
+export interface CleanupContext {
+  plan: Plan;
+  hostOf(name: string): Host;
+  tracker: Tracker;
+  output: RunOutput;
+  /** --check: list, remove nothing. */
+  check: boolean;
+}
+
+/** `orchestrate cleanup`: each host on its own (a failing one does not stop the others). */
+export async function runCleanup(ctx: CleanupContext): Promise<void> {
+  const db = ctx.plan.db;
+  if (!db) return;
+  const limit = pLimit(ctx.plan.forks);
+  await Promise.all([
+    onHost(ctx, db.source.host, async (h) => findSourceLeftovers(h, sourceParams(db.source)), { backupUser: db.source.backupUser }),
+    ...db.destinations.map((d) =>
+      limit(() =>
+        onHost(ctx, d.host, async (h) => findDestLeftovers(h, destParams(d, db.source)), { database: d.database, backupUser: d.backupUser }, async (h) => {
+          // A live run of the pair holds the lock: its files are not leftovers. Fail at once, naming it.
+          const lock = await acquireLock(h, { database: d.database, backupUser: d.backupUser, timeoutMs: 0 });
+          return () => lock.release();
+        }),
+      ),
+    ),
+  ]);
+}
+
+async function onHost(
+  ctx: CleanupContext,
+  name: string,
+  find: (h: Host) => Promise<Leftovers>,
+  owner: { database?: string; backupUser: string },
+  lock?: (h: Host) => Promise<() => Promise<void>>,
+): Promise<void> {
+  const h = ctx.hostOf(name);
+  try {
+    await ctx.tracker.step(name, 'preflight', async () => ({ value: await h.connect(), outcome: 'ok' }));
+    await ctx.tracker.step(name, 'leftovers', async () => {
+      const release = await lock?.(h);
+      try {
+        const found = await find(h);
+        if (!anyLeftovers(found)) return { value: found, outcome: 'ok', detail: 'nothing left over' };
+        if (ctx.check) return { value: found, outcome: 'ok', detail: `found: ${describeLeftovers(found)}`, data: { ...found } };
+        await removeLeftovers(h, owner, found);
+        return { value: found, outcome: 'changed', detail: `removed: ${describeLeftovers(found)}`, data: { ...found } };
+      } finally {
+        await release?.().catch(() => undefined);
+      }
+    });
+  } catch {
+    // counted by the tracker
+  }
+}

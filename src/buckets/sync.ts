@@ -3,12 +3,12 @@
 // and the count is within max_delete — delete what the source no longer has.
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { serverSideCopy } from './copy-server-side.js';
-import { streamCopy } from './copy-stream.js';
 import { deleteKeys } from './delete.js';
 import { isPlainMd5, quickCompare, sameWithMetadata } from './diff.js';
 import { makeKeyFilter } from './filter.js';
 import { destKey, normalizePrefix } from './keys.js';
 import { listObjects } from './listing.js';
+import { leanCopier } from './lean-copy.js';
 import { mergeListings } from './merge.js';
 import { Pool } from './pool.js';
 import { openSide, sameAccount, type S3Side } from './profile.js';
@@ -95,10 +95,12 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
     ...(spec.acl ? { acl: spec.acl } : {}),
     multipartThreshold: threshold,
   };
-  const copyOne =
-    result.mode === 'server-side'
-      ? (src: ObjectInfo, key: string) => serverSideCopy({ ...target, partConcurrency: 8 }, src, key)
-      : (src: ObjectInfo, key: string) => streamCopy({ ...target, partConcurrency: 2 }, src, key);
+  const serverTarget = { ...target, partConcurrency: 8, lean: leanCopier(dest, dest.handler, spec.dest_bucket) };
+  // lib-storage is loaded only for a streamed copy.
+  const streamCopy = result.mode === 'stream' ? (await import('./copy-stream.js')).streamCopy : undefined;
+  const copyOne = streamCopy
+    ? (src: ObjectInfo, key: string) => streamCopy({ ...target, partConcurrency: 2 }, src, key)
+    : (src: ObjectInfo, key: string) => serverSideCopy(serverTarget, src, key);
 
   // Only for `check` verdicts (a multipart ETag on either side): compare checksums in metadata.
   const sameByHead = async (src: ObjectInfo, dst: ObjectInfo): Promise<boolean> => {

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { LeanCopier } from './lean-copy.js';
 
 // Plain data in and out of the bucket engine. It knows S3, never inventories: the caller hands it
 // one `stagesync_copies` item as a CopySpec and gets a CopyResult back for the report.
@@ -133,4 +134,6 @@ export interface CopyTarget {
   multipartThreshold: number;
   /** Parts of one object in flight at once (streamed parts are buffered in memory). */
   partConcurrency: number;
+  /** The destination's plain-CopyObject sender past the SDK's middleware, where one can be formed. */
+  lean?: LeanCopier;
 }

@@ -5,7 +5,6 @@
 // copies already done are not done again.
 import type { Plan } from '../plan/types.js';
 import type { Host } from '../transport/types.js';
-import { freshResume, runDbSync } from './db-sync.js';
 import type { RunOutput } from './output.js';
 import type { RunReport } from './report.js';
 import { Tracker } from './tracker.js';
@@ -40,7 +39,9 @@ const sleepAbortable = (ms: number, signal: AbortSignal) =>
 /** Runs the plan's sync, retrying as configured; returns the last attempt's tracker. */
 export async function runWithRetries(inp: AttemptsInput): Promise<Tracker> {
   const { plan, output, signal } = inp;
-  const resume = freshResume();
+  // The database part (steps, pg, ssh) is loaded only when planned: a files-only run starts faster.
+  const dbSync = plan.db ? await import('./db-sync.js') : undefined;
+  const resume = dbSync?.freshResume();
   const copiesDone = new Set<number>();
   const copyResults = new Map<number, Record<string, unknown>>();
   const record = (key: string, value: unknown) => inp.report.set(key, value);
@@ -53,7 +54,7 @@ export async function runWithRetries(inp: AttemptsInput): Promise<Tracker> {
     const willRetry = () => !last && !signal.aborted && tracker.allRetryable();
     if (attempt > 1) output.info(`attempt ${attempt} of ${plan.maxRetryCount + 1}: resuming after the last completed step`);
     await Promise.all([
-      runDbSync({ plan, hostOf: inp.hostOf, tracker, output, signal, record, resume, willRetry }),
+      dbSync && resume ? dbSync.runDbSync({ plan, hostOf: inp.hostOf, tracker, output, signal, record, resume, willRetry }) : undefined,
       runBucketCopies({ plan, tracker, output, signal, record, done: copiesDone, results: copyResults }),
     ]);
     if (tracker.failures.size === 0 || !willRetry()) {

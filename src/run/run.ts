@@ -5,14 +5,10 @@ import type { AnsibleConfig } from '../config/ansible-cfg.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import { banner } from '../plan/render.js';
-import { HostPool } from '../transport/factory.js';
 import type { Host } from '../transport/types.js';
 import { redact, redactDeep } from '../util/redact.js';
 import { runWithRetries } from './attempts.js';
-import { runRollback } from './rollback.js';
-import { runCleanup } from './leftovers.js';
 import { plainOutput, type RunOutput } from './output.js';
-import { ttyOutput } from './tty-output.js';
 import { RunReport } from './report.js';
 import { Tracker } from './tracker.js';
 import { exitWith, onAbnormalExit } from '../util/exit.js';
@@ -45,22 +41,15 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
   const startedAt = Date.now();
   const mask = (text: string) => redact(text, plan.secrets);
   const write = opts.write ?? ((t: string) => process.stdout.write(t));
-  // A live tree on a terminal; timestamped lines for cron, CI and pipes.
+  // A live tree on a terminal (listr2, loaded only then); timestamped lines for cron, CI and pipes.
   const tty = !opts.write && Boolean(process.stdout.isTTY) && process.stdout.columns > 0 && process.env.TERM !== 'dumb';
   const hostsInOrder = [...new Set(plan.steps.map((s) => s.host))];
   const output: RunOutput = tty
-    ? ttyOutput({ name: plan.name, verbosity: opts.verbosity, mask, hosts: hostsInOrder })
+    ? (await import('./tty-output.js')).ttyOutput({ name: plan.name, verbosity: opts.verbosity, mask, hosts: hostsInOrder })
     : plainOutput({ verbosity: opts.verbosity, mask, write });
   const report = new RunReport(plan.name, plan.command);
   let tracker = new Tracker(output, report, mask);
-  const pool = new HostPool({
-    hostKeyChecking: opts.config.host_key_checking,
-    timeoutSec: opts.config.timeout,
-    verbosity: opts.verbosity,
-    log: (line) => output.verbose(3, 'ssh', line),
-  });
-  const varsOf = new Map(plan.hosts.map((h) => [h.name, withConfigDefaults(h.vars, opts.config)]));
-  const hostOf = (name: string) => pool.get(name, varsOf.get(name) ?? {});
+  const { pool, hostOf } = await hostsOf(plan, opts, output);
 
   // Whatever ends the process before the end of this function (a second Ctrl-C, an internal
   // error, an emptied event loop) still leaves the recap and the report, marked incomplete.
@@ -90,7 +79,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await track('closing the ssh connections', pool.closeAll());
+    if (pool) await track('closing the ssh connections', pool.closeAll());
     await output.close();
   }
 
@@ -102,6 +91,25 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
   return code;
 }
 
+/** The plan's hosts. The SSH transport (ssh2) is loaded only when some step runs on a host: not for a files-only run. */
+async function hostsOf(plan: Plan, opts: RunOptions, output: RunOutput) {
+  const onHosts = plan.command !== 'run' || Boolean(plan.db);
+  const pool = onHosts
+    ? new (await import('../transport/factory.js')).HostPool({
+        hostKeyChecking: opts.config.host_key_checking,
+        timeoutSec: opts.config.timeout,
+        verbosity: opts.verbosity,
+        log: (line) => output.verbose(3, 'ssh', line),
+      })
+    : undefined;
+  const varsOf = new Map(plan.hosts.map((h) => [h.name, withConfigDefaults(h.vars, opts.config)]));
+  const hostOf = (name: string): Host => {
+    if (!pool) throw new Error(`internal error: a step on ${name} in a run with no host steps planned`);
+    return pool.get(name, varsOf.get(name) ?? {});
+  };
+  return { pool, hostOf };
+}
+
 /** The executor of the plan's command; the tracker of its (last) attempt. */
 async function execute(
   ctx: { plan: Plan; hostOf(name: string): Host; output: RunOutput; report: RunReport; mask: (t: string) => string; signal: AbortSignal },
@@ -109,8 +117,9 @@ async function execute(
 ): Promise<Tracker> {
   const { plan } = ctx;
   const { tracker } = o;
-  if (plan.command === 'rollback') await runRollback({ ...ctx, tracker });
-  else if (plan.command === 'cleanup') await runCleanup({ ...ctx, tracker, check: o.check });
+  // rollback and cleanup are loaded only when asked for.
+  if (plan.command === 'rollback') await (await import('./rollback.js')).runRollback({ ...ctx, tracker });
+  else if (plan.command === 'cleanup') await (await import('./leftovers.js')).runCleanup({ ...ctx, tracker, check: o.check });
   else return runWithRetries({ ...ctx, onAttempt: o.onAttempt });
   return tracker;
 }

@@ -41,10 +41,22 @@ export interface PreparedRestore {
 export async function dropNew(host: Host, p: { database: string; backupUser: string; pg?: PgConn }): Promise<boolean> {
   const t = { host, backupUser: p.backupUser, pg: p.pg };
   const fresh = newDbName(p.database);
-  if (!(await databaseExists(t, fresh))) return false;
-  await runSql(t, 'postgres', `DROP DATABASE IF EXISTS ${id(fresh)} WITH (FORCE);`, 'cleanup');
-  return true;
+  // The failure that brought us here may be the server restarting: give it time to come back
+  // (both statements are idempotent, so trying again is safe whatever the error was).
+  for (let wait = 500; ; wait *= 2) {
+    try {
+      if (!(await databaseExists(t, fresh))) return false;
+      await runSql(t, 'postgres', `DROP DATABASE IF EXISTS ${id(fresh)} WITH (FORCE);`, 'cleanup');
+      return true;
+    } catch (e) {
+      if (wait > DROP_RETRY_MAX_WAIT_MS) throw e;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
+
+/** dropNew's last pause: about 16 s in all across a server restart. */
+const DROP_RETRY_MAX_WAIT_MS = 8_000;
 
 /**
  * An empty database owned by the role. template0: nothing from template1 can clash with the

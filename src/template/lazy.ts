@@ -41,7 +41,8 @@ function secretLeaves(value: unknown, out: Set<string>): void {
   else if (value && typeof value === 'object') Object.values(value).forEach((v) => secretLeaves(v, out));
 }
 
-export class LazyVars extends Branded('LazyVars') {  private readonly cache = new Map<string, unknown>();
+export class LazyVars extends Branded('LazyVars') {
+  private readonly cache = new Map<string, unknown>();
 
   constructor(
     readonly host: string,

@@ -42,6 +42,7 @@ async function main(cmd: string | undefined): Promise<number> {
         console.log(`${h.name.padEnd(7)} ${h.address.padEnd(11)} ssh ${word(h.ssh).padEnd(4)} postgres ${word(h.postgres)}`);
       }
       console.log(`${'s3'.padEnd(7)} ${st.s3.endpoint} ${word(st.s3.up)}`);
+      console.log(`${'s3 fast'.padEnd(7)} ${st.fastS3.endpoint} ${word(st.fastS3.up)}`);
       console.log(`lab: ${st.up ? 'up' : 'not (fully) up'} (state ${cfg.stateDir})`);
       return st.up ? 0 : 3;
     }

@@ -27,6 +27,17 @@ export interface LabS3 {
   logFile: string;
 }
 
+/** The fast in-memory endpoint (fauxqs) beside moto: for speed and scale; no ACLs, no signatures. */
+export interface LabFastS3 {
+  endpoint: string;
+  host: string;
+  port: number;
+  /** The profile of the lab HOME that points at it. */
+  profile: string;
+  pidFile: string;
+  logFile: string;
+}
+
 export interface LabConfig {
   stateDir: string;
   /** The lab HOME (holds .ssh and .aws), used as HOME when running orchestrate/ssh/aws. */
@@ -38,6 +49,7 @@ export interface LabConfig {
   awsCredentialsPath: string;
   hosts: LabHost[];
   s3: LabS3;
+  fastS3: LabFastS3;
   /** PostgreSQL 15 binaries (Debian layout). */
   pgBin: string;
 }
@@ -50,6 +62,8 @@ const SHADOWED = [...PRIVATE_DIRS, '/run/postgresql'];
 
 export const S3_REGION = 'us-east-2';
 export const S3_PROFILES = ['default', 'production', 'stage'];
+/** The lab HOME's profile for the fast endpoint (production's keys; fauxqs checks none). */
+export const FAST_PROFILE = 'fast';
 /** Static keys per profile; moto accepts anything, distinct keys keep the profiles honest. */
 export const S3_KEYS: Record<string, { id: string; secret: string }> = {
   default: { id: 'AKIALABDEFAULT000000', secret: 'lab-default-secret' },
@@ -63,6 +77,7 @@ export const S3_KEYS: Record<string, { id: string; secret: string }> = {
  *                         repo itself sits under a shadowed dir, e.g. a clone in /tmp)
  *   STAGESYNC_LAB_SUBNET  first three octets of the host addresses (default 127.0.1)
  *   STAGESYNC_LAB_S3_PORT moto_server port (default 5055)
+ *   STAGESYNC_LAB_FAUXQS_PORT the fast endpoint's port (default 5056)
  */
 const isShadowed = (dir: string) => SHADOWED.some((d) => dir === d || dir.startsWith(d + '/'));
 
@@ -84,6 +99,7 @@ export function labConfig(env: NodeJS.ProcessEnv = process.env): LabConfig {
   const subnet = env.STAGESYNC_LAB_SUBNET || '127.0.1';
   if (!/^127\.\d{1,3}\.\d{1,3}$/.test(subnet)) throw new Error(`lab: STAGESYNC_LAB_SUBNET must look like 127.0.1, got ${subnet}`);
   const s3Port = Number(env.STAGESYNC_LAB_S3_PORT || 5055);
+  const fastPort = Number(env.STAGESYNC_LAB_FAUXQS_PORT || 5056);
   const home = join(stateDir, 'home');
   const hosts: LabHost[] = HOST_NAMES.map((name, i) => ({
     name,
@@ -110,6 +126,14 @@ export function labConfig(env: NodeJS.ProcessEnv = process.env): LabConfig {
       profiles: S3_PROFILES,
       pidFile: join(stateDir, 's3', 'moto.pid'),
       logFile: join(stateDir, 's3', 'moto.log'),
+    },
+    fastS3: {
+      endpoint: `http://127.0.0.1:${fastPort}`,
+      host: '127.0.0.1',
+      port: fastPort,
+      profile: FAST_PROFILE,
+      pidFile: join(stateDir, 's3', 'fauxqs.pid'),
+      logFile: join(stateDir, 's3', 'fauxqs.log'),
     },
     pgBin: '/usr/lib/postgresql/15/bin',
   };

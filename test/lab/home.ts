@@ -9,14 +9,15 @@ export function writeAwsFiles(cfg: LabConfig): void {
   mkdirSync(dirname(cfg.awsConfigPath), { recursive: true, mode: 0o700 });
   const creds: string[] = [];
   const conf: string[] = [];
-  for (const p of cfg.s3.profiles) {
-    const k = S3_KEYS[p] ?? S3_KEYS.default!;
+  const endpoints: [string, string][] = [...cfg.s3.profiles.map((p): [string, string] => [p, cfg.s3.endpoint]), [cfg.fastS3.profile, cfg.fastS3.endpoint]];
+  for (const [p, endpoint] of endpoints) {
+    const k = S3_KEYS[p] ?? S3_KEYS.production!;
     creds.push(`[${p}]`, `aws_access_key_id = ${k.id}`, `aws_secret_access_key = ${k.secret}`, '');
-    // endpoint_url is honoured by the AWS SDK v3 and the aws CLI; path-style because moto has no DNS.
+    // endpoint_url is honoured by the AWS SDK v3 and the aws CLI; path-style because moto and fauxqs have no bucket DNS.
     conf.push(
       p === 'default' ? '[default]' : `[profile ${p}]`,
       `region = ${cfg.s3.region}`,
-      `endpoint_url = ${cfg.s3.endpoint}`,
+      `endpoint_url = ${endpoint}`,
       's3 =',
       '    addressing_style = path',
       '',

@@ -1,16 +1,17 @@
 // The lab's typed API for tests, benchmarks and the demo: the only way into test/lab/ from outside
 // it (and the lab's own tests), checked by test/unit/deps.test.ts. Everything takes the lab from
-// the environment (STAGESYNC_LAB_DIR, STAGESYNC_LAB_SUBNET, STAGESYNC_LAB_S3_PORT) unless given a config.
+// the environment (STAGESYNC_LAB_DIR, STAGESYNC_LAB_SUBNET, STAGESYNC_LAB_S3_PORT, STAGESYNC_LAB_FAUXQS_PORT) unless given a config.
 import { labConfig, type LabConfig } from './config.js';
 import { labEnvOf } from './home.js';
 import { labStatus } from './lab.js';
 
-export { labConfig, labHost, HOST_NAMES, PRIVATE_DIRS, S3_KEYS, type LabConfig, type LabHost, type LabS3 } from './config.js';
+export { labConfig, labHost, HOST_NAMES, PRIVATE_DIRS, S3_KEYS, type LabConfig, type LabHost, type LabS3, type LabFastS3 } from './config.js';
 export { labUp, labDown, labRestart, labStatus, leftoverMounts, type LabStatus } from './lab.js';
 export { labSeed } from './seed.js';
 export { psql } from './postgres.js';
 export { sshExec, sshArgs, type SshResult } from './ssh.js';
 export { s3Client, s3Up, startS3Endpoint, stopS3Endpoint, findMotoServer } from './s3.js';
+export { fastS3Client, fastS3Up, startFastS3, stopFastS3 } from './fauxqs.js';
 export { startFaultProxy, objectKeyOf, type FaultProxy } from './fault-proxy.js';
 export { nsExec, bootScript } from './namespace.js';
 export { killSshSessions, restartPostgres, killProcesses, mountSmallFs, unmountSmallFs, fillDir, emptyDir } from './host-faults.js';
@@ -28,7 +29,7 @@ export function labEnv(cfg: LabConfig = labConfig()): Record<string, string> {
 export async function requireLab(ctx?: { skip(): void }, cfg: LabConfig = labConfig()): Promise<void> {
   const st = await labStatus(cfg);
   if (st.up) return;
-  const down = [...st.hosts.filter((h) => !(h.running && h.ssh && h.postgres)).map((h) => h.name), ...(st.s3.up ? [] : ['s3'])];
+  const down = [...st.hosts.filter((h) => !(h.running && h.ssh && h.postgres)).map((h) => h.name), ...(st.s3.up ? [] : ['s3']), ...(st.fastS3.up ? [] : ['s3 fast'])];
   const msg = `lab is not up (${down.join(', ')} down; state ${cfg.stateDir}): run \`npm run lab -- up\``;
   if (ctx && process.env.STAGESYNC_NO_LAB) {
     console.error(`skipped: ${msg}`);

@@ -6,6 +6,7 @@ import { labConfig } from './config.js';
 import { ensureDeps } from './deps.js';
 import { withLabLock } from './lock.js';
 import { hostIsUp, hostsDown, hostsStatus, hostsUp, type HostState } from './hosts.js';
+import { fastS3Up, startFastS3, stopFastS3 } from './fauxqs.js';
 import { s3Up, startS3Endpoint, stopS3Endpoint } from './s3.js';
 
 export async function labUp(cfg: LabConfig = labConfig(), log: (line: string) => void = () => undefined): Promise<void> {
@@ -14,7 +15,8 @@ export async function labUp(cfg: LabConfig = labConfig(), log: (line: string) =>
   await withLabLock(cfg, 'up', async () => {
     // S3 and hosts in parallel: moto's start (python imports) is the slowest single piece.
     const s3 = startS3Endpoint(cfg).then((ep) => log(`lab: s3      ${ep}`));
-    await Promise.all([hostsUp(cfg, log), s3]);
+    const fast = startFastS3(cfg).then((ep) => log(`lab: s3 fast ${ep} (fauxqs, profile ${cfg.fastS3.profile})`));
+    await Promise.all([hostsUp(cfg, log), s3, fast]);
   });
 }
 
@@ -26,7 +28,7 @@ export async function labRestart(cfg: LabConfig = labConfig(), log: (line: strin
   await ensureDeps();
   await withLabLock(cfg, 'restart', async () => {
     await hostsUp(cfg, log, true);
-    await startS3Endpoint(cfg);
+    await Promise.all([startS3Endpoint(cfg), startFastS3(cfg)]);
   });
 }
 
@@ -43,7 +45,7 @@ export async function labDown(cfg: LabConfig = labConfig()): Promise<void> {
   if (!existsSync(cfg.stateDir)) return;
   // The lock file goes with the state dir: whoever waited recreates both.
   await withLabLock(cfg, 'down', async () => {
-    await Promise.all([hostsDown(cfg), stopS3Endpoint(cfg)]);
+    await Promise.all([hostsDown(cfg), stopS3Endpoint(cfg), stopFastS3(cfg)]);
     for (const m of leftoverMounts(cfg).reverse()) await execa('umount', ['-l', m], { reject: false });
     rmSync(cfg.stateDir, { recursive: true, force: true });
   });
@@ -52,10 +54,11 @@ export async function labDown(cfg: LabConfig = labConfig()): Promise<void> {
 export interface LabStatus {
   hosts: HostState[];
   s3: { endpoint: string; up: boolean };
+  fastS3: { endpoint: string; up: boolean };
   up: boolean;
 }
 
 export async function labStatus(cfg: LabConfig = labConfig()): Promise<LabStatus> {
-  const [hosts, s3] = await Promise.all([hostsStatus(cfg), s3Up(cfg)]);
-  return { hosts, s3: { endpoint: cfg.s3.endpoint, up: s3 }, up: s3 && hosts.every(hostIsUp) };
+  const [hosts, s3, fast] = await Promise.all([hostsStatus(cfg), s3Up(cfg), fastS3Up(cfg)]);
+  return { hosts, s3: { endpoint: cfg.s3.endpoint, up: s3 }, fastS3: { endpoint: cfg.fastS3.endpoint, up: fast }, up: s3 && fast && hosts.every(hostIsUp) };
 }

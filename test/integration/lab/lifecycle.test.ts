@@ -16,6 +16,7 @@ const env = {
   STAGESYNC_LAB_DIR: join('/var/tmp', `stagesync-lab-test-${process.pid}`),
   STAGESYNC_LAB_SUBNET: `127.${20 + (process.pid % 200)}.1`,
   STAGESYNC_LAB_S3_PORT: String(5100 + (process.pid % 800)),
+  STAGESYNC_LAB_FAUXQS_PORT: String(5900 + (process.pid % 800)),
 };
 const cfg = labConfig({ ...process.env, ...env });
 
@@ -76,8 +77,8 @@ describe('lab: up, seed, down on a separate lab', function () {
       expect(init, h.name).to.be.a('number');
       started.push(u!, ...pidsInNamespaceOf(init!));
     }
-    started.push(readPid(cfg.s3.pidFile)!);
-    expect(started.length).to.be.above(cfg.hosts.length * 7); // unshare, sshd, postmaster + workers, moto
+    started.push(readPid(cfg.s3.pidFile)!, readPid(cfg.fastS3.pidFile)!);
+    expect(started.length).to.be.above(cfg.hosts.length * 7); // unshare, sshd, postmaster + workers, moto, fauxqs
 
     const down = await lab('down');
     expect(down.exitCode, down.all).to.equal(0);
@@ -89,5 +90,6 @@ describe('lab: up, seed, down on a separate lab', function () {
       expect(await tcpOpen(h.address, h.pgPort), `${h.name} postgres`).to.equal(false);
     }
     expect(await tcpOpen(cfg.s3.host, cfg.s3.port), 's3').to.equal(false);
+    expect(await tcpOpen(cfg.fastS3.host, cfg.fastS3.port), 's3 fast').to.equal(false);
   });
 });

@@ -33,6 +33,12 @@ describe('lab config', () => {
     expect(cfg.s3.endpoint).to.equal('http://127.0.0.1:6001');
   });
 
+  it('puts the fast endpoint on STAGESYNC_LAB_FAUXQS_PORT (default 5056), profile fast', () => {
+    expect(labConfig({}).fastS3.endpoint).to.equal('http://127.0.0.1:5056');
+    const cfg = labConfig({ STAGESYNC_LAB_DIR: '/var/tmp/x', STAGESYNC_LAB_FAUXQS_PORT: '6002' });
+    expect([cfg.fastS3.endpoint, cfg.fastS3.profile, cfg.fastS3.pidFile]).to.deep.equal(['http://127.0.0.1:6002', 'fast', '/var/tmp/x/s3/fauxqs.pid']);
+  });
+
   it('refuses a state dir that the hosts shadow', () => {
     for (const d of ['/tmp/lab', '/opt/lab', '/var/lib/postgresql/lab', '/var/run/postgresql/x']) {
       expect(() => labConfig({ STAGESYNC_LAB_DIR: d }), d).to.throw(/shadows/);

@@ -19,7 +19,8 @@ export interface FakeCall {
   stdinEnded?: boolean;
 }
 
-export type Answer = Partial<ExecResult> | Error;
+/** What a scripted command answers; nothing means exit 0 with no output. */
+export type Answer = Partial<ExecResult> | Error | void;
 
 /** A spawned command played by the test: reads what it is fed, writes its output, ends. */
 export interface Played {
@@ -111,8 +112,9 @@ function playProcess(c: FakeCall, played: Played, signal?: AbortSignal): Streami
     ended = true;
     if (!stdout.writableEnded) stdout.end();
     stderr.end();
-    if (a instanceof Error) fail(a);
-    else settle({ code: a.code ?? 0, stderr: a.stderr ?? '', ...(a.signal ? { signal: a.signal } : {}) });
+    if (a instanceof Error) return fail(a);
+    const r = a ?? {};
+    settle({ code: r.code ?? 0, stderr: r.stderr ?? '', ...(r.signal ? { signal: r.signal } : {}) });
   };
   let pending = '';
   stdin.on('data', (b: Buffer) => {

@@ -9,7 +9,7 @@ import type { CliRun } from '../../support/cli.js';
 import { startOrchestrate, type LiveRun } from '../../support/live-run.js';
 import { checksums } from '../steps/support.js';
 import { dbNames, Ops, staleDest } from '../run/support.js';
-import { labEnv, psql } from '../../lab/index.js';
+import { labEnv, psql, requireLab } from '../../lab/index.js';
 
 export const DEST = 'stage2';
 
@@ -101,3 +101,23 @@ export const restoring = (db: string) => async () =>
   (await psql(DEST, `SELECT count(*) FROM pg_stat_activity WHERE datname = '${db}_stagesync_new' AND application_name = 'stagesync-restore' AND state = 'active'`)) !== '0';
 
 export const tail = (r: CliRun): string => `exit ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
+
+/**
+ * One fault's suite: the lab required, a FaultPair of its own for `db` (read through `pair()`
+ * once `before` has made it), removed after the tests, with `cleanup` first when given.
+ */
+export function describeFault(title: string, db: string, body: (pair: () => FaultPair) => void, cleanup?: () => Promise<void>): void {
+  describe(`fault: ${title}`, function () {
+    this.timeout(240_000);
+    let made: FaultPair | undefined;
+    before(async function () {
+      await requireLab(this);
+      made = new FaultPair(db);
+    });
+    after(async () => {
+      await cleanup?.();
+      await made?.remove();
+    });
+    body(() => made!);
+  });
+}

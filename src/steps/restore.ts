@@ -3,7 +3,7 @@
 // swap drops it and leaves `<destdb>` as it was. in_place mode: `pg_restore --clean --if-exists` into the
 // live database, as the Stage Sync role does (no such guarantee).
 import type { Host } from '../transport/types.js';
-import { StepError } from './errors.js';
+import { StepError, isRetryable } from './errors.js';
 import { listPathOf, pgRestore, readFilteredToc, writeFileAs } from './pg-restore.js';
 import { runPostRestoreSql, type PostRestoreSql, type PostSqlResult } from './post-sql.js';
 import { connectCommand, databaseExists, newDbName, quoteIdent as id, runSql, type PgConn, type SqlTarget } from './sql.js';
@@ -42,14 +42,14 @@ export async function dropNew(host: Host, p: { database: string; backupUser: str
   const t = { host, backupUser: p.backupUser, pg: p.pg };
   const fresh = newDbName(p.database);
   // The failure that brought us here may be the server restarting: give it time to come back
-  // (both statements are idempotent, so trying again is safe whatever the error was).
+  // (both statements are idempotent); an error that is not worth another attempt fails at once.
   for (let wait = 500; ; wait *= 2) {
     try {
       if (!(await databaseExists(t, fresh))) return false;
       await runSql(t, 'postgres', `DROP DATABASE IF EXISTS ${id(fresh)} WITH (FORCE);`, 'cleanup');
       return true;
     } catch (e) {
-      if (wait > DROP_RETRY_MAX_WAIT_MS) throw e;
+      if (!isRetryable(e) || wait > DROP_RETRY_MAX_WAIT_MS) throw e;
       await new Promise((r) => setTimeout(r, wait));
     }
   }

@@ -9,7 +9,7 @@ import type { LazyVars } from '../template/index.js';
 import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
 import { checkSafety } from './safety.js';
-import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HostConnection, Plan, PlanCommand } from './types.js';
+import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, DirectTransferPlan, HostConnection, Plan, PlanCommand } from './types.js';
 
 export const SOURCE_GROUP = 'stagesync-sourcedb';
 export const DEST_GROUP = 'stagesync-destdb';
@@ -105,11 +105,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
       source = sourcePlan(sources[0]!, sv, inp.templateVars(sources[0]!), inp);
       const pipelined = source.pipelined;
       destinations = destinations.map((d) => ({ ...d, pipelined: pipelined && d.jobs === 1 }));
-      db = { source, destinations, transfer: 'stream' };
-      if (sv.stagesync_transfer === 'direct') {
-        // Not built yet: say so rather than pretend; the stream path is always correct.
-        warnings.push('stagesync_transfer: direct (destinations pulling from the source) is not supported yet; the dump streams through the controller');
-      }
+      db = sv.stagesync_transfer === 'direct' ? { source, destinations, transfer: 'direct', direct: directPlan(sv) } : { source, destinations, transfer: 'stream' };
     }
     checkSafety({ source, destinations, varsOf, hostsOfGroup: inp.hostsOfGroup });
   }
@@ -122,7 +118,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   }
 
   const pairVars = source ? varsOf(source.host) : dests[0] ? varsOf(dests[0]) : varsOf('localhost');
-  const steps = orderSteps({ command: req.command, source, destinations, copies });
+  const steps = orderSteps({ command: req.command, source, destinations, copies, direct: db?.transfer === 'direct' });
   return {
     name: pairName(req.extraVarsArgs, source?.host, destinations.map((d) => d.host)),
     command: req.command,
@@ -205,6 +201,13 @@ function sourcePlan(host: string, v: ResolvedVars, tv: LazyVars, inp: PlanInputs
     plan.pipelined = plan.executeBackup && STREAMS_DUMP.test(plan.backupScriptContent);
   }
   return plan;
+}
+
+function directPlan(v: ResolvedVars): DirectTransferPlan {
+  return {
+    ...(v.stagesync_direct_source_address ? { address: v.stagesync_direct_source_address } : {}),
+    ...(v.stagesync_direct_identity_file ? { identityFile: v.stagesync_direct_identity_file } : {}),
+  };
 }
 
 /** The line by which a backup script template says it takes `--stdout` (ours does; a user's may not). */

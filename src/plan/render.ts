@@ -25,7 +25,10 @@ export function renderPlan(plan: Plan): string {
       out.push(`destination:   ${d.host} — database ${d.database} owned by ${d.role}, ${d.mode === 'swap' ? `swap (previous kept as ${d.database}_stagesync_prev)` : 'in place'}`);
     }
     const how = s.pipelined ? 'pipelined: the dump is sent on while it is written' : 'the complete dump is moved';
-    out.push(`transfer:      ${db.transfer} through the controller, ${how}`);
+    const path = db.direct
+      ? `each destination pulls from ${s.host}${db.direct.address ? ` at ${db.direct.address}` : ''} over SSH (${db.direct.identityFile ? `key ${db.direct.identityFile}` : 'forwarded agent'})`
+      : 'through the controller';
+    out.push(`transfer:      ${db.transfer}: ${path}, ${how}`);
   }
   for (const d of plan.rollback?.destinations ?? []) out.push(`rollback:      ${d.host} — database ${d.database} ⇄ ${d.database}_stagesync_prev`);
   for (const c of plan.copies) {

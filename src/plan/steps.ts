@@ -7,12 +7,14 @@ type NewStep = PlanStep extends infer S ? (S extends PlanStep ? Omit<S, 'id'> : 
 
 interface StepInput {
   command: PlanCommand;
+  /** stagesync_transfer: direct (the destinations pull from the source). */
+  direct?: boolean;
   source?: DbSourcePlan;
   destinations: DbDestinationPlan[];
   copies: BucketCopyPlan[];
 }
 
-export function orderSteps({ command, source, destinations, copies }: StepInput): PlanStep[] {
+export function orderSteps({ command, source, destinations, copies, direct }: StepInput): PlanStep[] {
   const steps: PlanStep[] = [];
   const add = (step: NewStep) => steps.push({ ...step, id: steps.length + 1 } as PlanStep);
   const db = (host: string, action: 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'swap' | 'leftovers', summary: string, dest?: string) =>
@@ -49,9 +51,8 @@ export function orderSteps({ command, source, destinations, copies }: StepInput)
     for (const d of destinations) if (d.mode === 'in_place' && d.pipelined) preHooks(d);
     const { pipelined } = source;
     add({ host: source.host, action: 'backup', tags: ['db'], summary: backupSummary(source), pipelined });
-    const moveSummary = pipelined
-      ? `stream the dump to ${dests.join(', ')} while it is written (sha256 checked on every end)`
-      : `stream the dump to ${dests.join(', ')} (sha256 checked on both ends)`;
+    const how = direct ? `${dests.join(', ')} pull the dump from ${source.host} over SSH` : `stream the dump to ${dests.join(', ')}`;
+    const moveSummary = pipelined ? `${how} while it is written (sha256 checked on every end)` : `${how} (sha256 checked on both ends)`;
     add({ host: source.host, action: 'move', tags: ['db'], summary: moveSummary, pipelined });
     const restore = (d: DbDestinationPlan, from: 'stream' | 'file', how: string) =>
       add({ host: d.host, action: 'restore', tags: ['db'], summary: `${restoreSummary(d)} ${how}${restoreDetails(d)}`, dest: d.host, from });

@@ -93,6 +93,14 @@ export interface DbSourcePlan {
   pipelined: boolean;
 }
 
+/** stagesync_transfer: direct — each destination pulls the dump from the source over SSH. */
+export interface DirectTransferPlan {
+  /** The source's address as the destinations reach it; absent: the host name the controller connects to. */
+  address?: string;
+  /** A private key on the destinations for host-to-host use; absent: the forwarded agent. */
+  identityFile?: string;
+}
+
 /** What each destination host does (docs/run.md, steps 4–5). */
 export interface DbDestinationPlan {
   host: string;
@@ -149,6 +157,8 @@ export interface Plan {
     source: DbSourcePlan;
     destinations: DbDestinationPlan[];
     transfer: 'stream' | 'direct';
+    /** Present with transfer: direct. */
+    direct?: DirectTransferPlan;
   };
   /** `orchestrate rollback`: the destinations to swap back. */
   rollback?: { destinations: DbDestinationPlan[] };

@@ -6,6 +6,8 @@ import type { DbDestinationPlan, DbSourcePlan, PlanStep } from '../plan/types.js
 import type { Host } from '../transport/types.js';
 import { checkCompat, preflightSource, type SourceFacts } from '../steps/preflight.js';
 import { StepError } from '../steps/errors.js';
+import { checkPull } from '../steps/direct-check.js';
+import type { DirectLink } from '../steps/direct.js';
 import type { DbRunContext } from './db-context.js';
 import { DestinationRun } from './db-dest.js';
 import { fileBackup, streamBackup } from './db-transfer.js';
@@ -32,6 +34,8 @@ export class DbSyncRun {
   readonly retiring: Promise<void>[] = [];
   /** This attempt streamed the dump, so the hooks the plan puts before the backup have run. */
   private pipelined = false;
+  /** stagesync_transfer: direct — how the destinations reach the source (set by the preflight). */
+  private link?: DirectLink;
 
   constructor(
     readonly ctx: DbRunContext,
@@ -68,7 +72,23 @@ export class DbSyncRun {
     ]);
     this.sourceFacts = valueOf(facts);
     if (!this.sourceFacts) return this.skipRest('the source failed its preflight');
-    return this.compatible();
+    return this.compatible() && (await this.canPull());
+  }
+
+  /** direct: every destination logs in to the source as it will for the pull; one that cannot is out. */
+  private async canPull(): Promise<boolean> {
+    const direct = this.ctx.plan.db?.direct;
+    if (!direct) return true;
+    const source = this.source;
+    if (!this.src.peer) {
+      this.ctx.tracker.fail(source.host, 'compatibility', new StepError(source.host, 'preflight', 'stagesync_transfer: direct needs a source reached over SSH'));
+      return this.skipRest('the destinations cannot pull from the source');
+    }
+    const peer = await this.src.peer();
+    this.link = { peer, address: direct.address ?? peer.hostname, ...(direct.identityFile ? { identityFile: direct.identityFile } : {}) };
+    const check = { link: this.link, sourceName: source.host, sourceUser: source.backupUser };
+    await this.forEachLive((d) => d.step('compatibility', async () => ({ value: undefined, detail: await checkPull(this.ctx.hostOf(d.host), check) })).then(() => undefined));
+    return this.live().length > 0;
   }
 
   /** Across hosts: dump format vs pg_restore, disk room. Errors stop that host before anything moves. */
@@ -109,7 +129,7 @@ export class DbSyncRun {
       for (const s of this.stepsOf(d)) if (s.id < backupId && s.action === 'pre_restore_commands' && pipelined && !(await d.hook(s.action, s.hook))) return;
     });
     if (this.live().length === 0) return false;
-    const input = { ctx: this.ctx, source: this.source, src: this.src, dests: this.live() };
+    const input = { ctx: this.ctx, source: this.source, src: this.src, dests: this.live(), ...(this.link ? { link: this.link } : {}) };
     const sent = pipelined ? await streamBackup(input, streamed) : await fileBackup(input);
     const restoredOnTheWay = (d: DestinationRun) => d.prepared !== undefined || streamed.has(d.host);
     if (!sent.backed) return this.skipRest('no dump to restore: the backup failed', (d) => !restoredOnTheWay(d));

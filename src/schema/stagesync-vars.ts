@@ -54,8 +54,12 @@ export interface StagesyncVars {
   stagesync_dest_tmp_dir?: string;
   /** swap: restore into a fresh database and rename it in (previous copy kept for rollback); in_place: pg_restore --clean --if-exists into the live database. */
   stagesync_restore_mode?: "swap" | "in_place";
-  /** stream: through the controller; direct: each destination pulls from the source (agent forwarding). */
+  /** stream: through the controller; direct: each destination pulls from the source over SSH between the hosts (forwarded agent or stagesync_direct_identity_file). */
   stagesync_transfer?: "stream" | "direct";
+  /** direct: the source's address as the destinations reach it; null = the host name the controller connects to (ansible_host). */
+  stagesync_direct_source_address?: string | null;
+  /** direct: a private key on each destination for logging in to the source; null = the agent forwarded from the controller (ansible_ssh_extra_args: -A). */
+  stagesync_direct_identity_file?: string | null;
   stagesync_restore_exclude_tables?: StringList;
   /** false = restore without foreign-key constraints. */
   stagesync_restore_fk_constraints?: boolean;
@@ -205,7 +209,8 @@ export const DEFAULTED_VARS = [
   'stagesync_backups_retention_days', 'stagesync_backups_script_template',
   'stagesync_cleanup_script', 'stagesync_compare_git_commits', 'stagesync_copies',
   'stagesync_dest_tmp_dir', 'stagesync_destdb', 'stagesync_destdb_role',
-  'stagesync_destination_gitbranch', 'stagesync_execute_backup', 'stagesync_local_repo',
+  'stagesync_destination_gitbranch', 'stagesync_direct_identity_file',
+  'stagesync_direct_source_address', 'stagesync_execute_backup', 'stagesync_local_repo',
   'stagesync_lock_timeout', 'stagesync_max_retry_count', 'stagesync_notify_webhook',
   'stagesync_post_restore_commands', 'stagesync_post_restore_sql',
   'stagesync_pre_restore_commands', 'stagesync_protected', 'stagesync_restore_exclude_tables',

@@ -1,6 +1,6 @@
 // One destination of the pipelined stream (src/steps/stream.ts): its database and --use-list made
 // ready, its writer started, and after the stream its file checked and named, or removed.
-import type { Host, StreamingProcess } from '../transport/types.js';
+import type { Command, Host, StreamingProcess } from '../transport/types.js';
 import { fileDigest, SHA256_OF_STDIN } from './digest.js';
 import { StepError, brokenPipe, tail } from './errors.js';
 import type { Sink } from './fanout.js';
@@ -98,12 +98,15 @@ export class Target {
     }
   }
 
-  /** The writer (and pg_restore, for a restoring destination): a sink for the fan-out. */
-  startWriter(signal?: AbortSignal): Sink {
+  /**
+   * The writer (and pg_restore, for a restoring destination): a sink for the fan-out, or, given
+   * `feed` (a pull from the source, run as the login user), fed by that on the host itself.
+   */
+  startWriter(signal?: AbortSignal, feed?: Command): Sink {
     const { d } = this;
     const r = d.restore;
     const restore = r && this.into ? pgRestoreArgv({ database: this.into, role: r.role, backupUser: d.backupUser, listPath: this.list, jobs: 1, clean: r.mode === 'in_place', pg: r.pg }) : [];
-    const proc = d.host.spawn({ argv: ['sh', '-c', WRITER, 'sh', d.tmpDir, this.part, this.list, ...restore] }, { become: becomeOf(d.backupUser), signal });
+    const proc = d.host.spawn({ argv: ['sh', '-c', WRITER, 'sh', d.tmpDir, this.part, this.list, ...restore] }, { become: becomeOf(d.backupUser), signal, ...(feed ? { stdinFrom: feed } : {}) });
     this.proc = proc;
     // Its end is read in finish(), or it is killed; until then a rejection is not an error.
     void endOfKilled(proc.done);

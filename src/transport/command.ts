@@ -23,7 +23,12 @@ export function envPrefix(env: Record<string, string> | undefined): string {
  * The sh line for a command. argv words are quoted; a script runs under `/bin/sh -c` so the
  * login shell (bash, zsh, …) never interprets it; with become the script is sudo's `sh -c` body.
  */
-export function buildCommand(cmd: Command, opts: { env?: Record<string, string>; become?: Become } = {}): BuiltCommand {
+export function buildCommand(cmd: Command, opts: { env?: Record<string, string>; become?: Become; stdinFrom?: Command } = {}): BuiltCommand {
+  if (opts.stdinFrom) {
+    if (opts.become?.password) throw new Error('a command fed by another one cannot become with a sudo password (sudo would read it from the pipe)');
+    const built = buildCommand(cmd, { env: opts.env, become: opts.become });
+    return { ...built, line: `${buildCommand(opts.stdinFrom).line} </dev/null | ${built.line}` };
+  }
   const env = envPrefix(opts.env);
   if (opts.become) {
     const inner = 'argv' in cmd ? env + commandLine(cmd.argv) : env ? env + '/bin/sh -c ' + quote(cmd.script) : cmd.script;

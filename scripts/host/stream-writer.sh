@@ -26,8 +26,9 @@ exec 3<&0
 dd of="$part" bs=256K status=none <&3 &
 dd_pid=$!
 exec 3<&-
+# pg_restore starts once the --use-list is there (a direct pull starts before the TOC is read).
 # shellcheck disable=SC2086 # $poll is one option or none
-{ tail $poll -s 0.05 -c +1 -f --pid="$dd_pid" -- "$part" | "$@"; r=$?; [ "$r" = 0 ] || kill "$dd_pid" 2>/dev/null; exit "$r"; } &
+{ while [ ! -e "$list" ]; do sleep 0.05; done; tail $poll -s 0.05 -c +1 -f --pid="$dd_pid" -- "$part" | "$@"; r=$?; [ "$r" = 0 ] || kill "$dd_pid" 2>/dev/null; exit "$r"; } &
 restore_pid=$!
 wait "$dd_pid"; d=$?
 sum_pid=

@@ -105,7 +105,9 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
       source = sourcePlan(sources[0]!, sv, inp.templateVars(sources[0]!), inp);
       const pipelined = source.pipelined;
       destinations = destinations.map((d) => ({ ...d, pipelined: pipelined && d.jobs === 1 }));
-      db = sv.stagesync_transfer === 'direct' ? { source, destinations, transfer: 'direct', direct: directPlan(sv) } : { source, destinations, transfer: 'stream' };
+      const direct = sv.stagesync_transfer === 'direct';
+      if (direct) destinations = destinations.map((d) => ({ ...d, pullFrom: directPlan(varsOf(d.host)) }));
+      db = { source, destinations, transfer: direct ? 'direct' : 'stream' };
     }
     checkSafety({ source, destinations, varsOf, hostsOfGroup: inp.hostsOfGroup });
   }

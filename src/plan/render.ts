@@ -22,12 +22,11 @@ export function renderPlan(plan: Plan): string {
     const script = s.createScripts ? `${s.backupScript} (rendered from ${s.scriptTemplate})` : `${s.backupScript} (the host's own script)`;
     out.push(`source:        ${s.host} — database ${s.database}, backup ${s.executeBackup ? `by ${script}` : 'skipped: newest existing dump'} as ${s.backupUser}`);
     for (const d of db.destinations) {
-      out.push(`destination:   ${d.host} — database ${d.database} owned by ${d.role}, ${d.mode === 'swap' ? `swap (previous kept as ${d.database}_stagesync_prev)` : 'in place'}`);
+      const pull = d.pullFrom ? `; pulls from ${s.host}${d.pullFrom.address ? ` at ${d.pullFrom.address}` : ''} with ${d.pullFrom.identityFile ? `key ${d.pullFrom.identityFile}` : 'the forwarded agent'}` : '';
+      out.push(`destination:   ${d.host} — database ${d.database} owned by ${d.role}, ${d.mode === 'swap' ? `swap (previous kept as ${d.database}_stagesync_prev)` : 'in place'}${pull}`);
     }
     const how = s.pipelined ? 'pipelined: the dump is sent on while it is written' : 'the complete dump is moved';
-    const path = db.direct
-      ? `each destination pulls from ${s.host}${db.direct.address ? ` at ${db.direct.address}` : ''} over SSH (${db.direct.identityFile ? `key ${db.direct.identityFile}` : 'forwarded agent'})`
-      : 'through the controller';
+    const path = db.transfer === 'direct' ? `each destination pulls from ${s.host} over SSH` : 'through the controller';
     out.push(`transfer:      ${db.transfer}: ${path}, ${how}`);
   }
   for (const d of plan.rollback?.destinations ?? []) out.push(`rollback:      ${d.host} — database ${d.database} ⇄ ${d.database}_stagesync_prev`);

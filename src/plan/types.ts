@@ -93,7 +93,7 @@ export interface DbSourcePlan {
   pipelined: boolean;
 }
 
-/** stagesync_transfer: direct — each destination pulls the dump from the source over SSH. */
+/** stagesync_transfer: direct — how a destination pulls the dump from the source over SSH. */
 export interface DirectTransferPlan {
   /** The source's address as the destinations reach it; absent: the host name the controller connects to. */
   address?: string;
@@ -114,6 +114,8 @@ export interface DbDestinationPlan {
   jobs: number;
   /** pg_restore reads the dump as it arrives (a pipelined source and one job); else from the file. */
   pipelined: boolean;
+  /** stagesync_transfer: direct — how this destination reaches the source (its own variables). */
+  pullFrom?: DirectTransferPlan;
   postRestoreSql: PostRestoreSql[];
   preRestoreCommands: HookCommand[];
   postRestoreCommands: HookCommand[];
@@ -157,8 +159,6 @@ export interface Plan {
     source: DbSourcePlan;
     destinations: DbDestinationPlan[];
     transfer: 'stream' | 'direct';
-    /** Present with transfer: direct. */
-    direct?: DirectTransferPlan;
   };
   /** `orchestrate rollback`: the destinations to swap back. */
   rollback?: { destinations: DbDestinationPlan[] };

@@ -77,17 +77,17 @@ export class DbSyncRun {
 
   /** direct: every destination logs in to the source as it will for the pull; one that cannot is out. */
   private async canPull(): Promise<boolean> {
-    const direct = this.ctx.plan.db?.direct;
-    if (!direct) return true;
+    if (this.ctx.plan.db?.transfer !== 'direct') return true;
     const source = this.source;
     if (!this.src.peer) {
       this.ctx.tracker.fail(source.host, 'compatibility', new StepError(source.host, 'preflight', 'stagesync_transfer: direct needs a source reached over SSH'));
       return this.skipRest('the destinations cannot pull from the source');
     }
     const peer = await this.src.peer();
-    this.link = { peer, address: direct.address ?? peer.hostname, ...(direct.identityFile ? { identityFile: direct.identityFile } : {}) };
-    const check = { link: this.link, sourceName: source.host, sourceUser: source.backupUser };
-    await this.forEachLive((d) => d.step('compatibility', async () => ({ value: undefined, detail: await checkPull(this.ctx.hostOf(d.host), check) })).then(() => undefined));
+    const routes = Object.fromEntries(this.live().map((d) => [d.host, { address: d.plan.pullFrom?.address ?? peer.hostname, ...(d.plan.pullFrom?.identityFile ? { identityFile: d.plan.pullFrom.identityFile } : {}) }]));
+    this.link = { peer, routes };
+    const check = (d: DestinationRun) => ({ peer, route: routes[d.host]!, sourceName: source.host, sourceUser: source.backupUser });
+    await this.forEachLive((d) => d.step('compatibility', async () => ({ value: undefined, outcome: 'ok' as const, detail: await checkPull(this.ctx.hostOf(d.host), check(d)) })).then(() => undefined));
     return this.live().length > 0;
   }
 

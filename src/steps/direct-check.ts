@@ -5,10 +5,12 @@
 import { pullCommand } from '../transport/pull.js';
 import { UnreachableError, type Host } from '../transport/types.js';
 import { tail } from './errors.js';
-import type { DirectLink } from './direct.js';
+import type { PeerAccess } from '../transport/types.js';
+import type { PullRoute } from './direct.js';
 
 export interface PullCheck {
-  link: DirectLink;
+  peer: PeerAccess;
+  route: PullRoute;
   /** The source's inventory name (for the message). */
   sourceName: string;
   /** Who reads the dump on the source. */
@@ -17,7 +19,7 @@ export interface PullCheck {
 
 /** How the destination logs in to the source, or why it cannot, naming the fix. */
 async function credentials(dest: Host, c: PullCheck): Promise<string> {
-  const key = c.link.identityFile;
+  const key = c.route.identityFile;
   const probe = key ? { argv: ['test', '-r', key] } : { script: 'test -S "${SSH_AUTH_SOCK:-}"' };
   const r = await dest.exec(probe);
   if (r.code === 0) return key ? `key ${key}` : 'the forwarded agent';
@@ -32,12 +34,13 @@ async function credentials(dest: Host, c: PullCheck): Promise<string> {
 /** Log in from `dest` to the source and run `true` as the source's backup user. */
 export async function checkPull(dest: Host, c: PullCheck): Promise<string> {
   const how = await credentials(dest, c);
-  const { link } = c;
-  const cmd = pullCommand(link.peer, { address: link.address, identityFile: link.identityFile, remote: ['true'], remoteUser: c.sourceUser });
+  const { peer, route } = c;
+  const cmd = pullCommand(peer, { ...route, remote: ['true'], remoteUser: c.sourceUser });
   const r = await dest.exec(cmd);
   if (r.code !== 0) {
-    const said = tail(r.stderr).trim().split('\n').filter(Boolean).join('; ');
-    throw new UnreachableError(dest.name, `${dest.name} cannot pull from ${c.sourceName} (ssh ${link.peer.user}@${link.address} port ${link.peer.port}, with ${how}): ${said || `exit ${r.code ?? r.signal}`}`);
+    // ssh's own last words (its banner about a changed key is for a terminal).
+    const said = tail(r.stderr, 2).trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+    throw new UnreachableError(dest.name, `${dest.name} cannot pull from ${c.sourceName} (ssh ${peer.user}@${route.address} port ${peer.port}, with ${how}): ${said || `exit ${r.code ?? r.signal}`}`);
   }
-  return `${dest.name} → ${c.sourceName} at ${link.address}:${link.peer.port} with ${how}`;
+  return `${dest.name} → ${c.sourceName} at ${route.address}:${peer.port} with ${how}`;
 }

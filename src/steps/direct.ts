@@ -22,13 +22,19 @@ import { writtenDumpPath, type StreamSource } from './stream-head.js';
 import { KILL_WAIT_MS, Target, type StreamDest } from './stream-target.js';
 import { parseToc, type Toc } from './toc.js';
 
-/** How the destinations reach the source: as the controller does, at their own address for it. */
+/** How one destination reaches the source. */
+export interface PullRoute {
+  /** The source's address as this destination sees it (stagesync_direct_source_address). */
+  address: string;
+  /** A key on the destination for host-to-host use; without it, the forwarded agent. */
+  identityFile?: string;
+}
+
+/** How the destinations reach the source: as the controller does (user, port, host key), each by its route. */
 export interface DirectLink {
   peer: PeerAccess;
-  /** The source's address as the destinations see it (stagesync_direct_source_address). */
-  address: string;
-  /** A key on each destination for host-to-host use; without it, the forwarded agent. */
-  identityFile?: string;
+  /** By destination host name. */
+  routes: Record<string, PullRoute>;
 }
 
 export interface DirectParams {
@@ -92,7 +98,11 @@ class DirectPipeline {
     }
   }
 
-  /** Destinations made ready while the relay starts; then the --use-lists from the dump's TOC. */
+  /**
+   * Destinations made ready while the relay starts, then their pulls (the relay's tee writes
+   * nothing before every reader has opened its fifo, the TOC's included); then the --use-lists
+   * from the dump's TOC, which each writer waits for before it starts pg_restore.
+   */
   private async start(): Promise<void> {
     const prepared = Promise.all(this.targets.map((t) => t.prepare()));
     try {
@@ -100,12 +110,14 @@ class DirectPipeline {
     } finally {
       await prepared;
     }
-    const toc = this.readsToc ? this.readToc() : undefined;
     this.parts.noneLeft(this.targets);
-    if (toc) {
-      const t = await toc;
-      await Promise.all(this.live().filter((x) => x.d.restore).map((x) => x.writeList(t)));
-    }
+    this.startPulls();
+    if (!this.readsToc) return;
+    const toc = await this.readToc();
+    await Promise.all(this.live().filter((x) => x.d.restore).map((x) => x.writeList(toc)));
+    // One whose list could not be written is out: its pull stops and its fifo is dropped.
+    await Promise.all(this.targets.filter((t) => t.error && t.proc).map((t) => t.stop()));
+    this.parts.noneLeft(this.targets);
   }
 
   private producer(): string[] {
@@ -150,8 +162,8 @@ class DirectPipeline {
     throw new StepError(this.srcName, 'backup', `pg_restore -l could not read the dump's table of contents (exit ${r.code ?? r.signal})`, { output: tail(r.stderr) });
   }
 
-  /** Each destination's writer, fed by its pull from the source; the relay runs to its end. */
-  private async send(): Promise<void> {
+  /** Each destination's writer, fed by its pull from the source (a destination already out: its fifo drained). */
+  private startPulls(): void {
     const { link, source } = this.p;
     for (const t of this.targets) {
       const fifo = this.fifoOf.get(t)!;
@@ -159,12 +171,16 @@ class DirectPipeline {
         this.drain(fifo);
         continue;
       }
-      const pull = pullCommand(link.peer, { address: link.address, identityFile: link.identityFile, remote: ['cat', '--', `${this.dir}/${fifo}`], remoteUser: source.backupUser });
+      const pull = pullCommand(link.peer, { ...link.routes[t.name]!, remote: ['cat', '--', `${this.dir}/${fifo}`], remoteUser: source.backupUser });
       t.startWriter(this.p.signal, pull);
       t.proc!.stdin.end();
       // A writer that ends while the relay runs has gone: its fifo must not hold up the others.
       void endOfKilled(t.proc!.done).then(() => this.relayEnd ?? this.drain(fifo));
     }
+  }
+
+  /** The relay runs to its end: the dump is written and every reader has had all of it. */
+  private async send(): Promise<void> {
     const end = await this.relay!.done;
     if (end.code !== 0) throw this.relayFailed(end);
   }

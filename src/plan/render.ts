@@ -26,8 +26,8 @@ export function renderPlan(plan: Plan): string {
       out.push(`destination:   ${d.host} — database ${d.database} owned by ${d.role}, ${d.mode === 'swap' ? `swap (previous kept as ${d.database}_stagesync_prev)` : 'in place'}${pull}`);
     }
     const how = s.pipelined ? 'pipelined: the dump is sent on while it is written' : 'the complete dump is moved';
-    const path = db.transfer === 'direct' ? `each destination pulls from ${s.host} over SSH` : 'through the controller';
-    out.push(`transfer:      ${db.transfer}: ${path}, ${how}`);
+    const path = db.transfer === 'direct' ? `direct: each destination pulls from ${s.host} over SSH` : 'stream through the controller';
+    out.push(`transfer:      ${path}, ${how}`);
   }
   for (const d of plan.rollback?.destinations ?? []) out.push(`rollback:      ${d.host} — database ${d.database} ⇄ ${d.database}_stagesync_prev`);
   for (const c of plan.copies) {

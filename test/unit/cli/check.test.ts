@@ -98,6 +98,15 @@ describe('orchestrate --check', function () {
     expect(steps(r.stdout)).to.include.members(['stage1 backup', 'dev1 swap', 'localhost bucket_copy']);
   });
 
+  it('stagesync_transfer: direct: each destination pulls from the source, by its own route', async () => {
+    const r = await orchestrate(['--check', '-t', 'db', '-e', 'vars/prod-to-stage1.yml', '-e', 'stagesync_transfer=direct', '-e', 'stagesync_direct_source_address=10.1.2.3'], { cwd: ops });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/transfer: +direct: each destination pulls from db1 over SSH, pipelined/);
+    expect(r.stdout).to.match(/destination: +stage1 — .*; pulls from db1 at 10\.1\.2\.3 with the forwarded agent/);
+    expect(r.stdout).to.match(/db1 +move +stage1 pull the dump from db1 over SSH while it is written/);
+    expect(r.stdout).not.to.contain('not supported yet');
+  });
+
   it('pipelines the dump with the rendered script; a --jobs restore, the host\'s own script or no backup move the file first', async () => {
     const hook = ['-e', '{"stagesync_pre_restore_commands": ["touch /srv/maintenance.on"]}'];
     const run = async (...extra: string[]) => {

@@ -122,6 +122,8 @@ export class Target {
       // The writer's own word first (pg_restore failed), then the stream's.
       const cut = this.sink?.error;
       const r = cut ? await within(this.proc!.done, KILL_WAIT_MS, undefined) : await this.proc!.done;
+      // A pull cut short (the SSH between the hosts): whatever the writer made of the short input.
+      if (r?.feedExit !== undefined) throw new StepError(this.name, 'move', `the pull from the source stopped (exit ${r.feedExit})`, { output: tail(r.stderr), retryable: true });
       if (r?.code === 3) throw new StepError(this.name, 'restore', `pg_restore into ${this.into} failed`, { output: tail(r.stderr) });
       // A lost connection or an abort keeps its type (unreachable, interrupted).
       if (cut && cut.name !== 'Error') throw cut;

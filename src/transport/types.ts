@@ -51,8 +51,11 @@ export interface StreamingProcess {
   stdin: Writable;
   stdout: Readable;
   stderr: Readable;
-  /** Resolves when the command ends (non-zero codes resolve too; check `code`). */
-  done: Promise<{ code: number | null; signal?: string; stderr: string }>;
+  /**
+   * Resolves when the command ends (non-zero codes resolve too; check `code`). `feedExit`: the
+   * command given as `stdinFrom` failed with that status (its output stopped short).
+   */
+  done: Promise<{ code: number | null; signal?: string; stderr: string; feedExit?: number }>;
   kill(): void;
 }
 

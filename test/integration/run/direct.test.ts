@@ -122,20 +122,40 @@ describe('orchestrate: stagesync_transfer: direct on the lab', function () {
     await Promise.all([staleDest('stage1', DB), staleDest('stage2', DB)]);
     const before = await checksums('stage2', DB);
     const running = run([...forwarded, '-e', 'stagesync_dest_hosts=stage1:stage2']);
-    let size = 0;
-    for (let i = 0; i < 600 && size < 2 * 2 ** 20; i++) {
-      const s = await sshExec('stage2', 'stat -c %s /tmp/stagesync/*.direct-*.part 2>/dev/null || echo 0');
-      size = Number(s.stdout.trim().split('\n')[0] ?? 0);
-      if (size < 2 * 2 ** 20) await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(size, 'the pull to stage2 never got going').to.be.at.least(2 * 2 ** 20);
-    expect(await killProcesses('stage2', 'ssh')).to.be.greaterThan(0);
+    await cutPullTo('stage2');
     const r = await running;
     expect(r.code, allOutput(r)).to.equal(2);
+    expect(r.stdout).to.match(/stage2\] .*the pull from the source stopped/);
     expect(await checksums('stage1', DB)).to.deep.equal(source);
     await untouched('stage2', before);
     const again = await run([...forwarded, '-e', 'stagesync_dest_hosts=stage2']);
     expect(again.code, allOutput(again)).to.equal(0);
     expect(await checksums('stage2', DB)).to.deep.equal(source);
   });
+
+  it('with stagesync_max_retry_count: 1, a cut pull is tried again from the dump file (the other destination is not redone)', async () => {
+    await Promise.all([staleDest('stage1', DB), staleDest('stage2', DB)]);
+    const running = run([...forwarded, '-e', 'stagesync_dest_hosts=stage1:stage2', '-e', '{"stagesync_max_retry_count": 1, "stagesync_retry_delay": 1}']);
+    await cutPullTo('stage2');
+    const r = await running;
+    expect(r.code, allOutput(r)).to.equal(0);
+    expect(r.stdout).to.contain('the pull from the source stopped');
+    expect(await checksums('stage1', DB)).to.deep.equal(source);
+    expect(await checksums('stage2', DB)).to.deep.equal(source);
+    const retried = stepsOf(r.report).filter((s) => (s as { attempt?: number }).attempt === 2);
+    expect(retried.filter((s) => s.host === 'stage1' && s.action === 'restore')).to.deep.equal([]);
+    expect(retried.filter((s) => s.host === 'stage2' && s.action === 'restore')).to.have.length(1);
+  });
 });
+
+/** Kill the ssh client of the destination's pull once its copy holds 2 MiB. */
+async function cutPullTo(host: string): Promise<void> {
+  let size = 0;
+  for (let i = 0; i < 600 && size < 2 * 2 ** 20; i++) {
+    const s = await sshExec(host, 'stat -c %s /tmp/stagesync/*.direct-*.part 2>/dev/null || echo 0');
+    size = Number(s.stdout.trim().split('\n')[0] ?? 0);
+    if (size < 2 * 2 ** 20) await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(size, `the pull to ${host} never got going`).to.be.at.least(2 * 2 ** 20);
+  expect(await killProcesses(host, 'ssh')).to.be.greaterThan(0);
+}

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCommand } from '../../../src/transport/command.js';
+import { buildCommand, feedFailure } from '../../../src/transport/command.js';
 import { pullCommand, remoteLine } from '../../../src/transport/pull.js';
 import type { PeerAccess } from '../../../src/transport/types.js';
 
@@ -51,8 +51,20 @@ describe('transport: pull over OpenSSH', () => {
 
   it('feeds a command under become from one run as the login user', () => {
     const b = buildCommand({ argv: ['sh', '-c', 'cat > f'] }, { become: { user: 'postgres' }, stdinFrom: { argv: ['ssh', 'db1', 'cat d0'] } });
-    expect(b.line).to.match(/^ssh db1 'cat d0' <\/dev\/null \| sudo -H -S -n -u postgres /);
+    expect(b.line).to.match(/^\{ ssh db1 'cat d0' <\/dev\/null \|\| echo "stagesync-feed-failed:\$\?" >&2; \} \| sudo -H -S -n -u postgres /);
     expect(b.become?.marker).to.match(/^BECOME-SUCCESS-/);
     expect(() => buildCommand({ argv: ['true'] }, { become: { user: 'postgres', password: 'x' }, stdinFrom: { argv: ['true'] } })).to.throw(/sudo password/);
+  });
+
+  it('tells a failed feeder from its stderr line, which it removes', () => {
+    expect(feedFailure('ssh: connect refused\nstagesync-feed-failed:255\npg_restore: error\n')).to.deep.equal({ feedExit: 255, stderr: 'ssh: connect refused\npg_restore: error\n' });
+    expect(feedFailure('all fine\n')).to.deep.equal({ stderr: 'all fine\n' });
+  });
+
+  it('a fed line run by sh reports the feeder\'s failure and still runs the command', () => {
+    const b = buildCommand({ argv: ['wc', '-c'] }, { stdinFrom: { script: 'printf abc; exit 7' } });
+    const r = execFileSync('sh', ['-c', `{ ${b.line}; } 2>&1`]).toString();
+    expect(r).to.match(/stagesync-feed-failed:7/);
+    expect(r).to.match(/^\s*3$/m);
   });
 });

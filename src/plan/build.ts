@@ -9,6 +9,7 @@ import type { LazyVars } from '../template/index.js';
 import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
 import { checkSafety } from './safety.js';
+import type { PgConn } from '../steps/sql.js';
 import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, DirectTransferPlan, HostConnection, Plan, PlanCommand } from './types.js';
 
 export const SOURCE_GROUP = 'stagesync-sourcedb';
@@ -196,6 +197,7 @@ function sourcePlan(host: string, v: ResolvedVars, tv: LazyVars, inp: PlanInputs
     backupsDir: v.stagesync_source_backups_dir,
     tmpDir: v.stagesync_source_tmp_dir,
     pipelined: false,
+    ...pgOf(v.stagesync_source_pg_port, v.stagesync_source_pg_socket_dir),
   };
   if (createScripts) {
     plan.backupScriptContent = inp.render(plan.scriptTemplate, tv);
@@ -203,6 +205,12 @@ function sourcePlan(host: string, v: ResolvedVars, tv: LazyVars, inp: PlanInputs
     plan.pipelined = plan.executeBackup && STREAMS_DUMP.test(plan.backupScriptContent);
   }
   return plan;
+}
+
+/** A cluster other than the default one, when the variables name it. */
+function pgOf(port: number | null, socketDir: string | null): { pg?: PgConn } {
+  if (port === null && socketDir === null) return {};
+  return { pg: { ...(port !== null ? { port } : {}), ...(socketDir !== null ? { socketDir } : {}) } };
 }
 
 function directPlan(v: ResolvedVars): DirectTransferPlan {
@@ -227,6 +235,7 @@ function destinationPlan(host: string, v: ResolvedVars): DbDestinationPlan {
     fkConstraints: v.stagesync_restore_fk_constraints,
     jobs: v.stagesync_restore_jobs,
     pipelined: false,
+    ...pgOf(v.stagesync_dest_pg_port, v.stagesync_dest_pg_socket_dir),
     postRestoreSql: [...v.stagesync_post_restore_sql.map((s) => ({ sql: s.sql, params: s.params ?? [] })), ...roleSocialUpdate(v)],
     preRestoreCommands: toHookCommands(v.stagesync_pre_restore_commands),
     postRestoreCommands: toHookCommands(v.stagesync_post_restore_commands),

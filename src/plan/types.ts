@@ -1,5 +1,6 @@
 // The plan: plain data saying which host does what, in order (Terraform's plan, our --check).
 // Built from inventory + vars without touching the network; the executors carry it out.
+import type { PgConn } from '../steps/sql.js';
 import type { CopySpec } from '../buckets/index.js';
 
 export type Tag = 'db' | 'files';
@@ -91,6 +92,8 @@ export interface DbSourcePlan {
    * destinations while it is written, instead of being moved once complete.
    */
   pipelined: boolean;
+  /** The source's cluster when it is not the default one (stagesync_source_pg_port / _socket_dir). */
+  pg?: PgConn;
 }
 
 /** stagesync_transfer: direct — how a destination pulls the dump from the source over SSH. */
@@ -116,6 +119,8 @@ export interface DbDestinationPlan {
   pipelined: boolean;
   /** stagesync_transfer: direct — how this destination reaches the source (its own variables). */
   pullFrom?: DirectTransferPlan;
+  /** Its cluster when it is not the default one (stagesync_dest_pg_port / _socket_dir). */
+  pg?: PgConn;
   postRestoreSql: PostRestoreSql[];
   preRestoreCommands: HookCommand[];
   postRestoreCommands: HookCommand[];

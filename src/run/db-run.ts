@@ -65,7 +65,7 @@ export class DbSyncRun {
     const [facts] = await Promise.all([
       this.ctx.tracker.step(source.host, 'preflight', async () => {
         await this.src.connect();
-        const f = await preflightSource(this.src, { backupUser: source.backupUser, database: source.database, backupsDir: source.backupsDir });
+        const f = await preflightSource(this.src, { backupUser: source.backupUser, database: source.database, backupsDir: source.backupsDir, pg: source.pg });
         return { value: f, outcome: 'ok', detail: `PostgreSQL ${f.serverMajor}, ${source.database} ${f.dbSize === undefined ? 'missing' : mib(f.dbSize)}` };
       }),
       ...this.dests.map((d) => this.limit(() => d.preflight())),

@@ -100,7 +100,7 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
           host: ctx.hostOf(d.host),
           backupUser: d.plan.backupUser,
           tmpDir: d.plan.tmpDir,
-          ...(restoring.has(d.host) ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints } } : {}),
+          ...(restoring.has(d.host) ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints, pg: d.plan.pg } } : {}),
         }));
         const s = t.link
           ? directDump({ source: sourceOf(t), dests, link: t.link, signal: ctx.signal })
@@ -137,7 +137,7 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
   return { ...(bv ? { backed: bv } : {}), ...(mv ? { moved: mv } : {}) };
 }
 
-const sourceOf = ({ source, src }: TransferInput) => ({ host: src, backupUser: source.backupUser, backupScript: source.backupScript, database: source.database, tmpDir: source.tmpDir });
+const sourceOf = ({ source, src }: TransferInput) => ({ host: src, backupUser: source.backupUser, backupScript: source.backupScript, database: source.database, tmpDir: source.tmpDir, pg: source.pg });
 
 /** Pairs sharing a source host share its backup script: one run at a time installs and runs it,
  * so no run executes a script another pair rendered with other settings. */

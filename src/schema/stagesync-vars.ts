@@ -54,6 +54,14 @@ export interface StagesyncVars {
   stagesync_dest_tmp_dir?: string;
   /** swap: restore into a fresh database and rename it in (previous copy kept for rollback); in_place: pg_restore --clean --if-exists into the live database. */
   stagesync_restore_mode?: "swap" | "in_place";
+  /** Port of the source's PostgreSQL cluster (psql, pg_dump, pg_restore; PGPORT for the backup script); null = pg_wrapper's default cluster. */
+  stagesync_source_pg_port?: number | null;
+  /** Unix socket directory of the source's cluster (PGHOST); null = libpq's default (/var/run/postgresql on Debian). */
+  stagesync_source_pg_socket_dir?: string | null;
+  /** Port of each destination's PostgreSQL cluster; null = pg_wrapper's default cluster. */
+  stagesync_dest_pg_port?: number | null;
+  /** Unix socket directory of each destination's cluster; null = libpq's default. */
+  stagesync_dest_pg_socket_dir?: string | null;
   /** stream: through the controller; direct: each destination pulls from the source over SSH between the hosts (forwarded agent or stagesync_direct_identity_file). */
   stagesync_transfer?: "stream" | "direct";
   /** direct: the source's address as the destinations reach it; null = the host name the controller connects to (ansible_host). */
@@ -208,15 +216,16 @@ export const DEFAULTED_VARS = [
   'stagesync_backups_create_backups_scripts', 'stagesync_backups_pgdump',
   'stagesync_backups_retention_days', 'stagesync_backups_script_template',
   'stagesync_cleanup_script', 'stagesync_compare_git_commits', 'stagesync_copies',
-  'stagesync_dest_tmp_dir', 'stagesync_destdb', 'stagesync_destdb_role',
-  'stagesync_destination_gitbranch', 'stagesync_direct_identity_file',
-  'stagesync_direct_source_address', 'stagesync_execute_backup', 'stagesync_local_repo',
-  'stagesync_lock_timeout', 'stagesync_max_retry_count', 'stagesync_notify_webhook',
-  'stagesync_post_restore_commands', 'stagesync_post_restore_sql',
+  'stagesync_dest_pg_port', 'stagesync_dest_pg_socket_dir', 'stagesync_dest_tmp_dir',
+  'stagesync_destdb', 'stagesync_destdb_role', 'stagesync_destination_gitbranch',
+  'stagesync_direct_identity_file', 'stagesync_direct_source_address', 'stagesync_execute_backup',
+  'stagesync_local_repo', 'stagesync_lock_timeout', 'stagesync_max_retry_count',
+  'stagesync_notify_webhook', 'stagesync_post_restore_commands', 'stagesync_post_restore_sql',
   'stagesync_pre_restore_commands', 'stagesync_protected', 'stagesync_restore_exclude_tables',
   'stagesync_restore_fk_constraints', 'stagesync_restore_jobs', 'stagesync_restore_mode',
   'stagesync_retry_delay', 'stagesync_source_backups_dir', 'stagesync_source_gitbranch',
-  'stagesync_source_tmp_dir', 'stagesync_sourcedb', 'stagesync_transfer',
+  'stagesync_source_pg_port', 'stagesync_source_pg_socket_dir', 'stagesync_source_tmp_dir',
+  'stagesync_sourcedb', 'stagesync_transfer',
 ] as const;
 export type DefaultedVar = (typeof DEFAULTED_VARS)[number];
 

@@ -3,7 +3,7 @@
 import type { Host } from '../transport/types.js';
 import { StepError, pgRetryable, tail } from './errors.js';
 import { listDumpsScript, parseDumpList, pickNewestDump, type DumpFile } from './dumps.js';
-import { becomeOf } from './sql.js';
+import { becomeOf, pgEnv, type PgConn } from './sql.js';
 
 export interface BackupParams {
   database: string;
@@ -21,6 +21,8 @@ export interface BackupParams {
   timeoutMs?: number;
   /** Abort (Ctrl-C): the script is killed, its partial dump removed by its own trap. */
   signal?: AbortSignal;
+  /** The source's cluster when it is not the default one (PGHOST/PGPORT for the script). */
+  pg?: PgConn;
 }
 
 export interface BackupResult {
@@ -68,7 +70,7 @@ export async function backup(host: Host, p: BackupParams): Promise<BackupResult>
     if (check.code !== 0) throw new StepError(host.name, 'backup', `${p.backupScript} is missing or not executable by ${p.backupUser}`);
     // The host's clock, so a dump is "new" regardless of the controller's clock.
     since = Number((await host.exec({ argv: ['date', '+%s'] })).stdout.trim());
-    const r = await host.exec({ argv: [p.backupScript, p.database] }, { become, timeoutMs: p.timeoutMs, signal: p.signal });
+    const r = await host.exec({ argv: [p.backupScript, p.database] }, { become, timeoutMs: p.timeoutMs, signal: p.signal, env: pgEnv(p.pg) });
     output = tail(r.stdout + r.stderr);
     // pg_dump cannot reach a restarting server: worth another attempt.
     if (r.code !== 0) throw new StepError(host.name, 'backup', `${p.backupScript} ${p.database} exited with ${r.code ?? r.signal}`, { output, retryable: pgRetryable(null, output) });

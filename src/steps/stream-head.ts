@@ -3,7 +3,7 @@
 import type { StreamingProcess } from '../transport/types.js';
 import { StepError, tail } from './errors.js';
 import { tocArgv } from './pg-restore.js';
-import { becomeOf } from './sql.js';
+import { becomeOf, type PgConn } from './sql.js';
 import { parseToc, type Toc } from './toc.js';
 import type { Host } from '../transport/types.js';
 
@@ -13,6 +13,8 @@ export interface StreamSource {
   /** A backup script that takes `--stdout DATABASE` (our rendered template). */
   backupScript: string;
   database: string;
+  /** The source's cluster when it is not the default one (PGHOST/PGPORT for the script). */
+  pg?: PgConn;
 }
 
 /** The TOC is at the head of the dump; more than this before it is complete means no TOC at all. */

@@ -105,7 +105,9 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
       const sv = varsOf(sources[0]!);
       source = sourcePlan(sources[0]!, sv, inp.templateVars(sources[0]!), inp);
       const pipelined = source.pipelined;
-      destinations = destinations.map((d) => ({ ...d, pipelined: pipelined && d.jobs === 1 }));
+      // --jobs above 1 builds post-data in parallel from the complete copy after a pipelined
+      // pre-data and data (swap mode: in_place keeps restoring from the file).
+      destinations = destinations.map((d) => ({ ...d, pipelined: pipelined && (d.jobs === 1 || d.mode === 'swap') }));
       const direct = sv.stagesync_transfer === 'direct';
       if (direct) destinations = destinations.map((d) => ({ ...d, pullFrom: directPlan(varsOf(d.host)) }));
       db = { source, destinations, transfer: direct ? 'direct' : 'stream' };

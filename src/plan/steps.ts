@@ -100,7 +100,7 @@ function restoreSummary(d: DbDestinationPlan): string {
 
 function restoreDetails(d: DbDestinationPlan): string {
   const parts: string[] = [];
-  if (d.jobs > 1) parts.push(`--jobs ${d.jobs}`);
+  if (d.jobs > 1) parts.push(d.pipelined ? `post-data with --jobs ${d.jobs} from the complete copy` : `--jobs ${d.jobs}`);
   if (d.excludeTables.length) parts.push(`without ${d.excludeTables.join(', ')}`);
   if (!d.fkConstraints) parts.push('without foreign keys');
   return parts.length ? ` (${parts.join('; ')})` : '';

@@ -100,7 +100,7 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
           host: ctx.hostOf(d.host),
           backupUser: d.plan.backupUser,
           tmpDir: d.plan.tmpDir,
-          ...(restoring.has(d.host) ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints, pg: d.plan.pg } } : {}),
+          ...(restoring.has(d.host) ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints, jobs: d.plan.jobs, pg: d.plan.pg } } : {}),
         }));
         const s = t.link
           ? directDump({ source: sourceOf(t), dests, link: t.link, signal: ctx.signal })

@@ -71,7 +71,7 @@ export interface StagesyncVars {
   stagesync_restore_exclude_tables?: StringList;
   /** false = restore without foreign-key constraints. */
   stagesync_restore_fk_constraints?: boolean;
-  /** pg_restore --jobs. 1 restores while the dump is written (pipelined); more restore from the moved file. */
+  /** pg_restore --jobs. Swap mode: pre-data and data are restored while the dump is written, then above 1 the indexes and constraints (post-data) with --jobs from the complete copy; in_place above 1 restores from the moved file. */
   stagesync_restore_jobs?: number;
   /** List of {sql, params} run on the restored database; placeholders $1, $2, ...; params are bound, never interpolated. */
   stagesync_post_restore_sql?: PostRestoreSql[];

@@ -33,6 +33,8 @@ export interface PgRestoreParams {
   jobs: number;
   /** in_place: drop each object before recreating it (`--clean --if-exists`). */
   clean?: boolean;
+  /** Only these sections (`--section`); absent: all. */
+  sections?: ('pre-data' | 'data' | 'post-data')[];
   pg?: PgConn;
   signal?: AbortSignal;
 }
@@ -51,6 +53,7 @@ export function pgRestoreArgv(p: PgRestoreParams): string[] {
     '--exit-on-error',
     ...(p.dumpPath ? [`--jobs=${Math.max(1, p.jobs)}`] : []),
     ...(p.clean ? ['--clean', '--if-exists'] : []),
+    ...(p.sections ?? []).map((s) => `--section=${s}`),
     `--use-list=${p.listPath}`,
     `--dbname=${conninfo(p.database, p.pg, 'stagesync-restore')}`,
     ...(p.dumpPath ? [p.dumpPath] : []),

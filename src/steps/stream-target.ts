@@ -16,6 +16,11 @@ export interface StreamRestore {
   database: string;
   role: string;
   mode: 'swap' | 'in_place';
+  /**
+   * Above 1: pre-data and data as the dump arrives (one job), then indexes and constraints
+   * (post-data) with `pg_restore --jobs` from the complete file.
+   */
+  jobs?: number;
   excludeTables: string[];
   fkConstraints: boolean;
   pg?: PgConn;
@@ -105,14 +110,27 @@ export class Target {
   startWriter(signal?: AbortSignal, feed?: Command): Sink {
     const { d } = this;
     const r = d.restore;
-    const restore = r && this.into ? pgRestoreArgv({ database: this.into, role: r.role, backupUser: d.backupUser, listPath: this.list, jobs: 1, clean: r.mode === 'in_place', pg: r.pg }) : [];
-    const proc = d.host.spawn({ argv: ['sh', '-c', WRITER, 'sh', d.tmpDir, this.part, this.list, ...restore] }, { become: becomeOf(d.backupUser), signal, ...(feed ? { stdinFrom: feed } : {}) });
+    const proc = d.host.spawn({ argv: ['sh', '-c', WRITER, 'sh', d.tmpDir, this.part, this.list, ...this.restoreWords()] }, { become: becomeOf(d.backupUser), signal, ...(feed ? { stdinFrom: feed } : {}) });
     this.proc = proc;
     // Its end is read in finish(), or it is killed; until then a rejection is not an error.
     void endOfKilled(proc.done);
     proc.stdout.on('data', (c: Buffer) => (this.out += c.toString()));
     this.sink = { name: this.name, stream: proc.stdin, gone: proc.done };
     return this.sink;
+  }
+
+  /** The writer's restore arguments: a word count, the pipelined restore, the post-data one. */
+  private restoreWords(): string[] {
+    const r = this.d.restore;
+    if (!r || !this.into) return ['0'];
+    const base = { database: this.into, role: r.role, backupUser: this.d.backupUser, listPath: this.list, clean: r.mode === 'in_place', pg: r.pg };
+    const jobs = r.jobs ?? 1;
+    if (jobs <= 1) {
+      const argv = pgRestoreArgv({ ...base, jobs: 1 });
+      return [String(argv.length), ...argv];
+    }
+    const live = pgRestoreArgv({ ...base, jobs: 1, sections: ['pre-data', 'data'] });
+    return [String(live.length), ...live, ...pgRestoreArgv({ ...base, jobs, sections: ['post-data'], dumpPath: this.part })];
   }
 
   /** After the stream: its commands' outcome, then its file checked and named. */

@@ -200,6 +200,7 @@ function sourcePlan(host: string, v: ResolvedVars, tv: LazyVars, inp: PlanInputs
     tmpDir: v.stagesync_source_tmp_dir,
     pipelined: false,
     ...pgOf(v.stagesync_source_pg_port, v.stagesync_source_pg_socket_dir),
+    compression: compressOption(v.stagesync_dump_compression),
   };
   if (createScripts) {
     plan.backupScriptContent = inp.render(plan.scriptTemplate, tv);
@@ -207,6 +208,14 @@ function sourcePlan(host: string, v: ResolvedVars, tv: LazyVars, inp: PlanInputs
     plan.pipelined = plan.executeBackup && STREAMS_DUMP.test(plan.backupScriptContent);
   }
   return plan;
+}
+
+/** gzip needs no method name (pg_dump 15 knows only levels): `gzip:6` → `6`, `none` → `0`. */
+export function compressOption(v: number | string): string {
+  const s = String(v);
+  if (s === 'none') return '0';
+  if (s === 'gzip') return '6';
+  return s.startsWith('gzip:') ? s.slice('gzip:'.length) : s;
 }
 
 /** A cluster other than the default one, when the variables name it. */

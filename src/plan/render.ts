@@ -20,7 +20,7 @@ export function renderPlan(plan: Plan): string {
   if (db) {
     const s = db.source;
     const script = s.createScripts ? `${s.backupScript} (rendered from ${s.scriptTemplate})` : `${s.backupScript} (the host's own script)`;
-    out.push(`source:        ${s.host} — database ${s.database}, backup ${s.executeBackup ? `by ${script}` : 'skipped: newest existing dump'} as ${s.backupUser}`);
+    out.push(`source:        ${s.host} — database ${s.database}, backup ${s.executeBackup ? `by ${script}, pg_dump --compress=${s.compression}` : 'skipped: newest existing dump'} as ${s.backupUser}`);
     for (const d of db.destinations) {
       const pull = d.pullFrom ? `; pulls from ${s.host}${d.pullFrom.address ? ` at ${d.pullFrom.address}` : ''} with ${d.pullFrom.identityFile ? `key ${d.pullFrom.identityFile}` : 'the forwarded agent'}` : '';
       out.push(`destination:   ${d.host} — database ${d.database} owned by ${d.role}, ${d.mode === 'swap' ? `swap (previous kept as ${d.database}_stagesync_prev)` : 'in place'}${pull}`);

@@ -94,6 +94,8 @@ export interface DbSourcePlan {
   pipelined: boolean;
   /** The source's cluster when it is not the default one (stagesync_source_pg_port / _socket_dir). */
   pg?: PgConn;
+  /** pg_dump's --compress value (stagesync_dump_compression), as pg_dump 15 and 16+ both read it where they can. */
+  compression: string;
 }
 
 /** stagesync_transfer: direct — how a destination pulls the dump from the source over SSH. */

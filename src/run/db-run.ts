@@ -94,7 +94,7 @@ export class DbSyncRun {
   /** Across hosts: dump format vs pg_restore, disk room. Errors stop that host before anything moves. */
   private compatible(): boolean {
     const source = this.source;
-    const problems = checkCompat({ source: this.sourceFacts!, dests: this.live().map((d) => d.facts!) });
+    const problems = checkCompat({ source: this.sourceFacts!, dests: this.live().map((d) => d.facts!), compression: source.compression });
     for (const p of problems.filter((x) => x.level === 'warning')) this.ctx.output.warn(`${p.host}: ${p.problem}`);
     const blocking = problems.filter((p) => p.level === 'error');
     const why = (host: string) => blocking.filter((p) => p.host === host).map((p) => p.problem).join('; ');

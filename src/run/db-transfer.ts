@@ -137,7 +137,7 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
   return { ...(bv ? { backed: bv } : {}), ...(mv ? { moved: mv } : {}) };
 }
 
-const sourceOf = ({ source, src }: TransferInput) => ({ host: src, backupUser: source.backupUser, backupScript: source.backupScript, database: source.database, tmpDir: source.tmpDir, pg: source.pg });
+const sourceOf = ({ source, src }: TransferInput) => ({ host: src, backupUser: source.backupUser, backupScript: source.backupScript, database: source.database, tmpDir: source.tmpDir, pg: source.pg, compression: source.compression });
 
 /** Pairs sharing a source host share its backup script: one run at a time installs and runs it,
  * so no run executes a script another pair rendered with other settings. */

@@ -62,6 +62,8 @@ export interface StagesyncVars {
   stagesync_dest_pg_port?: number | null;
   /** Unix socket directory of each destination's cluster; null = libpq's default. */
   stagesync_dest_pg_socket_dir?: string | null;
+  /** pg_dump --compress for the dump: 0-9 (gzip level; 0 none), gzip:N, lz4[:N] or zstd[:N] (pg_dump 16 or newer, checked in preflight). 1: about as small as pg_dump's default, at a third of its CPU (README: dump compression). */
+  stagesync_dump_compression?: number | string;
   /** stream: through the controller; direct: each destination pulls from the source over SSH between the hosts (forwarded agent or stagesync_direct_identity_file). */
   stagesync_transfer?: "stream" | "direct";
   /** direct: the source's address as the destinations reach it; null = the host name the controller connects to (ansible_host). */
@@ -218,9 +220,10 @@ export const DEFAULTED_VARS = [
   'stagesync_cleanup_script', 'stagesync_compare_git_commits', 'stagesync_copies',
   'stagesync_dest_pg_port', 'stagesync_dest_pg_socket_dir', 'stagesync_dest_tmp_dir',
   'stagesync_destdb', 'stagesync_destdb_role', 'stagesync_destination_gitbranch',
-  'stagesync_direct_identity_file', 'stagesync_direct_source_address', 'stagesync_execute_backup',
-  'stagesync_local_repo', 'stagesync_lock_timeout', 'stagesync_max_retry_count',
-  'stagesync_notify_webhook', 'stagesync_post_restore_commands', 'stagesync_post_restore_sql',
+  'stagesync_direct_identity_file', 'stagesync_direct_source_address',
+  'stagesync_dump_compression', 'stagesync_execute_backup', 'stagesync_local_repo',
+  'stagesync_lock_timeout', 'stagesync_max_retry_count', 'stagesync_notify_webhook',
+  'stagesync_post_restore_commands', 'stagesync_post_restore_sql',
   'stagesync_pre_restore_commands', 'stagesync_protected', 'stagesync_restore_exclude_tables',
   'stagesync_restore_fk_constraints', 'stagesync_restore_jobs', 'stagesync_restore_mode',
   'stagesync_retry_delay', 'stagesync_source_backups_dir', 'stagesync_source_gitbranch',

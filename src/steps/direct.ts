@@ -17,7 +17,8 @@ import { StepError, pgRetryable, tail } from './errors.js';
 import { within, type DestMove } from './move.js';
 import { tocArgv } from './pg-restore.js';
 import { PipelineParts, type StreamRun } from './pipeline-parts.js';
-import { becomeOf, pgEnv } from './sql.js';
+import { backupEnv } from './backup.js';
+import { becomeOf } from './sql.js';
 import { writtenDumpPath, type StreamSource } from './stream-head.js';
 import { KILL_WAIT_MS, Target, type StreamDest } from './stream-target.js';
 import { parseToc, type Toc } from './toc.js';
@@ -129,7 +130,7 @@ class DirectPipeline {
   private async openRelay(): Promise<void> {
     const src = this.p.source;
     const names = [...this.fifoOf.values(), ...(this.readsToc ? ['toc'] : [])].join(' ');
-    const relay = (this.relay = src.host.spawn({ argv: ['sh', '-c', RELAY, 'sh', this.dir, names, ...this.producer()] }, { become: becomeOf(src.backupUser), signal: this.p.signal, env: pgEnv(src.pg) }));
+    const relay = (this.relay = src.host.spawn({ argv: ['sh', '-c', RELAY, 'sh', this.dir, names, ...this.producer()] }, { become: becomeOf(src.backupUser), signal: this.p.signal, env: backupEnv(src) }));
     void relay.done.then((r) => (this.relayEnd = r), () => undefined); // nothing lost: check() awaits relay.done itself
     const ready = new Promise<boolean>((resolve) => {
       let out = '';

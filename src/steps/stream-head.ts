@@ -15,6 +15,8 @@ export interface StreamSource {
   database: string;
   /** The source's cluster when it is not the default one (PGHOST/PGPORT for the script). */
   pg?: PgConn;
+  /** pg_dump's --compress (STAGESYNC_DUMP_COMPRESS for the script). */
+  compression?: string;
 }
 
 /** The TOC is at the head of the dump; more than this before it is complete means no TOC at all. */

@@ -16,7 +16,8 @@ import { fanOut } from './fanout.js';
 import { PipelineParts, type StreamRun } from './pipeline-parts.js';
 import { within, type DestMove, type MoveResult } from './move.js';
 import type { PreparedRestore } from './restore.js';
-import { becomeOf, pgEnv } from './sql.js';
+import { backupEnv } from './backup.js';
+import { becomeOf } from './sql.js';
 import { readHead, writtenDumpPath, type StreamSource } from './stream-head.js';
 import { KILL_WAIT_MS, Target, asError, type StreamDest } from './stream-target.js';
 import { awaitedLater, endOfKilled, valueOrNothing } from '../util/settle.js';
@@ -94,7 +95,7 @@ class StreamPipeline {
    */
   private async start(): Promise<Buffer[]> {
     const { src, p } = this;
-    const script = src.host.spawn({ argv: ['sh', '-c', 'cd / && exec "$0" --stdout "$1"', src.backupScript, src.database] }, { become: becomeOf(src.backupUser), signal: p.signal, env: pgEnv(src.pg) });
+    const script = src.host.spawn({ argv: ['sh', '-c', 'cd / && exec "$0" --stdout "$1"', src.backupScript, src.database] }, { become: becomeOf(src.backupUser), signal: p.signal, env: backupEnv(src) });
     this.script = script;
     awaitedLater(script.done);
     const chunks = (this.chunks = script.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>);

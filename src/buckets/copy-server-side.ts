@@ -12,14 +12,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { checksumMetadata, isPlainMd5 } from './diff.js';
 import { copySource, headersOf, partSizeFor } from './headers.js';
+import { isRegionRedirect } from './lean-request.js';
 import type { CopyTarget, ObjectInfo } from './types.js';
-
-/** The bucket lives in another region (a redirect, or a signature for the wrong region): the SDK follows it. */
-const isRedirect = (e: unknown) => {
-  const { name, $metadata } = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-  const status = $metadata?.httpStatusCode;
-  return (status !== undefined && status >= 300 && status < 400) || name === 'AuthorizationHeaderMalformed' || name === 'PermanentRedirect';
-};
 
 export async function serverSideCopy(t: CopyTarget, src: ObjectInfo, destKey: string): Promise<void> {
   const ACL = t.acl as ObjectCannedACL | undefined;
@@ -28,9 +22,9 @@ export async function serverSideCopy(t: CopyTarget, src: ObjectInfo, destKey: st
     // The common case, one request: the copy keeps the MD5 ETag and every header (COPY).
     if (t.lean && !t.lean.disabled) {
       try {
-        return await t.lean.copy(t.destBucket, destKey, CopySource, ACL);
+        return await t.lean.copy(destKey, CopySource, ACL);
       } catch (e) {
-        if (!isRedirect(e)) throw e;
+        if (!isRegionRedirect(e)) throw e;
         t.lean.disabled = true;
       }
     }

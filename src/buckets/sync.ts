@@ -9,7 +9,8 @@ import { makeKeyFilter } from './filter.js';
 import { destKey, normalizePrefix } from './keys.js';
 import { listObjects } from './listing.js';
 import { leanCopier } from './lean-copy.js';
-import { mergeListings } from './merge.js';
+import { leanBucket } from './lean-request.js';
+import { mergeListings, type Pair } from './merge.js';
 import { Pool } from './pool.js';
 import { openSide, sameAccount, type S3Side } from './profile.js';
 import { ProgressTracker } from './progress.js';
@@ -95,7 +96,7 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
     ...(spec.acl ? { acl: spec.acl } : {}),
     multipartThreshold: threshold,
   };
-  const serverTarget = { ...target, partConcurrency: 8, lean: leanCopier(dest, dest.handler, spec.dest_bucket) };
+  const serverTarget = { ...target, partConcurrency: 8, lean: leanCopier(dest, spec.dest_bucket) };
   // lib-storage is loaded only for a streamed copy.
   const streamCopy = result.mode === 'stream' ? (await import('./copy-stream.js')).streamCopy : undefined;
   const copyOne = streamCopy
@@ -146,24 +147,33 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
     });
 
   try {
-    const srcList = listObjects({ client: source.client, bucket: spec.source_bucket, prefix: srcPrefix }, filter, retry);
-    const dstList = listObjects({ client: dest.client, bucket: spec.dest_bucket, prefix: dstPrefix }, filter, retry);
-    for await (const pair of mergeListings(srcList, dstList)) {
-      if (opts.signal?.aborted) {
-        result.error = 'interrupted';
-        result.retryable = false;
-        break;
-      }
+    const listTarget = (side: S3Side, bucket: string, prefix: string) => ({ client: side.client, lean: leanBucket(side, bucket), bucket, prefix });
+    const srcList = listObjects(listTarget(source, spec.source_bucket, srcPrefix), filter, retry);
+    const dstList = listObjects(listTarget(dest, spec.dest_bucket, dstPrefix), filter, retry);
+    /** Counts the pair; gives the wait for a free copy slot when it needs copying (most do not). */
+    const onPair = (pair: Pair): Promise<void> | undefined => {
       if (pair.src) {
         result.listed++;
         progress.update((p) => p.listed++);
         const verdict = pair.dst ? quickCompare(pair.src, pair.dst) : 'differ';
-        if (verdict === 'same') result.skipped++;
-        else await schedule(pair.src, verdict === 'check' ? pair.dst : undefined);
+        if (verdict !== 'same') return schedule(pair.src, verdict === 'check' ? pair.dst : undefined);
+        result.skipped++;
       } else if (spec.delete) {
         result.toDelete++;
         // Past the cap nothing will be deleted: count, but stop holding keys.
         if (maxDelete < 0 || toDelete.length <= maxDelete || dryRun) toDelete.push(pair.dst.key);
+      }
+      return undefined;
+    };
+    pages: for await (const pairs of mergeListings(srcList, dstList)) {
+      for (const pair of pairs) {
+        if (opts.signal?.aborted) {
+          result.error = 'interrupted';
+          result.retryable = false;
+          break pages;
+        }
+        const slot = onPair(pair);
+        if (slot) await slot;
       }
     }
     if (!result.error) progress.update((p) => (p.listingDone = true));

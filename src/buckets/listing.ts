@@ -1,11 +1,11 @@
 // Streamed ListObjectsV2: one page (≤1000 keys) in hand and the next one already requested, so
 // memory stays bounded for millions of keys and the network is never idle between pages.
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { KeyFilter } from './filter.js';
 import { compareKeys } from './keys.js';
 import { isRegionRedirect, type LeanBucket } from './lean-request.js';
 import { parseListPage, type ListPage } from './list-page.js';
 import { describeError, S3ResponseError, withRetry, type RetryPolicy } from './retry.js';
+import { s3Sdk, type LazyClient } from './sdk.js';
 import type { ObjectInfo } from './types.js';
 
 export function stripQuotes(etag: string | undefined): string {
@@ -21,7 +21,7 @@ export function decodeListedKey(raw: string): string {
 }
 
 export interface ListTarget {
-  client: S3Client;
+  client: LazyClient;
   /** Plain signed requests for this bucket (lean-request.ts); the client when absent or redirected. */
   lean?: LeanBucket;
   bucket: string;
@@ -31,7 +31,8 @@ export interface ListTarget {
 
 /** One page through the SDK: the general path (a region redirect, a store the scanner cannot read). */
 async function sdkPage(target: ListTarget, token: string | undefined): Promise<ListPage> {
-  const { client, bucket, prefix } = target;
+  const { bucket, prefix } = target;
+  const [client, { ListObjectsV2Command }] = await Promise.all([target.client.get(), s3Sdk()]);
   const page = await client.send(
     new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: 1000, EncodingType: 'url' }),
   );

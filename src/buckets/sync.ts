@@ -1,9 +1,8 @@
 // One `stagesync_copies` item, start to end: open both sides, walk the two sorted listings together,
 // copy what is missing or different (server-side or streamed), then — only if every copy succeeded
 // and the count is within max_delete — delete what the source no longer has.
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { serverSideCopy } from './copy-server-side.js';
-import { deleteKeys } from './delete.js';
+import type { deleteKeys } from './delete.js';
 import { isPlainMd5, quickCompare, sameWithMetadata } from './diff.js';
 import { makeKeyFilter } from './filter.js';
 import { destKey, normalizePrefix } from './keys.js';
@@ -15,6 +14,7 @@ import { Pool } from './pool.js';
 import { openSide, sameAccount, type S3Side } from './profile.js';
 import { ProgressTracker } from './progress.js';
 import { describeError, isRetryable, withRetry, type RetryPolicy } from './retry.js';
+import { s3Sdk } from './sdk.js';
 import type { CopyResult, CopySpec, ObjectInfo, SyncOptions } from './types.js';
 
 export const DEFAULT_CONCURRENCY = 64;
@@ -105,8 +105,11 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
 
   // Only for `check` verdicts (a multipart ETag on either side): compare checksums in metadata.
   const sameByHead = async (src: ObjectInfo, dst: ObjectInfo): Promise<boolean> => {
-    const head = (side: S3Side, bucket: string, o: ObjectInfo) =>
-      isPlainMd5(o.etag) ? Promise.resolve(undefined) : side.client.send(new HeadObjectCommand({ Bucket: bucket, Key: o.key })).then((h) => h.Metadata);
+    const head = async (side: S3Side, bucket: string, o: ObjectInfo) => {
+      if (isPlainMd5(o.etag)) return undefined;
+      const [client, { HeadObjectCommand }] = await Promise.all([side.client.get(), s3Sdk()]);
+      return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: o.key }))).Metadata;
+    };
     const [sm, dm] = await Promise.all([head(source, spec.source_bucket, src), head(dest, spec.dest_bucket, dst)]);
     return sameWithMetadata(src, sm, dst, dm);
   };
@@ -184,14 +187,17 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
   await pool.drain();
   progress.emit(true);
 
-  if (spec.delete) await deletePhase(result, toDelete, maxDelete, dryRun, () => deleteKeys(dest.client, spec.dest_bucket, toDelete, retry));
+  if (spec.delete) await deletePhase(result, toDelete, maxDelete, dryRun, async () => (await import('./delete.js')).deleteKeys(await dest.client.get(), spec.dest_bucket, toDelete, retry));
   closeSides(source, dest);
   return finish(result, started);
 }
 
 function closeSides(source: S3Side, dest: S3Side): void {
-  source.client.destroy();
-  if (dest !== source) dest.client.destroy();
+  // The handlers too: a side whose SDK client was never made still holds kept-alive sockets.
+  for (const side of new Set([source, dest])) {
+    side.client.destroy();
+    side.handler.destroy();
+  }
 }
 
 async function deletePhase(

@@ -11,15 +11,14 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import type { StreamingProcess } from '../transport/types.js';
 import { fileDigest } from './digest.js';
-import { StepError, UpstreamFailed, isRetryable, pgRetryable, tail } from './errors.js';
+import { StepError, isRetryable, pgRetryable, tail } from './errors.js';
 import { fanOut } from './fanout.js';
 import { PipelineParts, type StreamRun } from './pipeline-parts.js';
-import { within, type DestMove, type MoveResult } from './move.js';
-import type { PreparedRestore } from './restore.js';
+import { within, type DestMove } from './move.js';
 import { backupEnv } from './backup.js';
 import { becomeOf } from './sql.js';
 import { readHead, writtenDumpPath, type StreamSource } from './stream-head.js';
-import { KILL_WAIT_MS, Target, asError, type StreamDest } from './stream-target.js';
+import { KILL_WAIT_MS, Target, type StreamDest } from './stream-target.js';
 import { awaitedLater, endOfKilled, valueOrNothing } from '../util/settle.js';
 
 export type { StreamSource } from './stream-head.js';

@@ -21,6 +21,8 @@ export interface RestoreParams {
   fkConstraints: boolean;
   jobs: number;
   postRestoreSql: PostRestoreSql[];
+  /** A masked sync: pre-data and data only; post-data comes after the masked rows. */
+  sections?: 'data';
   /** The dump on this host (from the move step). */
   dumpPath: string;
   pg?: PgConn;

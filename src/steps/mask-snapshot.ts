@@ -28,8 +28,8 @@ export async function holdSnapshot(host: Host, p: { database: string; backupUser
     await endOfKilled(proc.done);
     clearTimeout(t);
   };
-  await s.ask('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;');
-  const id = await s.ask('SELECT pg_export_snapshot();');
+  // psql -q prints nothing for BEGIN: one line comes back, the snapshot's id.
+  const id = await s.ask('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT pg_export_snapshot();');
   if (!SNAPSHOT_ID.test(id)) {
     const r = await Promise.race([proc.done.catch((e: Error) => e), new Promise((res) => setTimeout(res, 2000, undefined))]);
     await release();

@@ -49,7 +49,7 @@ export function maskingPlan(v: ResolvedVars, source: DbSourcePlan, file: (variab
   if (rules.length === 0) return undefined;
   const salt = v.stagesync_masking_salt;
   if (typeof salt !== 'string' || salt === '') {
-    throw new UserError(`is required when stagesync_masking has rules (${rules.length} in ${file0 ?? 'the vars'})`, { file: file('stagesync_masking_salt') ?? file0, path: 'stagesync_masking_salt' });
+    throw new UserError(`is required when stagesync_masking has rules (${rules.length} in ${file0 ?? 'the vars'})`, { file: file0 ?? file('stagesync_masking_salt'), path: 'stagesync_masking_salt' });
   }
   refuseUnmaskableSource(source, file);
   return { rules, salt, requireAll: v.stagesync_masking_require_all, leakSample: v.stagesync_masking_leak_sample, ...(file0 ? { file: file0 } : {}) };

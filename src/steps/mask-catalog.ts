@@ -57,7 +57,7 @@ const keyOf = (s: string, t: string, c?: string) => (c === undefined ? `${s}.${t
 export function resolveMasking(cat: Catalog, rules: CatalogRule[], file?: string): ResolvedMasking {
   const columns = new Map(cat.columns.map((c) => [keyOf(c.s, c.t, c.c), c]));
   const tables = new Set(cat.columns.map((c) => keyOf(c.s, c.t)));
-  const rule = new Map<string, { transformer: Transformer; from?: string }>();
+  const rule = new Map<string, Inherited>();
   for (const r of rules) {
     if (!tables.has(keyOf(r.schema, r.name))) throw new UserError(`no table ${r.schema}.${r.name} in the source database`, { file, path: r.path.slice(0, r.path.lastIndexOf('.')) });
     const col = columns.get(keyOf(r.schema, r.name, r.column));
@@ -70,7 +70,7 @@ export function resolveMasking(cat: Catalog, rules: CatalogRule[], file?: string
   for (const [k, r] of rule) {
     const c = columns.get(k)!;
     const list = byTable.get(keyOf(c.s, c.t)) ?? [];
-    list.push({ name: c.c, type: c.type, transformer: r.transformer, ...(r.from ? { inheritedFrom: r.from } : {}) });
+    list.push({ name: c.c, type: c.type, transformer: r.transformer, ...(r.from ? { inheritedFrom: r.from.key, inheritedColumn: r.from.column } : {}) });
     byTable.set(keyOf(c.s, c.t), list);
   }
   const pks = new Map(cat.pks.map((p) => [keyOf(p.s, p.t), p.cols]));
@@ -83,7 +83,13 @@ export function resolveMasking(cat: Catalog, rules: CatalogRule[], file?: string
 }
 
 /** Follows foreign keys to a fixed point: a referencing column takes its referenced column's rule. */
-function inherit(cat: Catalog, rule: Map<string, { transformer: Transformer; from?: string }>): { inherited: string[]; conflicts: string[] } {
+/** A column's rule, and the column it follows through a foreign key (the first one that has its own rule). */
+interface Inherited {
+  transformer: Transformer;
+  from?: { key: string; column: string };
+}
+
+function inherit(cat: Catalog, rule: Map<string, Inherited>): { inherited: string[]; conflicts: string[] } {
   const inherited: string[] = [];
   const conflicts = new Set<string>();
   for (let grew = true; grew; ) {
@@ -97,7 +103,7 @@ function inherit(cat: Catalog, rule: Map<string, { transformer: Transformer; fro
         const own = rule.get(from);
         if (own && JSON.stringify(own.transformer) !== JSON.stringify(r.transformer)) conflicts.add(`${from} (its foreign key to ${to})`);
         if (own) return;
-        rule.set(from, { transformer: r.transformer, from: to });
+        rule.set(from, { transformer: r.transformer, from: r.from ?? { key: to, column: fk.rcols[i]! } });
         inherited.push(`${from} ← ${to}`);
         grew = true;
       });

@@ -27,6 +27,8 @@ export interface MaskedColumn {
   transformer: Transformer;
   /** `schema.table.column` whose rule this column follows through a foreign key. */
   inheritedFrom?: string;
+  /** That column's name: an inherited {sql} expression sees this column's value under it. */
+  inheritedColumn?: string;
 }
 
 /** A table whose data is read masked: every column COPY carries, in order, and its masked ones. */
@@ -89,7 +91,9 @@ export function maskExpression(c: MaskedColumn, salt: string, rowKey: string[]):
       return `CAST(${moved} AS ${c.type})`;
     }
     case 'sql':
-      return `(${t.expression})`;
+      // Inherited through a foreign key: the expression was written for the referenced column,
+      // so it reads this column's value under that name.
+      return c.inheritedColumn === undefined ? `(${t.expression})` : `(SELECT (${t.expression}) FROM (SELECT ${col} AS ${id(c.inheritedColumn)}) AS referenced)`;
   }
 }
 

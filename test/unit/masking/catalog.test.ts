@@ -44,7 +44,7 @@ describe('masking: rules against the source catalog', () => {
     const r = resolveMasking(catalog, [rule('public', 'customers', 'email')]);
     expect(r.inherited).to.deep.equal(['public.orders.customer_email ← public.customers.email', 'public.refunds.order_email ← public.orders.customer_email']);
     const refunds = r.tables.find((t) => t.name === 'refunds')!;
-    expect(refunds.masked).to.deep.equal([{ name: 'order_email', type: 'text', transformer: { kind: 'email', domain: 'example.invalid' }, inheritedFrom: 'public.orders.customer_email' }]);
+    expect(refunds.masked).to.deep.equal([{ name: 'order_email', type: 'text', transformer: { kind: 'email', domain: 'example.invalid' }, inheritedFrom: 'public.customers.email', inheritedColumn: 'email' }]);
     // The unmasked part of the composite key is not touched.
     expect(r.tables.flatMap((t) => t.masked.map((m) => m.name))).not.to.include('customer_region');
   });

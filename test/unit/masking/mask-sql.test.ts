@@ -49,6 +49,11 @@ describe('masking: transformer SQL', () => {
     expect(maskExpression(col({ kind: 'sql', expression: "left(email, 1) || '***'" }), 's', [])).to.equal(`(left(email, 1) || '***')`);
   });
 
+  it('an inherited sql expression reads the referencing column under the referenced name', () => {
+    const c = { ...col({ kind: 'sql', expression: "'x' || email" }, 'customer_email'), inheritedFrom: 'public.customers.email', inheritedColumn: 'email' };
+    expect(maskExpression(c, 's', [])).to.equal(`(SELECT ('x' || email) FROM (SELECT "customer_email" AS "email") AS referenced)`);
+  });
+
   it('the masked SELECT keeps every column in order, unmasked ones as they are', () => {
     const sql = maskedSelect(table, 's');
     expect(sql).to.match(/^SELECT "id", 'u' \|\| .* AS "e""mail", "note" FROM ONLY "crm"\."Cust""omers"$/);

@@ -173,7 +173,12 @@ type Kind = 'orchestrate' | 'raw' | 'tee' | 'masked';
 
 /** The masked variant's rules: the first three text columns of benchdb's largest table. */
 async function maskingVars(): Promise<string> {
-  const table = await psql(SOURCE, `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 1`, SRC_DB, cfg);
+  // The largest table with three text columns (benchdb's largest, events, has one: kind; its
+  // payload is jsonb): accounts (email, full_name, bio).
+  const textCols = `(SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid IN ('text'::regtype, 'varchar'::regtype))`;
+  const table = await psql(SOURCE, `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' AND ${textCols} >= 3 ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 1`, SRC_DB, cfg);
+  const sizes = await psql(SOURCE, `SELECT string_agg(relname || ' ' || pg_size_pretty(pg_total_relation_size(oid)), ', ' ORDER BY pg_total_relation_size(oid) DESC) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace`, SRC_DB, cfg);
+  log(`benchdb tables: ${sizes}`);
   const cols = (await psql(SOURCE, `SELECT attname FROM pg_attribute WHERE attrelid = 'public.${table}'::regclass AND attnum > 0 AND NOT attisdropped AND atttypid IN ('text'::regtype, 'varchar'::regtype) ORDER BY attnum LIMIT 3`, SRC_DB, cfg)).split('\n');
   const rule = (c: string) => (/mail/.test(c) ? 'email' : /name/.test(c) ? 'full_name' : '{hash: 16}');
   log(`masked variant: public.${table}: ${cols.map((c) => `${c} → ${rule(c)}`).join(', ')}`);

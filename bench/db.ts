@@ -182,7 +182,7 @@ async function maskingVars(): Promise<string> {
   const cols = (await psql(SOURCE, `SELECT attname FROM pg_attribute WHERE attrelid = 'public.${table}'::regclass AND attnum > 0 AND NOT attisdropped AND atttypid IN ('text'::regtype, 'varchar'::regtype) ORDER BY attnum LIMIT 3`, SRC_DB, cfg)).split('\n');
   const rule = (c: string) => (/mail/.test(c) ? 'email' : /name/.test(c) ? 'full_name' : '{hash: 16}');
   log(`masked variant: public.${table}: ${cols.map((c) => `${c} → ${rule(c)}`).join(', ')}`);
-  return ['stagesync_masking_salt: bench-masking-salt-0001', 'stagesync_masking:', `  public.${table}:`, ...cols.map((c) => `    ${c}: ${JSON.stringify(rule(c))}`), ''].join('\n');
+  return ['stagesync_masking_salt: bench-masking-salt-0001', 'stagesync_masking:', `  public.${table}:`, ...cols.map((c) => `    ${c}: ${rule(c)}`), ''].join('\n');
 }
 interface Step {
   host: string;

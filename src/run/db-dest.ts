@@ -10,6 +10,7 @@ import { runPostRestoreSql } from '../steps/post-sql.js';
 import { swapIn, dropRetired } from '../steps/swap.js';
 import { verifyRestore } from '../steps/verify.js';
 import { StepError } from '../steps/errors.js';
+import { newDbName } from '../steps/sql.js';
 import { LeakFound } from '../steps/mask-leak.js';
 import type { DbRunContext } from './db-context.js';
 import type { StepResult } from './tracker.js';
@@ -31,6 +32,8 @@ export class DestinationRun {
   prepared?: PreparedRestore;
   /** This destination's entry in the report's `destinations`. */
   readonly report: Record<string, unknown>;
+  /** A masked sync in swap mode: the masked rows going in while the restore runs. */
+  private earlyMask?: Promise<Record<string, number>>;
 
   constructor(
     private readonly ctx: DbRunContext,
@@ -156,7 +159,9 @@ export class DestinationRun {
     const r = await this.step('restore', async () => {
       if (!from) throw new StepError(d.host, 'restore', 'the dump is not on this host');
       const p = { database: d.database, role: d.role, backupUser: d.backupUser, mode: d.mode, excludeTables: d.excludeTables, fkConstraints: d.fkConstraints, jobs: d.jobs, ...(this.run.masking ? { sections: 'data' as const } : {}) };
-      const prepared = await restoreDump(this.h, { ...p, postRestoreSql: d.postRestoreSql, dumpPath: from, signal: this.ctx.signal });
+      const restoring = restoreDump(this.h, { ...p, postRestoreSql: d.postRestoreSql, dumpPath: from, signal: this.ctx.signal });
+      this.maskWhileRestoring(restoring);
+      const prepared = await restoring;
       return { value: prepared, detail: this.restoredDetail(prepared) };
     });
     return r.status === 'ok' ? r.value : undefined;
@@ -199,6 +204,13 @@ export class DestinationRun {
     }
   }
 
+  /** Swap mode, masked: the rows of the masked tables go into the fresh copy beside the restore. */
+  maskWhileRestoring(restoring: Promise<unknown>): void {
+    const m = this.run.masking;
+    if (!m || this.plan.mode !== 'swap') return;
+    this.earlyMask = m.copyWhileRestoring({ host: this.h, backupUser: this.plan.backupUser, database: newDbName(this.plan.database), ...(this.facts?.pg ? { pg: this.facts.pg } : {}) }, restoring);
+  }
+
   /** A masked sync: the masked rows and post-data into the new copy; the leak check before the swap. */
   private async masked(action: 'mask' | 'leak_check', into: PreparedRestore, dumpPath: string | undefined): Promise<void> {
     const d = this.plan;
@@ -211,7 +223,7 @@ export class DestinationRun {
     if (action === 'mask') {
       await this.step(action, async () => {
         const { masking: m, t } = target();
-        const rows = await m.load(t);
+        const rows = await m.load(t, this.earlyMask);
         this.report.masked = rows;
         const total = Object.values(rows).reduce((a, b) => a + b, 0);
         return { value: rows, detail: `${total} masked rows in ${Object.keys(rows).length} table(s); indexes and constraints built on them`, data: { rows } };

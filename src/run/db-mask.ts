@@ -7,23 +7,43 @@ import { readCatalog, resolveMasking, type ResolvedMasking } from '../steps/mask
 import { copyMasked, restorePostData } from '../steps/mask-copy.js';
 import { leakCheck, type ColumnLeak } from '../steps/mask-leak.js';
 import { holdSnapshot, type HeldSnapshot } from '../steps/mask-snapshot.js';
-import { quoteIdent as id, type PgConn } from '../steps/sql.js';
+import { quoteIdent as id, quoteLiteral as lit, runSql, type PgConn } from '../steps/sql.js';
+import { tableSql, type MaskedTable } from '../steps/mask-sql.js';
+import { awaitedLater } from '../util/settle.js';
 import { UserError } from '../errors.js';
 import type { DbRunContext } from './db-context.js';
 
-/** What a destination gives the masking: where its new copy is, and its dump. */
-export interface MaskTarget {
+/** A destination's database the masked rows go into. */
+export interface CopyTarget {
   host: Host;
   backupUser: string;
-  role: string;
   /** The database restored into. */
   database: string;
+  pg?: PgConn;
+}
+
+/** pg_restore is past the definitions: one of its sessions on the database runs a COPY. */
+async function dataStarted(d: CopyTarget): Promise<boolean> {
+  const sql = `SELECT count(*) FROM pg_stat_activity WHERE datname = ${lit(d.database)} AND application_name = 'stagesync-restore' AND query LIKE 'COPY %';`;
+  return Number((await runSql(d, 'postgres', sql, 'mask')).trim()) > 0;
+}
+
+/** The masked tables the restore has created (those left out by the user never are). */
+async function existingIn(d: CopyTarget, tables: MaskedTable[]): Promise<MaskedTable[]> {
+  if (tables.length === 0) return [];
+  const sql = `SELECT ${tables.map((t) => `to_regclass(${lit(tableSql(t))}) IS NOT NULL`).join(', ')};`;
+  const found = (await runSql(d, d.database, sql, 'mask')).trim().split('|');
+  return tables.filter((_, i) => found[i] === 't');
+}
+
+/** What a destination gives the masking: where its new copy is, and its dump. */
+export interface MaskTarget extends CopyTarget {
+  role: string;
   dumpPath: string;
   excludeTables: string[];
   fkConstraints: boolean;
   /** Tables the restore created (`schema.name`): the masked tables left out by the user are skipped. */
   restored: Set<string>;
-  pg?: PgConn;
 }
 
 export class MaskingRun {
@@ -76,12 +96,40 @@ export class MaskingRun {
     return [`--snapshot=${snapshot.id}`, ...(this.resolved?.tables ?? []).map((t) => `--exclude-table-data=${id(t.schema)}.${id(t.name)}`)];
   }
 
-  /** The masked rows of every restored masked table, then the dump's post-data. Rows by table. */
-  async load(d: MaskTarget): Promise<Record<string, number>> {
+  /**
+   * The masked rows of every restored masked table (those `early` did not bring while the
+   * restore ran), then the dump's post-data. Rows by table.
+   */
+  async load(d: MaskTarget, early?: Promise<Record<string, number>>): Promise<Record<string, number>> {
+    const done = early ? await early : {};
+    const rest = await this.copyRows(d, this.tablesIn(d).filter((t) => done[`${t.schema}.${t.name}`] === undefined));
+    await restorePostData({ host: d.host, backupUser: d.backupUser, database: d.database, role: d.role, dumpPath: d.dumpPath, excludeTables: d.excludeTables, fkConstraints: d.fkConstraints, ...(d.pg ? { pg: d.pg } : {}), signal: this.ctx.signal });
+    return { ...done, ...rest };
+  }
+
+  /**
+   * Swap mode: the masked rows go into the fresh copy while pg_restore loads the other tables'
+   * data (once it is past the definitions: it runs a COPY, or has ended), not after it.
+   */
+  copyWhileRestoring(d: CopyTarget, restoring: Promise<unknown>): Promise<Record<string, number>> {
+    const started = async () => {
+      const ended = restoring.then(
+        () => true,
+        () => true,
+      );
+      for (;;) {
+        if (await Promise.race([ended, new Promise<false>((r) => setTimeout(r, 300, false))])) return;
+        if (await dataStarted(d)) return;
+      }
+    };
+    return awaitedLater(started().then(async () => this.copyRows(d, await existingIn(d, this.resolved?.tables ?? []))));
+  }
+
+  private async copyRows(d: CopyTarget, tables: MaskedTable[]): Promise<Record<string, number>> {
     const snapshot = this.ctx.resume.snapshot;
     snapshot?.assertHeld();
     const rows: Record<string, number> = {};
-    for (const table of this.tablesIn(d)) {
+    for (const table of tables) {
       rows[`${table.schema}.${table.name}`] = await copyMasked({
         source: { host: this.src, backupUser: this.source.backupUser, database: this.source.database, ...(this.sourcePg ? { pg: this.sourcePg } : {}) },
         dest: { host: d.host, backupUser: d.backupUser, database: d.database, ...(d.pg ? { pg: d.pg } : {}) },
@@ -91,7 +139,6 @@ export class MaskingRun {
         signal: this.ctx.signal,
       });
     }
-    await restorePostData({ host: d.host, backupUser: d.backupUser, database: d.database, role: d.role, dumpPath: d.dumpPath, excludeTables: d.excludeTables, fkConstraints: d.fkConstraints, ...(d.pg ? { pg: d.pg } : {}), signal: this.ctx.signal });
     return rows;
   }
 

@@ -130,7 +130,9 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
     .filter((d) => restoring.has(d.host))
     .map(async (d) => {
       const r = await d.step('restore', async () => {
-        const p = await (await streamOf(d.host, 'restore')).restores.get(d.host)!;
+        const restoring = (await streamOf(d.host, 'restore')).restores.get(d.host)!;
+        d.maskWhileRestoring(restoring);
+        const p = await restoring;
         d.listInReport();
         return { value: p, detail: `${d.restoredDetail(p)}, as the dump arrived` };
       });

@@ -4,7 +4,7 @@
 // hash the same. Any match is a production value that crossed: the destination fails.
 import { randomBytes } from 'node:crypto';
 import { StepError } from './errors.js';
-import { leakMatchSql, leakSampleSql, tableSql, type MaskedTable } from './mask-sql.js';
+import { leakMatchSql, leakSampleSql, type MaskedTable } from './mask-sql.js';
 import { runSql, type SqlTarget } from './sql.js';
 
 export interface LeakSide extends SqlTarget {
@@ -32,16 +32,15 @@ export interface LeakCheckParams {
 /** Every masked column compared; throws when any production value is found in the new copy. */
 export async function leakCheck(p: LeakCheckParams): Promise<ColumnLeak[]> {
   const key = p.key ?? randomBytes(32).toString('hex');
-  const results: ColumnLeak[] = [];
-  for (const t of p.tables) {
-    for (const c of t.masked) {
-      const sampleSql = leakSampleSql(t, c, key, p.sample);
-      if (!sampleSql) continue;
-      const hashes = (await runSql(p.source, p.source.database, sampleSql, 'leak_check')).split('\n').filter((l) => /^[0-9a-f]{64}$/.test(l));
+  // Every column at once: each is a scan on both sides, and they touch different tables or columns.
+  const columns = p.tables.flatMap((t) => t.masked.map((c) => ({ t, c, sql: leakSampleSql(t, c, key, p.sample) })));
+  const results = await Promise.all(
+    columns.flatMap(({ t, c, sql }) => (sql ? [{ t, c, sql }] : [])).map(async ({ t, c, sql }): Promise<ColumnLeak> => {
+      const hashes = (await runSql(p.source, p.source.database, sql, 'leak_check')).split('\n').filter((l) => /^[0-9a-f]{64}$/.test(l));
       const matches = hashes.length ? Number((await runSql(p.dest, p.dest.database, leakMatchSql(t, c, key, hashes), 'leak_check')).trim()) : 0;
-      results.push({ column: `${tableSql(t)}.${c.name}`.replace(/"/g, ''), sampled: hashes.length, matches });
-    }
-  }
+      return { column: `${t.schema}.${t.name}.${c.name}`, sampled: hashes.length, matches };
+    }),
+  );
   const leaks = results.filter((r) => r.matches > 0);
   if (leaks.length) {
     const which = leaks.map((l) => `${l.column} (${l.matches} value(s) of ${l.sampled} sampled)`).join(', ');

@@ -309,7 +309,7 @@ async function main(): Promise<void> {
   await buildOrchestrate();
   const ops = writeOpsDir();
   if (MASKED) writeFileSync(join(ops, 'bench-masked.yml'), await maskingVars());
-  log(`ops dir ${ops}; ${ROUNDS} round(s) of orchestrate and raw, alternating (ABBA)`);
+  log(`ops dir ${ops}; ${ROUNDS} round(s) of orchestrate and ${MASKED ? 'masked orchestrate' : 'raw'}, alternating (ABBA)`);
   const runs: Run[] = [];
   try {
     // The copies' owner (the lab's seed makes it; a lab only brought up has none).

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freshCluster, psql, requireLab } from '../../lab/index.js';
+import { freshCluster, labSeed, psql, requireLab } from '../../lab/index.js';
 import { allOutput, Ops } from '../run/support.js';
 import { byteSearch, columnsDigest, DEST_DIRS, pairVars, PROD, rowCounts, SALT, sampledProduction } from './support.js';
 
@@ -36,7 +36,11 @@ describe('masking: personal data never reaches the destination (lab)', function 
     reportText = readFileSync(reportFile, 'utf8');
     await psql(DEST, 'CHECKPOINT;');
   });
-  after(() => ops?.remove());
+  after(async () => {
+    ops?.remove();
+    // dev1's new cluster gets the seeded databases back (stage, dev) for the suites after this one.
+    await labSeed();
+  });
 
   it('the masked sync succeeds and says which column inherits through a foreign key', () => {
     expect(run.code, allOutput(run)).to.equal(0);

@@ -10,6 +10,7 @@ import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
 import { checkSafety } from './safety.js';
 import type { PgConn } from '../steps/sql.js';
+import { maskingPlan } from './masking.js';
 import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, DirectTransferPlan, HostConnection, Plan, PlanCommand } from './types.js';
 
 export const SOURCE_GROUP = 'stagesync-sourcedb';
@@ -110,7 +111,9 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
       destinations = destinations.map((d) => ({ ...d, pipelined: pipelined && (d.jobs === 1 || d.mode === 'swap') }));
       const direct = sv.stagesync_transfer === 'direct';
       if (direct) destinations = destinations.map((d) => ({ ...d, pullFrom: directPlan(varsOf(d.host)) }));
-      db = { source, destinations, transfer: direct ? 'direct' : 'stream' };
+      const origins = inp.varsOf(sources[0]!).origins;
+      const masking = maskingPlan(sv, source, (variable) => origins[variable]?.file);
+      db = { source, destinations, transfer: direct ? 'direct' : 'stream', ...(masking ? { masking } : {}) };
     }
     checkSafety({ source, destinations, varsOf, hostsOfGroup: inp.hostsOfGroup });
   }
@@ -123,7 +126,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   }
 
   const pairVars = source ? varsOf(source.host) : dests[0] ? varsOf(dests[0]) : varsOf('localhost');
-  const steps = orderSteps({ command: req.command, source, destinations, copies, direct: db?.transfer === 'direct' });
+  const steps = orderSteps({ command: req.command, source, destinations, copies, direct: db?.transfer === 'direct', ...(db?.masking ? { masking: db.masking } : {}) });
   return {
     name: pairName(req.extraVarsArgs, source?.host, destinations.map((d) => d.host)),
     command: req.command,

@@ -2,6 +2,7 @@
 // Built from inventory + vars without touching the network; the executors carry it out.
 import type { PgConn } from '../steps/sql.js';
 import type { CopySpec } from '../buckets/index.js';
+import type { Transformer } from '../steps/mask-sql.js';
 
 export type Tag = 'db' | 'files';
 
@@ -15,8 +16,10 @@ export type StepAction =
   | 'backup'
   | 'move'
   | 'restore'
+  | 'mask'
   | 'post_restore_sql'
   | 'verify'
+  | 'leak_check'
   | 'swap'
   | 'post_restore_commands'
   | 'bucket_copy'
@@ -47,7 +50,7 @@ interface StepBase {
  */
 export type PlanStep = StepBase &
   (
-    | { action: 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'swap' | 'leftovers'; /** The destination it serves, if any. */ dest?: string }
+    | { action: 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'swap' | 'leftovers' | 'mask' | 'leak_check'; /** The destination it serves, if any. */ dest?: string }
     | { action: 'backup' | 'move'; /** The dump streams to the destinations while it is written. */ pipelined: boolean }
     | { action: 'restore'; dest: string; /** `stream`: during the move, as the dump arrives; `file`: from the moved file. */ from: 'stream' | 'file' }
     | { action: 'pre_restore_commands' | 'post_restore_commands' | 'always_commands'; dest: string; hook: HookCommand }
@@ -68,6 +71,29 @@ export interface PostRestoreSql {
   sql: string;
   /** Bound as $1, $2, ...; secret: never printed. */
   params: unknown[];
+}
+
+/** One rule of stagesync_masking: a column of a table and its transformer. */
+export interface MaskRule {
+  schema: string;
+  name: string;
+  column: string;
+  transformer: Transformer;
+  /** The variable path of the rule, e.g. `stagesync_masking.public.auth_user.email` (errors name it). */
+  path: string;
+}
+
+/** The masking of a pair (docs/masking.md): applied on the source, checked before the swap. */
+export interface MaskingPlan {
+  rules: MaskRule[];
+  /** Key of the deterministic masking; secret: never printed. */
+  salt: string;
+  /** A personal-looking column without a rule fails the preflight (else a warning). */
+  requireAll: boolean;
+  /** Production values per masked column compared by keyed hash before the swap; 0: no leak check. */
+  leakSample: number;
+  /** The vars file the rules came from (errors name it). */
+  file?: string;
 }
 
 /** What the source host does (docs/run.md, step 3). */
@@ -166,6 +192,8 @@ export interface Plan {
     source: DbSourcePlan;
     destinations: DbDestinationPlan[];
     transfer: 'stream' | 'direct';
+    /** stagesync_masking: the masked tables' rows are read masked on the source, not dumped. */
+    masking?: MaskingPlan;
   };
   /** `orchestrate rollback`: the destinations to swap back. */
   rollback?: { destinations: DbDestinationPlan[] };

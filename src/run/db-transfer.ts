@@ -24,6 +24,8 @@ export interface TransferInput {
   dests: DestinationRun[];
   /** stagesync_transfer: direct — the destinations pull from the source themselves. */
   link?: DirectLink;
+  /** Options for pg_dump, made right before the dump (a masked sync's snapshot and exclusions). */
+  dumpArgs?: () => Promise<string[]>;
 }
 
 export interface Sent {
@@ -43,7 +45,7 @@ export async function fileBackup(t: TransferInput): Promise<Sent> {
   const backed = valueOf(
     await tracker.step(source.host, 'backup', async () => {
       if (resume.dump) return { value: resume.dump, outcome: 'ok', detail: `resumed: ${resume.dump.path} from the previous attempt` };
-      const r = await withScriptLock(t, () => backup(src, { ...source, signal: ctx.signal }));
+      const r = await withScriptLock(t, async () => backup(src, { ...source, signal: ctx.signal, dumpArgs: (await t.dumpArgs?.()) ?? [] }));
       resume.dump = { path: r.dump.path, size: r.dump.size };
       return {
         value: resume.dump,
@@ -96,15 +98,19 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
     try {
       return await withScriptLock(t, async () => {
         const installed = await installScripts(src, source);
+        const dumpArgs = (await t.dumpArgs?.()) ?? [];
         const dests = t.dests.map((d) => ({
           host: ctx.hostOf(d.host),
           backupUser: d.plan.backupUser,
           tmpDir: d.plan.tmpDir,
-          ...(restoring.has(d.host) ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints, jobs: d.plan.jobs, pg: d.plan.pg } } : {}),
+          ...(restoring.has(d.host)
+            ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints, jobs: d.plan.jobs, pg: d.plan.pg, ...(t.dumpArgs ? { sections: 'data' as const } : {}) } }
+            : {}),
         }));
+        const from = { ...sourceOf(t), dumpArgs };
         const s = t.link
-          ? directDump({ source: sourceOf(t), dests, link: t.link, signal: ctx.signal })
-          : streamDump({ source: sourceOf(t), dests, signal: ctx.signal, onProgress: progressOf(ctx, source.host) });
+          ? directDump({ source: from, dests, link: t.link, signal: ctx.signal })
+          : streamDump({ source: from, dests, signal: ctx.signal, onProgress: progressOf(ctx, source.host) });
         started(s);
         const dump = await s.backup;
         resume.dump = { path: dump.path, size: dump.size };
@@ -125,7 +131,9 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
     .filter((d) => restoring.has(d.host))
     .map(async (d) => {
       const r = await d.step('restore', async () => {
-        const p = await (await streamOf(d.host, 'restore')).restores.get(d.host)!;
+        const restoring = (await streamOf(d.host, 'restore')).restores.get(d.host)!;
+        d.maskWhileRestoring(restoring);
+        const p = await restoring;
         d.listInReport();
         return { value: p, detail: `${d.restoredDetail(p)}, as the dump arrived` };
       });

@@ -77,6 +77,16 @@ export interface StagesyncVars {
   stagesync_restore_jobs?: number;
   /** List of {sql, params} run on the restored database; placeholders $1, $2, ...; params are bound, never interpolated. */
   stagesync_post_restore_sql?: PostRestoreSql[];
+  /** Masking rules applied on the source host, inside its PostgreSQL: schema.table (public. optional) → column → transformer (docs/masking.md). */
+  stagesync_masking?: {
+    [k: string]: MaskTable;
+  };
+  /** Key of the deterministic masking (a secret: never shown); required when stagesync_masking has rules. */
+  stagesync_masking_salt?: string | null;
+  /** true: a column whose name looks personal (email, phone, name, ...) and has no rule fails the preflight instead of a warning. */
+  stagesync_masking_require_all?: boolean;
+  /** Production values per masked column compared (by keyed hash) with the new copy before the swap; 0 = no leak check. */
+  stagesync_masking_leak_sample?: number;
   stagesync_pre_restore_commands?: HookList;
   stagesync_post_restore_commands?: HookList1;
   stagesync_always_commands?: HookList2;
@@ -168,6 +178,14 @@ export interface PostRestoreSql {
   /** Values bound to $1, $2, ... (never interpolated, never printed). */
   params?: (string | number | boolean | null)[];
 }
+/** Column → transformer. */
+export interface MaskTable {
+  [k: string]: MaskTransformer;
+}
+/** How a column is masked: email, first_name, last_name, full_name, username, phone, hash, null, or {email: domain}, {hash: length}, {fixed: value}, {date_noise: interval}, {number_noise: ratio}, {sql: expression}. */
+export interface MaskTransformer {
+  [k: string]: unknown;
+}
 /** A command run at a hook point: a shell command string (run on each destination host), or a mapping. */
 export interface Hook {
   [k: string]: unknown;
@@ -222,8 +240,9 @@ export const DEFAULTED_VARS = [
   'stagesync_destdb', 'stagesync_destdb_role', 'stagesync_destination_gitbranch',
   'stagesync_direct_identity_file', 'stagesync_direct_source_address',
   'stagesync_dump_compression', 'stagesync_execute_backup', 'stagesync_local_repo',
-  'stagesync_lock_timeout', 'stagesync_max_retry_count', 'stagesync_notify_webhook',
-  'stagesync_post_restore_commands', 'stagesync_post_restore_sql',
+  'stagesync_lock_timeout', 'stagesync_masking', 'stagesync_masking_leak_sample',
+  'stagesync_masking_require_all', 'stagesync_masking_salt', 'stagesync_max_retry_count',
+  'stagesync_notify_webhook', 'stagesync_post_restore_commands', 'stagesync_post_restore_sql',
   'stagesync_pre_restore_commands', 'stagesync_protected', 'stagesync_restore_exclude_tables',
   'stagesync_restore_fk_constraints', 'stagesync_restore_jobs', 'stagesync_restore_mode',
   'stagesync_retry_delay', 'stagesync_source_backups_dir', 'stagesync_source_gitbranch',

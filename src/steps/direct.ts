@@ -124,7 +124,7 @@ class DirectPipeline {
   private producer(): string[] {
     const { source, dumpPath } = this.p;
     if (dumpPath) return ['cat', '--', dumpPath];
-    return ['sh', '-c', 'cd / && exec "$0" --stdout "$1"', source.backupScript, source.database];
+    return ['sh', '-c', 'cd / && exec "$0" "$@"', source.backupScript, '--stdout', ...(source.dumpArgs ?? []), source.database];
   }
 
   private async openRelay(): Promise<void> {

@@ -17,6 +17,8 @@ export interface StreamSource {
   pg?: PgConn;
   /** pg_dump's --compress (STAGESYNC_DUMP_COMPRESS for the script). */
   compression?: string;
+  /** Options the script passes on to pg_dump (a masked sync's --snapshot, --exclude-table-data). */
+  dumpArgs?: string[];
 }
 
 /** The TOC is at the head of the dump; more than this before it is complete means no TOC at all. */

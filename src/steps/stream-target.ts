@@ -23,6 +23,8 @@ export interface StreamRestore {
   jobs?: number;
   excludeTables: string[];
   fkConstraints: boolean;
+  /** A masked sync: pre-data and data only; post-data comes after the masked rows. */
+  sections?: 'data';
   pg?: PgConn;
 }
 
@@ -125,12 +127,13 @@ export class Target {
     if (!r || !this.into) return ['0'];
     const base = { database: this.into, role: r.role, backupUser: this.d.backupUser, listPath: this.list, clean: r.mode === 'in_place', pg: r.pg };
     const jobs = r.jobs ?? 1;
-    if (jobs <= 1) {
-      const argv = pgRestoreArgv({ ...base, jobs: 1 });
+    // A masked sync restores post-data itself, after the masked rows (src/steps/mask-copy.ts).
+    if (jobs <= 1 || r.sections) {
+      const argv = pgRestoreArgv({ ...base, jobs: 1, ...(r.sections ? { sections: r.sections } : {}) });
       return [String(argv.length), ...argv];
     }
-    const live = pgRestoreArgv({ ...base, jobs: 1, sections: ['pre-data', 'data'] });
-    return [String(live.length), ...live, ...pgRestoreArgv({ ...base, jobs, sections: ['post-data'], dumpPath: this.part })];
+    const live = pgRestoreArgv({ ...base, jobs: 1, sections: 'data' });
+    return [String(live.length), ...live, ...pgRestoreArgv({ ...base, jobs, sections: 'post-data', dumpPath: this.part })];
   }
 
   /** After the stream: its commands' outcome, then its file checked and named. */

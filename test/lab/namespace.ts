@@ -43,15 +43,23 @@ function etcHosts(cfg: LabConfig, h: LabHost): string {
 /** Debian's /etc/skel-like root .bashrc: nothing that slows a non-interactive shell. */
 const ROOT_BASHRC = `# ~/.bashrc of a lab host (test/lab/namespace.ts)\n[ -z "$PS1" ] && return\nexport PS1='\\h:\\w\\$ '\n`;
 
-/** Boot lines of one cluster: initdb the first time (with the lab's settings), then start it. */
-function cluster(h: LabHost, data: string, log: string, conf: string): string[] {
+/** A cluster of the host made from nothing, with the lab's settings (at boot, or by freshCluster). */
+export function initdbLines(h: LabHost, data = PGDATA, conf = 'postgresql.conf'): string[] {
   const q = quote;
   const bin = '/usr/lib/postgresql/15/bin';
   return [
+    `runuser -u postgres -- ${bin}/initdb -D ${data} -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=peer --auth-host=trust --no-sync --no-instructions >/dev/null`,
+    `cat ${q(join(h.root, 'etc', conf))} >> ${data}/postgresql.conf`,
+    `cat ${q(join(h.root, 'etc', 'pg_hba.conf'))} > ${data}/pg_hba.conf`,
+  ];
+}
+
+/** Boot lines of one cluster: initdb the first time, then start it. */
+function cluster(h: LabHost, data: string, log: string, conf: string): string[] {
+  const bin = '/usr/lib/postgresql/15/bin';
+  return [
     `if [ ! -f ${data}/PG_VERSION ]; then`,
-    `  runuser -u postgres -- ${bin}/initdb -D ${data} -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=peer --auth-host=trust --no-sync --no-instructions >/dev/null`,
-    `  cat ${q(join(h.root, 'etc', conf))} >> ${data}/postgresql.conf`,
-    `  cat ${q(join(h.root, 'etc', 'pg_hba.conf'))} > ${data}/pg_hba.conf`,
+    ...initdbLines(h, data, conf).map((l) => `  ${l}`),
     'fi',
     `rm -f ${data}/postmaster.pid`,
     `runuser -u postgres -- ${bin}/pg_ctl -D ${data} -l ${log} -w -t 60 -s start`,

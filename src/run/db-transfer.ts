@@ -7,7 +7,7 @@ import { acquireLock } from '../steps/lock.js';
 import { backup, installScripts } from '../steps/backup.js';
 import { move, type MoveResult } from '../steps/move.js';
 import { StepError, UpstreamFailed } from '../steps/errors.js';
-import { streamDump, type StreamRun } from '../steps/stream.js';
+import { streamDump, type StreamDest, type StreamRun } from '../steps/stream.js';
 import { directDump, type DirectLink } from '../steps/direct.js';
 import { fileDigest } from '../steps/digest.js';
 import { prepareDirs } from '../steps/prepare-dirs.js';
@@ -99,14 +99,7 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
       return await withScriptLock(t, async () => {
         const installed = await installScripts(src, source);
         const dumpArgs = (await t.dumpArgs?.()) ?? [];
-        const dests = t.dests.map((d) => ({
-          host: ctx.hostOf(d.host),
-          backupUser: d.plan.backupUser,
-          tmpDir: d.plan.tmpDir,
-          ...(restoring.has(d.host)
-            ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints, jobs: d.plan.jobs, pg: d.plan.pg, ...(t.dumpArgs ? { sections: 'data' as const } : {}) } }
-            : {}),
-        }));
+        const dests = streamDests(t, restoring);
         const from = { ...sourceOf(t), dumpArgs };
         const s = t.link
           ? directDump({ source: from, dests, link: t.link, signal: ctx.signal })
@@ -143,6 +136,18 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
   const bv = valueOf(b);
   const mv = valueOf(m);
   return { ...(bv ? { backed: bv } : {}), ...(mv ? { moved: mv } : {}) };
+}
+
+/** Each destination of a pipelined transfer; those in `restoring` restore as the dump arrives. */
+function streamDests(t: TransferInput, restoring: Set<string>): StreamDest[] {
+  return t.dests.map((d) => ({
+    host: t.ctx.hostOf(d.host),
+    backupUser: d.plan.backupUser,
+    tmpDir: d.plan.tmpDir,
+    ...(restoring.has(d.host)
+      ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints, jobs: d.plan.jobs, pg: d.plan.pg, ...(t.dumpArgs ? { sections: 'data' as const } : {}) } }
+      : {}),
+  }));
 }
 
 const sourceOf = ({ source, src }: TransferInput) => ({ host: src, backupUser: source.backupUser, backupScript: source.backupScript, database: source.database, tmpDir: source.tmpDir, pg: source.pg, compression: source.compression });

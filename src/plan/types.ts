@@ -1,6 +1,7 @@
 // The plan: plain data saying which host does what, in order (Terraform's plan, our --check).
 // Built from inventory + vars without touching the network; the executors carry it out.
 import type { CopySpec } from '../buckets/index.js';
+import type { Expectation } from '../steps/check-expect.js';
 
 export type Tag = 'db' | 'files';
 
@@ -82,7 +83,7 @@ export interface PostRestoreSql {
 }
 
 /** What a check's single value must be (stagesync_checks, docs/rehearsal.md). */
-export type CheckExpect = { value: string | number | boolean } | { equalsSql: string } | { min: number } | { max: number };
+export type CheckExpect = Expectation;
 
 export interface CheckPlan {
   name: string;

@@ -10,6 +10,8 @@ import { runPostRestoreSql } from '../steps/post-sql.js';
 import { swapIn, dropRetired } from '../steps/swap.js';
 import { verifyRestore } from '../steps/verify.js';
 import { StepError } from '../steps/errors.js';
+import { checksStep, migrateStep, rehearsalEndStep } from './db-before-swap.js';
+import { endRehearsal } from '../steps/rehearsal.js';
 import type { DbRunContext } from './db-context.js';
 import type { StepResult } from './tracker.js';
 
@@ -19,7 +21,8 @@ export type DestPhase = 'new' | 'ready' | 'locked' | 'received' | 'restored' | '
 export class DestinationRun {
   // Parameters
   readonly host: string;
-  private readonly h: Host;
+  /** The destination host (where its databases are). */
+  readonly dbHost: Host;
 
   // Internal state
   phase: DestPhase = 'new';
@@ -31,14 +34,14 @@ export class DestinationRun {
   readonly report: Record<string, unknown>;
 
   constructor(
-    private readonly ctx: DbRunContext,
+    readonly ctx: DbRunContext,
     readonly plan: DbDestinationPlan,
     /** The run's shared state: the report's `destinations` (by host), and the older generations
      * being dropped after a swap (the run waits for them before unlocking). */
     private readonly run: { reports: Record<string, Record<string, unknown>>; retiring: Promise<void>[] },
   ) {
     this.host = plan.host;
-    this.h = ctx.hostOf(plan.host);
+    this.dbHost = ctx.hostOf(plan.host);
     this.report = { database: plan.database, mode: plan.mode };
   }
 
@@ -67,8 +70,8 @@ export class DestinationRun {
   async preflight(): Promise<void> {
     const d = this.plan;
     await this.step('preflight', async () => {
-      await this.h.connect();
-      const f = await preflightDest(this.h, { backupUser: d.backupUser, database: d.database, tmpDir: d.tmpDir, mode: d.mode });
+      await this.dbHost.connect();
+      const f = await preflightDest(this.dbHost, { backupUser: d.backupUser, database: d.database, tmpDir: d.tmpDir, mode: d.mode });
       this.facts = f;
       this.phase = 'ready';
       return { value: f, outcome: 'ok', detail: `PostgreSQL ${f.serverMajor}` };
@@ -78,7 +81,7 @@ export class DestinationRun {
   async takeLock(): Promise<void> {
     const d = this.plan;
     await this.step('lock', async () => {
-      const lock = await acquireLock(this.h, { database: d.database, backupUser: d.backupUser, timeoutMs: d.lockTimeoutSec * 1000, onWait: (m) => this.ctx.output.info(m) });
+      const lock = await acquireLock(this.dbHost, { database: d.database, backupUser: d.backupUser, timeoutMs: d.lockTimeoutSec * 1000, onWait: (m) => this.ctx.output.info(m) });
       this.lock = lock;
       this.phase = 'locked';
       return { value: lock, outcome: 'ok', detail: `holding the stagesync lock on ${d.database}` };
@@ -136,10 +139,16 @@ export class DestinationRun {
         await this.hook(s.action, s.hook);
       } else if (into && (s.action === 'post_restore_sql' || s.action === 'verify' || s.action === 'swap')) {
         await this.after(s.action, into);
+      } else if (into && s.action === 'migrate') {
+        await migrateStep(this, s, into);
+      } else if (into && s.action === 'checks') {
+        await checksStep(this, into);
+      } else if (s.action === 'rehearsal_end') {
+        await rehearsalEndStep(this, s);
       }
       if (!this.live || !into) {
         // Before the swap nothing of the live database was touched: drop the new copy, keep it as it was.
-        if (this.plan.mode === 'swap' && into) await this.dropNewCopy();
+        if (this.plan.mode === 'swap' && into) await this.dropNewCopy(steps);
         this.phase = 'out';
         return false;
       }
@@ -152,7 +161,7 @@ export class DestinationRun {
     const r = await this.step('restore', async () => {
       if (!from) throw new StepError(d.host, 'restore', 'the dump is not on this host');
       const p = { database: d.database, role: d.role, backupUser: d.backupUser, mode: d.mode, excludeTables: d.excludeTables, fkConstraints: d.fkConstraints, jobs: d.jobs };
-      const prepared = await restoreDump(this.h, { ...p, postRestoreSql: d.postRestoreSql, dumpPath: from, signal: this.ctx.signal });
+      const prepared = await restoreDump(this.dbHost, { ...p, postRestoreSql: d.postRestoreSql, dumpPath: from, signal: this.ctx.signal });
       return { value: prepared, detail: this.restoredDetail(prepared) };
     });
     return r.status === 'ok' ? r.value : undefined;
@@ -168,10 +177,10 @@ export class DestinationRun {
 
   private async after(action: 'post_restore_sql' | 'verify' | 'swap', into: PreparedRestore): Promise<void> {
     const d = this.plan;
-    const t = { host: this.h, backupUser: d.backupUser };
+    const t = { host: this.dbHost, backupUser: d.backupUser };
     if (action === 'post_restore_sql') {
       await this.step(action, async () => {
-        const r = await runPostRestoreSql(this.h, { database: into.restoredInto, role: d.role, backupUser: d.backupUser, statements: d.postRestoreSql, pg: this.facts?.pg, signal: this.ctx.signal });
+        const r = await runPostRestoreSql(this.dbHost, { database: into.restoredInto, role: d.role, backupUser: d.backupUser, statements: d.postRestoreSql, pg: this.facts?.pg, signal: this.ctx.signal });
         this.report.postRestoreSql = r.statements;
         return { value: r, detail: r.statements.map((s) => `${s.command} ${s.rowCount ?? ''}`.trim()).join(', ') };
       });
@@ -195,9 +204,12 @@ export class DestinationRun {
     }
   }
 
-  private async dropNewCopy(): Promise<void> {
+  /** A rehearsal with --keep keeps the failed copy for inspection too (as `<db>_stagesync_rehearsal`). */
+  private async dropNewCopy(steps: PlanStep[]): Promise<void> {
+    const keep = steps.some((s) => s.action === 'rehearsal_end' && s.keep);
     try {
-      await dropNew(this.h, { database: this.plan.database, backupUser: this.plan.backupUser });
+      if (keep) await endRehearsal({ host: this.dbHost, backupUser: this.plan.backupUser }, this.plan.database, true);
+      else await dropNew(this.dbHost, { database: this.plan.database, backupUser: this.plan.backupUser });
     } catch (e) {
       // The step's own failure is already told; the leftover is named, and the next run's cleanup drops it.
       this.ctx.output.warn(`${this.host}: cannot drop ${this.plan.database}_stagesync_new: ${(e as Error).message}`);

@@ -43,6 +43,7 @@ const dest = (host: string): DbDestinationPlan => ({
   postRestoreCommands: [],
   alwaysCommands: [],
   lockTimeoutSec: 0,
+  checks: [],
 });
 
 function planOf(command: 'run' | 'rollback', destinations: DbDestinationPlan[], maxRetryCount = 0): Plan {

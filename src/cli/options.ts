@@ -31,7 +31,7 @@ export interface CliOptions {
   confirm?: string;
   report?: string;
   /** `rehearse --keep`: the new copy stays as `<db>_stagesync_rehearsal`. */
-  keep: boolean;
+  keep?: boolean;
   /** `schedule`: when to run (cron, 5 or 6 fields). */
   cron?: string;
   /** --vault-id [label@]source, --vault-password-file, --ask-vault-pass. */
@@ -147,7 +147,7 @@ export function parseCli(argv: string[], version: string, write: (s: string) => 
     verbosity: opts.verbose as number,
     confirm: opts.confirm as string | undefined,
     report: opts.report as string | undefined,
-    keep: Boolean(opts.keep),
+    ...(opts.keep ? { keep: true } : {}),
     cron: opts.cron as string | undefined,
   };
 }

@@ -19,16 +19,17 @@ function asNumber(v: CheckValue): number | undefined {
   return undefined;
 }
 
-/** Equal as numbers when both are numbers, else as their text (a bool `true` is `t` or `true`). */
+/** Equal as numbers when both are numbers, else as their text (a bool `true` is `t` or `true`); NULL equals nothing, as in SQL. */
 export function sameValue(a: CheckValue, b: CheckValue): boolean {
+  if (a === null || b === null) return false;
   const x = asNumber(a);
   const y = asNumber(b);
   if (x !== undefined && y !== undefined) return x === y;
   if (typeof a === 'boolean' || typeof b === 'boolean') return boolText(a) === boolText(b);
-  return a === b || (a !== null && b !== null && String(a) === String(b));
+  return String(a) === String(b);
 }
 
-const boolText = (v: CheckValue): string | null => (v === true || v === 't' || v === 'true' ? 'true' : v === false || v === 'f' || v === 'false' ? 'false' : v === null ? null : String(v));
+const boolText = (v: string | number | boolean): string => (v === true || v === 't' || v === 'true' ? 'true' : v === false || v === 'f' || v === 'false' ? 'false' : String(v));
 
 export const valueText = (v: CheckValue): string => (v === null ? 'NULL' : typeof v === 'string' ? JSON.stringify(v) : String(v));
 

@@ -105,8 +105,9 @@ export class DestinationRun {
 
   /**
    * The plan's steps for this destination after the move, in order: restore (from the file,
-   * unless it was done during the move), post-restore SQL, verify, swap mode's pre-restore hooks
-   * and the swap, post-restore hooks. A failure before the swap drops the new copy.
+   * unless it was done during the move), post-restore SQL, verify, migrations and checks on the
+   * new copy, swap mode's pre-restore hooks and the swap (or a rehearsal's end), post-restore
+   * hooks. A failure before the swap drops the new copy.
    */
   async walk(steps: PlanStep[], from: string | undefined): Promise<void> {
     const { resume } = this.ctx;

@@ -66,6 +66,28 @@ describe('orchestrate rehearse: migrations and checks on the new copy, never a s
     await psql('stage2', `DROP DATABASE ${DEST}_stagesync_rehearsal`);
   });
 
+  it('stagesync_migrate_before_swap in a run: the migrated, checked copy is swapped in; nothing runs after the swap', async () => {
+    const vars = pairVars(ops, ['stagesync_migrate_before_swap: true', 'stagesync_post_restore_commands:', EXPAND, 'stagesync_checks:', ...PAIR_CHECKS.slice(0, 4)]);
+    const r = await ops.run(['-e', vars, '-t', 'db', '--report', `${ops.dir}/r.json`]);
+    expect(r.code, allOutput(r)).to.equal(0);
+    const actions = readReport(ops).steps.filter((s) => s.host === 'stage2').map((s) => s.action);
+    expect(actions.slice(actions.indexOf('verify'))).to.deep.equal(['verify', 'migrate', 'checks', 'swap', 'cleanup']);
+    expect(await psql('stage2', 'SELECT count(*) FROM user_pair', DEST)).to.equal(String(PAIRED));
+    expect(await dbNames('stage2', `${DEST}_stagesync%`)).to.deep.equal([`${DEST}_stagesync_prev`]);
+  });
+
+  it('rehearse --keep keeps a failed rehearsal\'s copy for inspection; staging untouched, exit 2', async () => {
+    const vars = pairVars(ops, ['stagesync_post_restore_commands:', EXPAND, migration('ALTER TABLE users ALTER COLUMN email SET NOT NULL;')]);
+    const before = await checksums('stage2', DEST);
+    const r = await rehearse(ops, vars, ['--keep']);
+    expect(r.code, allOutput(r)).to.equal(2);
+    expect(r.stdout).to.contain('column "email" of relation "users" contains null values');
+    expect(await dbNames('stage2', `${DEST}_stagesync%`)).to.deep.equal([`${DEST}_stagesync_rehearsal`]);
+    expect(await psql('stage2', 'SELECT count(*) FROM user_pair', `${DEST}_stagesync_rehearsal`)).to.equal(String(PAIRED));
+    expect(await checksums('stage2', DEST)).to.deep.equal(before);
+    await psql('stage2', `DROP DATABASE ${DEST}_stagesync_rehearsal`);
+  });
+
   it('a NOT NULL over NULLs fails the run before the swap with the migration\'s error; staging byte-identical; exit 2', async () => {
     const vars = pairVars(ops, ['stagesync_migrate_before_swap: true', 'stagesync_post_restore_commands:', migration('ALTER TABLE users ALTER COLUMN email SET NOT NULL;')]);
     const before = await checksums('stage2', DEST);

@@ -23,9 +23,15 @@ export function lockLimitText(d: DbDestinationPlan): string {
   return limit === null || limit === undefined ? 'no limit on ACCESS EXCLUSIVE locks' : `fails past ${limit} s of ACCESS EXCLUSIVE on a table`;
 }
 
+/** A command's first line (a script's lines follow it in the report). */
+export function commandLine(command: string): string {
+  const lines = command.trim().split('\n');
+  return lines.length > 1 ? `${lines[0]} …` : lines[0]!;
+}
+
 export function migrateSummary(d: DbDestinationPlan, c: HookCommand): string {
   const where = c.host === 'localhost' ? ' (on the controller)' : '';
-  return `run against ${d.database}_stagesync_new${where}, locks sampled every ${d.migrate?.sampleMs ?? 100} ms (${lockLimitText(d)}): ${c.command}`;
+  return `run against ${d.database}_stagesync_new${where}, locks sampled every ${d.migrate?.sampleMs ?? 100} ms (${lockLimitText(d)}): ${commandLine(c.command)}`;
 }
 
 export function rehearsalEndSummary(d: DbDestinationPlan, keep: boolean): string {

@@ -8,6 +8,7 @@ import { failedChecks, checkLine, runChecks, type CheckResult } from '../steps/c
 import { heldLine, waitLine, type HeldLock } from '../steps/lock-report.js';
 import { runMigration, type MigrateResult } from '../steps/migrate.js';
 import { endRehearsal } from '../steps/rehearsal.js';
+import { commandLine } from '../plan/rehearsal-summary.js';
 import type { PreparedRestore } from '../steps/restore.js';
 import type { DbRunContext } from './db-context.js';
 import type { StepResult } from './tracker.js';
@@ -59,7 +60,7 @@ export async function migrateStep(d: DestinationRun, s: { hook: HookCommand }, i
         signal: ctx.signal,
       }, tell);
       const longest = r.locks.held.find((h) => h.table && h.mode === 'ACCESS EXCLUSIVE');
-      const detail = `${s.hook.command} (${secs(r.durationMs)}${longest ? `; longest ACCESS EXCLUSIVE ${secs(longest.heldMs)} on ${longest.relation}` : ''}${r.locks.waits.length ? `; ${r.locks.waits.length} lock wait(s)` : ''})`;
+      const detail = `${commandLine(s.hook.command)} (${secs(r.durationMs)}${longest ? `; longest ACCESS EXCLUSIVE ${secs(longest.heldMs)} on ${longest.relation}` : ''}${r.locks.waits.length ? `; ${r.locks.waits.length} lock wait(s)` : ''})`;
       return { value: r, detail, data: migrationReport(r) };
     },
     where,

@@ -1,6 +1,8 @@
 // Bucket-copy benchmark on the lab's S3 endpoints (issues 5, 16): 2,000 objects of 4–64 KiB, copied
-// by orchestrate's engine, `aws s3 sync` and `rclone sync --transfers 16 --checksum`, in alternating
-// order, each into a fresh bucket; then a no-op re-sync. Prints medians and ratios.
+// by orchestrate's engine (in this process: no start-up), the `orchestrate -t files` CLI (start-up
+// included, as a user runs it; needs `npm run build`), `aws s3 sync` and `rclone sync --transfers 16
+// --checksum`, in alternating order, each into a fresh bucket; then a no-op re-sync. Prints medians
+// and ratios.
 // Goals: orchestrate ≤ 0.5 × aws, ≤ 1.0 × rclone, ≤ 0.4 ms of controller CPU per copied object.
 //
 //   npx tsx bench/buckets.ts [--endpoint fast|moto] [--rounds 5] [--objects 2000] [--keep-source]
@@ -9,8 +11,9 @@
 import { CreateBucketCommand, HeadBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { syncBucket } from '../src/buckets/index.js';
 import { fastS3Up, labConfig, labEnv, s3Up, S3_KEYS } from '../test/lab/index.js';
 import { dropBucket, listAll, putAll, type Obj } from '../test/integration/buckets/support.js';
@@ -81,7 +84,7 @@ async function ensureSource(bucket: string): Promise<void> {
   console.log(`source: ${OBJECTS} objects written in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }
 
-type Tool = 'orchestrate' | 'aws' | 'rclone';
+type Tool = 'orchestrate' | 'orchestrate-cli' | 'aws' | 'rclone';
 
 interface Sample {
   wall: number;
@@ -111,6 +114,20 @@ async function timedCli(cmd: string, argv: string[], cliEnv: NodeJS.ProcessEnv):
   return m ? Number(m[1]) + Number(m[2]) : NaN;
 }
 
+const BIN = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'bin.js');
+
+/** The CLI as a user runs it, from an ops dir of its own (a local host, one copy); its CPU time. */
+async function orchestrateCli(src: string, dst: string): Promise<number> {
+  const ops = mkdtempSync(join(tmpdir(), 'stagesync-bench-'));
+  writeFileSync(join(ops, 'hosts'), 'localhost ansible_connection=local\n');
+  writeFileSync(join(ops, 'vars.yml'), `stagesync_dest_hosts: localhost\nstagesync_copies:\n  - {description: bench, source_bucket: ${src}, dest_bucket: ${dst}, aws_profile: ${profile}}\n`);
+  try {
+    return await timedCli(process.execPath, [BIN, '-i', join(ops, 'hosts'), '-e', join(ops, 'vars.yml'), '-t', 'files'], env);
+  } finally {
+    rmSync(ops, { recursive: true, force: true });
+  }
+}
+
 async function runTool(tool: Tool, src: string, dst: string): Promise<Sample> {
   const pid = serverPid();
   const m0 = procCpu(pid);
@@ -122,6 +139,8 @@ async function runTool(tool: Tool, src: string, dst: string): Promise<Sample> {
     const c = process.cpuUsage(c0);
     clientCpu = (c.user + c.system) / 1e6;
     if (r.error || r.failures.length) throw new Error(`orchestrate: ${r.error ?? r.failures[0]?.error}`);
+  } else if (tool === 'orchestrate-cli') {
+    clientCpu = await orchestrateCli(src, dst);
   } else if (tool === 'aws') {
     clientCpu = await timedCli('aws', ['s3', 'sync', `s3://${src}`, `s3://${dst}`, '--profile', profile, '--endpoint-url', endpoint, '--only-show-errors'], env);
   } else {
@@ -153,9 +172,9 @@ async function main(): Promise<void> {
   await ensureRclone();
   const src = `bench-src-${OBJECTS}`;
   await ensureSource(src);
-  const tools: Tool[] = ['orchestrate', 'aws', 'rclone'];
-  const full: Record<Tool, Sample[]> = { orchestrate: [], aws: [], rclone: [] };
-  const noop: Record<Tool, Sample[]> = { orchestrate: [], aws: [], rclone: [] };
+  const tools: Tool[] = ['orchestrate', 'orchestrate-cli', 'aws', 'rclone'];
+  const full: Record<Tool, Sample[]> = { orchestrate: [], 'orchestrate-cli': [], aws: [], rclone: [] };
+  const noop: Record<Tool, Sample[]> = { orchestrate: [], 'orchestrate-cli': [], aws: [], rclone: [] };
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order each round so no tool always runs on a warm (or tired) endpoint.
     const order = tools.map((_, i) => tools[(i + round) % tools.length]!);
@@ -169,7 +188,7 @@ async function main(): Promise<void> {
       full[tool].push(f);
       noop[tool].push(n);
       console.log(
-        `round ${round + 1}  ${tool.padEnd(11)}  full ${f.wall.toFixed(2)} s (cpu client ${f.clientCpu.toFixed(2)} s, ${serverName} ${f.serverCpu.toFixed(2)} s)` +
+        `round ${round + 1}  ${tool.padEnd(15)}  full ${f.wall.toFixed(2)} s (cpu client ${f.clientCpu.toFixed(2)} s, ${serverName} ${f.serverCpu.toFixed(2)} s)` +
           `   no-op ${n.wall.toFixed(2)} s   load ${loadavg()[0]!.toFixed(1)}`,
       );
       await dropBucket(s3, dst);
@@ -180,7 +199,7 @@ async function main(): Promise<void> {
   console.log(`\n${serverName} at ${endpoint}: ${OBJECTS} objects of 4–64 KiB, ${ROUNDS} rounds, medians (load average now ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores):`);
   for (const t of tools) {
     console.log(
-      `${t.padEnd(11)}  full ${med(full[t], 'wall').toFixed(2)} s (${(OBJECTS / med(full[t], 'wall')).toFixed(0)} obj/s; ` +
+      `${t.padEnd(15)}  full ${med(full[t], 'wall').toFixed(2)} s (${(OBJECTS / med(full[t], 'wall')).toFixed(0)} obj/s; ` +
         `cpu/object: client ${ms(med(full[t], 'clientCpu'))} ms, ${serverName} ${ms(med(full[t], 'serverCpu'))} ms)   no-op ${med(noop[t], 'wall').toFixed(2)} s`,
     );
   }
@@ -190,6 +209,9 @@ async function main(): Promise<void> {
   console.log(`full copy  orchestrate / rclone = ${ratio(o, med(full.rclone, 'wall'))}   (goal ≤ 1.00)`);
   console.log(`no-op      orchestrate / aws    = ${ratio(med(noop.orchestrate, 'wall'), med(noop.aws, 'wall'))}`);
   console.log(`no-op      orchestrate / rclone = ${ratio(med(noop.orchestrate, 'wall'), med(noop.rclone, 'wall'))}   (goal ≤ 1.00)`);
+  const c = med(full['orchestrate-cli'], 'wall');
+  console.log(`full copy  CLI / aws    = ${ratio(c, med(full.aws, 'wall'))}   full copy  CLI / rclone = ${ratio(c, med(full.rclone, 'wall'))}   (start-up included)`);
+  console.log(`no-op      CLI / rclone = ${ratio(med(noop['orchestrate-cli'], 'wall'), med(noop.rclone, 'wall'))}`);
   console.log(`controller CPU per copied object (in-process, no start-up) = ${ms(med(full.orchestrate, 'clientCpu'))} ms   (goal ≤ 0.4)`);
   if (!KEEP) await dropBucket(s3, src);
   s3.destroy();

@@ -2,7 +2,7 @@
 // N 0-byte objects each, except `--changed` of the source's, which hold one byte; an incremental
 // `orchestrate -t files` run must copy exactly those, with the controller's peak RSS ≤ 200 MB.
 //
-//   npx tsx bench/million.ts [--keys 1000000] [--changed 1000] [--heap MB]
+//   npx tsx bench/million.ts [--keys 1000000] [--changed 1000] [--heap MB] [--cpu-prof DIR]
 // Needs the lab's fauxqs (`npm run lab -- up`) and a build (`npm run build`): the run is the CLI
 // from dist/ under /usr/bin/time, so the RSS is the controller's alone. The buckets are filled once
 // with plain unsigned PUTs (fauxqs checks no signatures; the SDK would take ~20 min of CPU) and kept.
@@ -19,6 +19,8 @@ const KEYS = opt('keys', 1_000_000);
 const CHANGED = opt('changed', 1000);
 /** --heap MB: cap the controller's V8 old space (shows whether the peak is live data or lazy GC). */
 const HEAP = opt('heap', 0);
+/** --cpu-prof DIR: write the controller's CPU profile there (where the time per listed key goes). */
+const PROF = args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1] : undefined;
 const cfg = labConfig();
 const base = new URL(cfg.fastS3.endpoint);
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
     `stagesync_dest_hosts: localhost\nstagesync_copies:\n  - {description: million, source_bucket: ${SRC}, dest_bucket: ${DST}, aws_profile: ${cfg.fastS3.profile}, delete: true}\n`,
   );
   const bin = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'bin.js');
-  const r = await execa('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, ...(HEAP ? [`--max-old-space-size=${HEAP}`] : []), bin, '-i', 'hosts', '-e', 'vars.yml', '-t', 'files', '-v'], {
+  const r = await execa('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, ...(HEAP ? [`--max-old-space-size=${HEAP}`] : []), ...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : []), bin, '-i', 'hosts', '-e', 'vars.yml', '-t', 'files', '-v'], {
     cwd: ops,
     env: { ...process.env, ...labEnv(cfg), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reject: false,

@@ -1,99 +1,22 @@
 // Same credentials and endpoint on both sides: S3 copies the bytes itself (CopyObject, or
-// UploadPartCopy in parts above the threshold); nothing but requests passes through us.
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  HeadObjectCommand,
-  UploadPartCopyCommand,
-  type ObjectCannedACL,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { checksumMetadata, isPlainMd5 } from './diff.js';
-import { copySource, headersOf, partSizeFor } from './headers.js';
+// UploadPartCopy in parts above the threshold); nothing but requests passes through us. The common
+// case (a plain object below the threshold) is one signed request (lean-copy.ts); the rest uses the
+// SDK, loaded only then (copy-server-sdk.ts).
+import { isPlainMd5 } from './diff.js';
+import { copySource } from './headers.js';
+import { isRegionRedirect } from './lean-request.js';
 import type { CopyTarget, ObjectInfo } from './types.js';
 
-/** The bucket lives in another region (a redirect, or a signature for the wrong region): the SDK follows it. */
-const isRedirect = (e: unknown) => {
-  const { name, $metadata } = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-  const status = $metadata?.httpStatusCode;
-  return (status !== undefined && status >= 300 && status < 400) || name === 'AuthorizationHeaderMalformed' || name === 'PermanentRedirect';
-};
-
 export async function serverSideCopy(t: CopyTarget, src: ObjectInfo, destKey: string): Promise<void> {
-  const ACL = t.acl as ObjectCannedACL | undefined;
-  const CopySource = copySource(t.sourceBucket, src.key);
-  if (src.size < t.multipartThreshold && isPlainMd5(src.etag)) {
-    // The common case, one request: the copy keeps the MD5 ETag and every header (COPY).
-    if (t.lean && !t.lean.disabled) {
-      try {
-        return await t.lean.copy(t.destBucket, destKey, CopySource, ACL);
-      } catch (e) {
-        if (!isRedirect(e)) throw e;
-        t.lean.disabled = true;
-      }
+  if (src.size < t.multipartThreshold && isPlainMd5(src.etag) && t.lean && !t.lean.disabled) {
+    // The copy keeps the MD5 ETag and every header (COPY).
+    try {
+      return await t.lean.copy(destKey, copySource(t.sourceBucket, src.key), t.acl);
+    } catch (e) {
+      if (!isRegionRedirect(e)) throw e;
+      t.lean.disabled = true;
     }
-    await t.dest.send(new CopyObjectCommand({ Bucket: t.destBucket, Key: destKey, CopySource, MetadataDirective: 'COPY', ACL }));
-    return;
   }
-  // The copy's ETag will not be the source's MD5: carry the headers ourselves plus a checksum.
-  const head = await t.source.send(new HeadObjectCommand({ Bucket: t.sourceBucket, Key: src.key }));
-  const headers = headersOf(head, checksumMetadata(src, head.Metadata));
-  if (src.size < t.multipartThreshold) {
-    await t.dest.send(new CopyObjectCommand({ Bucket: t.destBucket, Key: destKey, CopySource, MetadataDirective: 'REPLACE', ACL, ...headers }));
-    return;
-  }
-  await multipartCopy(t, src, destKey, CopySource, { ...headers, ACL });
-}
-
-async function multipartCopy(
-  t: CopyTarget,
-  src: ObjectInfo,
-  destKey: string,
-  CopySource: string,
-  create: ReturnType<typeof headersOf> & { ACL?: ObjectCannedACL },
-): Promise<void> {
-  const { UploadId } = await t.dest.send(new CreateMultipartUploadCommand({ Bucket: t.destBucket, Key: destKey, ...create }));
-  if (!UploadId) throw new Error('CreateMultipartUpload returned no UploadId');
-  const partSize = partSizeFor(src.size, Math.min(t.multipartThreshold, 512 * 1024 * 1024));
-  const count = Math.max(1, Math.ceil(src.size / partSize));
-  const etags: string[] = new Array(count);
-  try {
-    let next = 0;
-    const worker = async () => {
-      while (next < count) {
-        const i = next++;
-        const start = i * partSize;
-        const end = Math.min(src.size, start + partSize) - 1;
-        const out = await t.dest.send(
-          new UploadPartCopyCommand({
-            Bucket: t.destBucket,
-            Key: destKey,
-            UploadId,
-            PartNumber: i + 1,
-            CopySource,
-            CopySourceRange: `bytes=${start}-${end}`,
-            // A source replaced mid-copy must not give a mix of two versions.
-            CopySourceIfMatch: `"${src.etag}"`,
-          }),
-        );
-        etags[i] = out.CopyPartResult?.ETag ?? '';
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(t.partConcurrency, count) }, worker));
-    await t.dest.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: t.destBucket,
-        Key: destKey,
-        UploadId,
-        MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
-      }),
-    );
-  } catch (e) {
-    // Leave no half upload billing storage behind. Nothing lost if this fails: the copy's own
-    // error is thrown next, and the object is copied again by the next run.
-    await t.dest.send(new AbortMultipartUploadCommand({ Bucket: t.destBucket, Key: destKey, UploadId })).catch(() => undefined);
-    throw e;
-  }
+  const { sdkServerSideCopy } = await import('./copy-server-sdk.js');
+  await sdkServerSideCopy(t, src, destKey);
 }

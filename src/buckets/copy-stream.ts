@@ -1,6 +1,6 @@
 // Different credentials or endpoints: the bytes pass through us, GetObject body → PutObject (small)
 // or a multipart Upload (lib-storage, a few parts buffered at a time) — never a whole large object.
-import { GetObjectCommand, PutObjectCommand, type ObjectCannedACL, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type ObjectCannedACL } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { checksumMetadata } from './diff.js';
@@ -15,7 +15,8 @@ const STREAM_PART = 8 * 1024 * 1024;
 
 export async function streamCopy(t: CopyTarget, src: ObjectInfo, destKey: string): Promise<void> {
   const ACL = t.acl as ObjectCannedACL | undefined;
-  const got = await t.source.send(new GetObjectCommand({ Bucket: t.sourceBucket, Key: src.key, IfMatch: `"${src.etag}"` }));
+  const [source, dest] = await Promise.all([t.source.get(), t.dest.get()]);
+  const got = await source.send(new GetObjectCommand({ Bucket: t.sourceBucket, Key: src.key, IfMatch: `"${src.etag}"` }));
   const body = got.Body;
   if (!body) throw new Error('GetObject returned no body');
   const size = got.ContentLength ?? src.size;
@@ -27,11 +28,11 @@ export async function streamCopy(t: CopyTarget, src: ObjectInfo, destKey: string
   const headers = headersOf(got, multipart ? checksumMetadata(src, got.Metadata) : {});
   if (!multipart && size <= SMALL) {
     const bytes = await body.transformToByteArray();
-    await t.dest.send(new PutObjectCommand({ Bucket: t.destBucket, Key: destKey, Body: bytes, ContentLength: bytes.length, ACL, ...headers }));
+    await dest.send(new PutObjectCommand({ Bucket: t.destBucket, Key: destKey, Body: bytes, ContentLength: bytes.length, ACL, ...headers }));
     return;
   }
   const upload = new Upload({
-    client: t.dest,
+    client: dest,
     params: { Bucket: t.destBucket, Key: destKey, Body: body as Readable, ACL, ...headers },
     // Below the threshold one part (≤ STREAM_PART) holds the object: lib-storage sends one PutObject.
     partSize: multipart ? partSize : Math.max(partSize, size + 1),

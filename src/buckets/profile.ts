@@ -5,7 +5,7 @@
 // but only for the profile named by AWS_PROFILE (getEndpointFromConfig ignores the client's
 // `profile` option), and a copy names its profile per item — so we load the files with the SDK's
 // own parser and pass the endpoint explicitly.
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -13,6 +13,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { LazyClient, type S3Sdk } from './sdk.js';
 
 // Derived from the provider we use, so no transitive package (@aws-sdk/types) is imported directly.
 type AwsCredentialIdentityProvider = ReturnType<typeof fromNodeProviderChain>;
@@ -29,7 +30,8 @@ export interface SideSettings {
 }
 
 export interface S3Side extends SideSettings {
-  client: S3Client;
+  /** The SDK's client, made on first use (sdk.ts). */
+  client: LazyClient;
   /** The client's HTTP handler (its keep-alive sockets), shared by the lean copy path. */
   handler: NodeHttpHandler;
   credentials: AwsCredentialIdentity;
@@ -108,19 +110,19 @@ export function makeHandler(concurrency: number): NodeHttpHandler {
 }
 
 /** An S3 client sized for `concurrency` requests in flight on kept-alive sockets. */
-export function makeS3Client(settings: SideSettings, credentials: AwsCredentialIdentity, handler: NodeHttpHandler, maxAttempts = 3): S3Client {
-  return new S3Client({
-    region: settings.region,
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    forcePathStyle: settings.forcePathStyle,
+export function makeS3Client(sdk: S3Sdk, side: Omit<S3Side, 'client'>, maxAttempts = 3): S3Client {
+  return new sdk.S3Client({
+    region: side.region,
+    ...(side.endpoint ? { endpoint: side.endpoint } : {}),
+    forcePathStyle: side.forcePathStyle,
     // On AWS a bucket may live outside the profile's region: follow S3's 301 instead of failing.
     followRegionRedirects: true,
-    credentials,
+    credentials: side.credentials,
     maxAttempts,
     // Only where S3 requires them: MinIO/moto versions differ in which flexible checksums they know.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler: handler,
+    requestHandler: side.handler,
   });
 }
 
@@ -140,7 +142,8 @@ export async function openSide(
     throw new Error(`AWS profile "${settings.profile}": no credentials (${(e as Error).message.split('\n')[0]})`);
   }
   const handler = makeHandler(concurrency);
-  return { ...settings, credentials, handler, client: makeS3Client(settings, credentials, handler, sdkMaxAttempts) };
+  const side = { ...settings, credentials, handler };
+  return { ...side, client: new LazyClient((sdk) => makeS3Client(sdk, side, sdkMaxAttempts)) };
 }
 
 /**

@@ -1,19 +1,20 @@
 // One `stagesync_copies` item, start to end: open both sides, walk the two sorted listings together,
 // copy what is missing or different (server-side or streamed), then — only if every copy succeeded
 // and the count is within max_delete — delete what the source no longer has.
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { serverSideCopy } from './copy-server-side.js';
-import { deleteKeys } from './delete.js';
+import type { deleteKeys } from './delete.js';
 import { isPlainMd5, quickCompare, sameWithMetadata } from './diff.js';
 import { makeKeyFilter } from './filter.js';
 import { destKey, normalizePrefix } from './keys.js';
 import { listObjects } from './listing.js';
 import { leanCopier } from './lean-copy.js';
-import { mergeListings } from './merge.js';
+import { leanBucket } from './lean-request.js';
+import { mergeListings, type Pair } from './merge.js';
 import { Pool } from './pool.js';
 import { openSide, sameAccount, type S3Side } from './profile.js';
 import { ProgressTracker } from './progress.js';
 import { describeError, isRetryable, withRetry, type RetryPolicy } from './retry.js';
+import { s3Sdk } from './sdk.js';
 import type { CopyResult, CopySpec, ObjectInfo, SyncOptions } from './types.js';
 
 export const DEFAULT_CONCURRENCY = 64;
@@ -95,7 +96,7 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
     ...(spec.acl ? { acl: spec.acl } : {}),
     multipartThreshold: threshold,
   };
-  const serverTarget = { ...target, partConcurrency: 8, lean: leanCopier(dest, dest.handler, spec.dest_bucket) };
+  const serverTarget = { ...target, partConcurrency: 8, lean: leanCopier(dest, spec.dest_bucket) };
   // lib-storage is loaded only for a streamed copy.
   const streamCopy = result.mode === 'stream' ? (await import('./copy-stream.js')).streamCopy : undefined;
   const copyOne = streamCopy
@@ -104,8 +105,11 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
 
   // Only for `check` verdicts (a multipart ETag on either side): compare checksums in metadata.
   const sameByHead = async (src: ObjectInfo, dst: ObjectInfo): Promise<boolean> => {
-    const head = (side: S3Side, bucket: string, o: ObjectInfo) =>
-      isPlainMd5(o.etag) ? Promise.resolve(undefined) : side.client.send(new HeadObjectCommand({ Bucket: bucket, Key: o.key })).then((h) => h.Metadata);
+    const head = async (side: S3Side, bucket: string, o: ObjectInfo) => {
+      if (isPlainMd5(o.etag)) return undefined;
+      const [client, { HeadObjectCommand }] = await Promise.all([side.client.get(), s3Sdk()]);
+      return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: o.key }))).Metadata;
+    };
     const [sm, dm] = await Promise.all([head(source, spec.source_bucket, src), head(dest, spec.dest_bucket, dst)]);
     return sameWithMetadata(src, sm, dst, dm);
   };
@@ -146,24 +150,33 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
     });
 
   try {
-    const srcList = listObjects({ client: source.client, bucket: spec.source_bucket, prefix: srcPrefix }, filter, retry);
-    const dstList = listObjects({ client: dest.client, bucket: spec.dest_bucket, prefix: dstPrefix }, filter, retry);
-    for await (const pair of mergeListings(srcList, dstList)) {
-      if (opts.signal?.aborted) {
-        result.error = 'interrupted';
-        result.retryable = false;
-        break;
-      }
+    const listTarget = (side: S3Side, bucket: string, prefix: string) => ({ client: side.client, lean: leanBucket(side, bucket), bucket, prefix });
+    const srcList = listObjects(listTarget(source, spec.source_bucket, srcPrefix), filter, retry);
+    const dstList = listObjects(listTarget(dest, spec.dest_bucket, dstPrefix), filter, retry);
+    /** Counts the pair; gives the wait for a free copy slot when it needs copying (most do not). */
+    const onPair = (pair: Pair): Promise<void> | undefined => {
       if (pair.src) {
         result.listed++;
         progress.update((p) => p.listed++);
         const verdict = pair.dst ? quickCompare(pair.src, pair.dst) : 'differ';
-        if (verdict === 'same') result.skipped++;
-        else await schedule(pair.src, verdict === 'check' ? pair.dst : undefined);
+        if (verdict !== 'same') return schedule(pair.src, verdict === 'check' ? pair.dst : undefined);
+        result.skipped++;
       } else if (spec.delete) {
         result.toDelete++;
         // Past the cap nothing will be deleted: count, but stop holding keys.
         if (maxDelete < 0 || toDelete.length <= maxDelete || dryRun) toDelete.push(pair.dst.key);
+      }
+      return undefined;
+    };
+    pages: for await (const pairs of mergeListings(srcList, dstList)) {
+      for (const pair of pairs) {
+        if (opts.signal?.aborted) {
+          result.error = 'interrupted';
+          result.retryable = false;
+          break pages;
+        }
+        const slot = onPair(pair);
+        if (slot) await slot;
       }
     }
     if (!result.error) progress.update((p) => (p.listingDone = true));
@@ -174,14 +187,17 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
   await pool.drain();
   progress.emit(true);
 
-  if (spec.delete) await deletePhase(result, toDelete, maxDelete, dryRun, () => deleteKeys(dest.client, spec.dest_bucket, toDelete, retry));
+  if (spec.delete) await deletePhase(result, toDelete, maxDelete, dryRun, async () => (await import('./delete.js')).deleteKeys(await dest.client.get(), spec.dest_bucket, toDelete, retry));
   closeSides(source, dest);
   return finish(result, started);
 }
 
 function closeSides(source: S3Side, dest: S3Side): void {
-  source.client.destroy();
-  if (dest !== source) dest.client.destroy();
+  // The handlers too: a side whose SDK client was never made still holds kept-alive sockets.
+  for (const side of new Set([source, dest])) {
+    side.client.destroy();
+    side.handler.destroy();
+  }
 }
 
 async function deletePhase(

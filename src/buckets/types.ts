@@ -1,4 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { LazyClient } from './sdk.js';
 import type { LeanCopier } from './lean-copy.js';
 
 // Plain data in and out of the bucket engine. It knows S3, never inventories: the caller hands it
@@ -125,9 +125,9 @@ export function copySucceeded(r: CopyResult): boolean {
 /** Where one object copy goes: both sides' clients and buckets (server-side and streamed alike). */
 export interface CopyTarget {
   /** Client of the source side (HeadObject / GetObject on the source). */
-  source: S3Client;
+  source: LazyClient;
   /** Client of the destination side (it sends the copy or upload requests). */
-  dest: S3Client;
+  dest: LazyClient;
   sourceBucket: string;
   destBucket: string;
   acl?: string;

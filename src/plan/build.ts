@@ -9,7 +9,7 @@ import type { LazyVars } from '../template/index.js';
 import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
 import { checkSafety } from './safety.js';
-import { checksOf, migrationOf, urlSecrets } from './rehearsal.js';
+import { checksOf, migrationOf, unusedSettings, urlSecrets } from './rehearsal.js';
 import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HostConnection, Plan, PlanCommand } from './types.js';
 
 export const SOURCE_GROUP = 'stagesync-sourcedb';
@@ -104,7 +104,10 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
     }
     const origin = (h: string) => (key: string) => ({ file: inp.varsOf(h).origins[key]?.file, path: key });
     destinations = dests.map((h) => destinationPlan(h, varsOf(h), req.command, origin(h)));
-    for (const d of destinations) if (d.migrate) for (const s of urlSecrets(d.migrate.databaseUrl)) secrets.add(s);
+    for (const d of destinations) {
+      for (const s of d.migrate ? urlSecrets(d.migrate.databaseUrl) : []) secrets.add(s);
+      warnings.push(...unusedSettings(varsOf(d.host), d.migrate, d.host));
+    }
     if (needsSource) {
       const sv = varsOf(sources[0]!);
       source = sourcePlan(sources[0]!, sv, inp.templateVars(sources[0]!), inp);

@@ -44,3 +44,9 @@ export function urlSecrets(url: string): string[] {
   }
 }
 
+
+/** Rehearsal settings that do nothing without migrations before the swap: said, not silently ignored. */
+export function unusedSettings(v: ResolvedVars, migrate: MigrationPlan | undefined, host: string): string[] {
+  if (migrate || v.stagesync_rehearsal_max_lock_seconds === null || v.stagesync_rehearsal_max_lock_seconds === undefined) return [];
+  return [`${host}: stagesync_rehearsal_max_lock_seconds has no effect: the post-restore commands run after the swap, unwatched (set stagesync_migrate_before_swap: true, or use orchestrate rehearse)`];
+}

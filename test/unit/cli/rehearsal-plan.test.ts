@@ -71,6 +71,13 @@ describe('rehearsal in the plan', () => {
     expect(() => planOf('run', [...PAIR, 'stagesync_migrate_before_swap: true', 'stagesync_restore_mode: in_place'])).to.throw(UserError, 'needs stagesync_restore_mode: swap');
   });
 
+  it('a lock limit without migrations before the swap is a warning (it would do nothing)', () => {
+    expect(planOf('run', [...PAIR, 'stagesync_rehearsal_max_lock_seconds: 3']).warnings).to.include(
+      'stage1: stagesync_rehearsal_max_lock_seconds has no effect: the post-restore commands run after the swap, unwatched (set stagesync_migrate_before_swap: true, or use orchestrate rehearse)',
+    );
+    expect(planOf('rehearse', [...PAIR, 'stagesync_rehearsal_max_lock_seconds: 3']).warnings.join('\n')).to.not.contain('max_lock_seconds');
+  });
+
   it('the password of the DATABASE_URL template is a secret', () => {
     const p = planOf('rehearse', [...PAIR, 'stagesync_migrate_database_url: "postgresql://app:s3cr%40t@localhost/{database}"']);
     expect(p.secrets).to.include.members(['s3cr%40t', 's3cr@t']);

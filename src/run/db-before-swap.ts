@@ -44,27 +44,33 @@ export async function migrateStep(d: DestinationRun, s: { hook: HookCommand }, i
     for (const h of r.locks.held.filter(worthALine)) ctx.output.info(`${d.host}: ${heldLine(h)}`);
     for (const w of r.locks.waits) ctx.output.info(`${d.host}: ${waitLine(w)}`);
   };
+  const params = {
+    command: s.hook.command,
+    ...(s.hook.becomeUser ? { becomeUser: s.hook.becomeUser } : {}),
+    database: into.restoredInto,
+    databaseUrl: m.databaseUrl,
+    dbHost: d.dbHost,
+    backupUser: plan.backupUser,
+    sampleMs: m.sampleMs,
+    maxLockSeconds: m.maxLockSeconds,
+    ...(d.facts?.pg ? { pg: d.facts.pg } : {}),
+    signal: ctx.signal,
+  };
   await d.step(
     'migrate',
     async () => {
-      const r = await runMigration(ctx.hostOf(where), {
-        command: s.hook.command,
-        ...(s.hook.becomeUser ? { becomeUser: s.hook.becomeUser } : {}),
-        database: into.restoredInto,
-        databaseUrl: m.databaseUrl,
-        dbHost: d.dbHost,
-        backupUser: plan.backupUser,
-        sampleMs: m.sampleMs,
-        maxLockSeconds: m.maxLockSeconds,
-        ...(d.facts?.pg ? { pg: d.facts.pg } : {}),
-        signal: ctx.signal,
-      }, tell);
-      const longest = r.locks.held.find((h) => h.table && h.mode === 'ACCESS EXCLUSIVE');
-      const detail = `${commandLine(s.hook.command)} (${secs(r.durationMs)}${longest ? `; longest ACCESS EXCLUSIVE ${secs(longest.heldMs)} on ${longest.relation}` : ''}${r.locks.waits.length ? `; ${r.locks.waits.length} lock wait(s)` : ''})`;
-      return { value: r, detail, data: migrationReport(r) };
+      const r = await runMigration(ctx.hostOf(where), params, tell);
+      return { value: r, detail: migrateDetail(s.hook.command, r), data: migrationReport(r) };
     },
     where,
   );
+}
+
+/** `bin/rails db:migrate (13.1 s; longest ACCESS EXCLUSIVE 12.4 s on users; 1 lock wait(s))`. */
+function migrateDetail(command: string, r: MigrateResult): string {
+  const longest = r.locks.held.find((h) => h.table && h.mode === 'ACCESS EXCLUSIVE');
+  const parts = [secs(r.durationMs), ...(longest ? [`longest ACCESS EXCLUSIVE ${secs(longest.heldMs)} on ${longest.relation}`] : []), ...(r.locks.waits.length ? [`${r.locks.waits.length} lock wait(s)`] : [])];
+  return `${commandLine(command)} (${parts.join('; ')})`;
 }
 
 export async function checksStep(d: DestinationRun, into: PreparedRestore): Promise<void> {

@@ -1,21 +1,31 @@
 // The lock report on the lab (issue 13): a ~1 M-row table rewritten under ACCESS EXCLUSIVE (the
 // table made with generate_series inside the new copy, not synced), its lock duration against
-// the statement's own time, the limit failing it; a lock wait behind another session's lock.
+// the statement's own time, the limit failing it; a lock wait behind the test's own 2 s lock.
 import { expect } from 'chai';
-import { requireLab } from '../../lab/index.js';
-import { checksums } from '../steps/support.js';
+import { psql, requireLab, sshExec } from '../../lab/index.js';
+import { checksums, eventually } from '../steps/support.js';
 import { allOutput, dbNames, Ops } from './support.js';
 import { DEST, migration, pairVars, readReport, rehearsalSource, rehearse, resetStage } from './rehearsal-support.js';
 
-/** Another session holds ACCESS SHARE on users for 2 s; the ALTER TABLE started 0.3 s later waits for it. */
+/** The migration says it is ready, waits for the test's lock, then runs an ALTER TABLE that must wait for it. */
+const READY = '/tmp/rh-waiting-for-lock';
+const LOCKED = '/tmp/rh-locked';
 const BLOCKED = [
   '  - command: |',
-  '      psql -X -q -c "BEGIN; LOCK TABLE users IN ACCESS SHARE MODE; SELECT pg_sleep(2); COMMIT;" > /dev/null &',
-  '      sleep 0.3',
+  `      touch ${READY}`,
+  `      while [ ! -f ${LOCKED} ]; do sleep 0.05; done`,
   '      psql -X -v ON_ERROR_STOP=1 -c "ALTER TABLE users ADD COLUMN note text"',
-  '      wait',
   '    become_user: postgres',
 ];
+/**
+ * The test's own session on the new copy: ACCESS SHARE on users for 2 s. The flag file is written
+ * by the server (COPY TO PROGRAM) once the lock is held, so the ALTER TABLE surely comes after.
+ */
+async function holdLockFor2s(): Promise<void> {
+  const ready = await eventually(async () => (await sshExec('stage2', `test -f ${READY}`)).code === 0, (ok) => ok, 120_000);
+  if (!ready) throw new Error('the migration never got ready');
+  await psql('stage2', `BEGIN; LOCK TABLE users IN ACCESS SHARE MODE; COPY (SELECT 1) TO PROGRAM 'touch ${LOCKED}'; SELECT pg_sleep(2); COMMIT;`, `${DEST}_stagesync_new`);
+}
 /** Made in one transaction: a table nobody else can see yet, so its locks count for no limit. */
 const BIG = migration(['BEGIN;', 'CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 1000000) g;', 'ALTER TABLE big ADD PRIMARY KEY (id);', 'CREATE INDEX ON big (v);', 'COMMIT;'].join('\n'));
 const REWRITE = '  - {command: "psql -X -v ON_ERROR_STOP=1 -c \'\\\\timing on\' -c \'ALTER TABLE big ALTER COLUMN id TYPE bigint\'", become_user: postgres}';
@@ -34,16 +44,18 @@ describe('orchestrate rehearse: the lock report', function () {
   it('reports a lock wait, the rewrite\'s ACCESS EXCLUSIVE within 20 % (or 0.3 s) of its own time, and the limit fails it', async () => {
     const vars = pairVars(ops, ['stagesync_rehearsal_max_lock_seconds: 0.3', 'stagesync_post_restore_commands:', ...BLOCKED, BIG, REWRITE]);
     const before = await checksums('stage2', DEST);
-    const r = await rehearse(ops, vars);
+    await sshExec('stage2', `rm -f ${READY} ${LOCKED}`);
+    const [r] = await Promise.all([rehearse(ops, vars), holdLockFor2s()]);
     expect(r.code, allOutput(r)).to.equal(2);
     const [blocked, big, rewrite] = readReport(ops).destinations.stage2!.migrations!;
 
-    // The wait: the ALTER TABLE waited for the other session's 2 s lock, less the 0.3 s head start.
+    // The wait: the ALTER TABLE waited for the test's 2 s lock (less the moment it took to start).
     const wait = blocked!.lockWaits.find((w) => w.relation === 'users' && w.mode === 'ACCESS EXCLUSIVE');
     expect(wait, JSON.stringify(blocked)).to.not.equal(undefined);
     expect(wait!.statement).to.equal('ALTER TABLE users ADD COLUMN note text');
-    expect(wait!.waitedMs).to.be.within(1200, 2200);
+    expect(wait!.waitedMs).to.be.within(1500, 2300);
     expect(wait!.blockedBy).to.have.length(1);
+    console.log(`      lock wait behind the test's 2 s lock: ${wait!.waitedMs} ms`);
     const share = blocked!.locks.find((l) => l.relation === 'users' && l.mode === 'ACCESS SHARE');
     expect(share!.heldMs, JSON.stringify(share)).to.be.within(1700, 2300);
     expect(r.stdout).to.match(/stage2: ALTER TABLE users ADD COLUMN note text waited \d\.\d s for ACCESS EXCLUSIVE on users \(blocked by pid \d+\)/);

@@ -21,8 +21,7 @@ export type DestPhase = 'new' | 'ready' | 'locked' | 'received' | 'restored' | '
 export class DestinationRun {
   // Parameters
   readonly host: string;
-  /** The destination host (where its databases are). */
-  readonly dbHost: Host;
+  private readonly h: Host;
 
   // Internal state
   phase: DestPhase = 'new';
@@ -41,8 +40,13 @@ export class DestinationRun {
     private readonly run: { reports: Record<string, Record<string, unknown>>; retiring: Promise<void>[] },
   ) {
     this.host = plan.host;
-    this.dbHost = ctx.hostOf(plan.host);
+    this.h = ctx.hostOf(plan.host);
     this.report = { database: plan.database, mode: plan.mode };
+  }
+
+  /** The destination host (where its databases are). */
+  get dbHost(): Host {
+    return this.h;
   }
 
   /** In the report's `destinations` once it gets to its restore. */
@@ -70,8 +74,8 @@ export class DestinationRun {
   async preflight(): Promise<void> {
     const d = this.plan;
     await this.step('preflight', async () => {
-      await this.dbHost.connect();
-      const f = await preflightDest(this.dbHost, { backupUser: d.backupUser, database: d.database, tmpDir: d.tmpDir, mode: d.mode });
+      await this.h.connect();
+      const f = await preflightDest(this.h, { backupUser: d.backupUser, database: d.database, tmpDir: d.tmpDir, mode: d.mode });
       this.facts = f;
       this.phase = 'ready';
       return { value: f, outcome: 'ok', detail: `PostgreSQL ${f.serverMajor}` };
@@ -81,7 +85,7 @@ export class DestinationRun {
   async takeLock(): Promise<void> {
     const d = this.plan;
     await this.step('lock', async () => {
-      const lock = await acquireLock(this.dbHost, { database: d.database, backupUser: d.backupUser, timeoutMs: d.lockTimeoutSec * 1000, onWait: (m) => this.ctx.output.info(m) });
+      const lock = await acquireLock(this.h, { database: d.database, backupUser: d.backupUser, timeoutMs: d.lockTimeoutSec * 1000, onWait: (m) => this.ctx.output.info(m) });
       this.lock = lock;
       this.phase = 'locked';
       return { value: lock, outcome: 'ok', detail: `holding the stagesync lock on ${d.database}` };
@@ -162,7 +166,7 @@ export class DestinationRun {
     const r = await this.step('restore', async () => {
       if (!from) throw new StepError(d.host, 'restore', 'the dump is not on this host');
       const p = { database: d.database, role: d.role, backupUser: d.backupUser, mode: d.mode, excludeTables: d.excludeTables, fkConstraints: d.fkConstraints, jobs: d.jobs };
-      const prepared = await restoreDump(this.dbHost, { ...p, postRestoreSql: d.postRestoreSql, dumpPath: from, signal: this.ctx.signal });
+      const prepared = await restoreDump(this.h, { ...p, postRestoreSql: d.postRestoreSql, dumpPath: from, signal: this.ctx.signal });
       return { value: prepared, detail: this.restoredDetail(prepared) };
     });
     return r.status === 'ok' ? r.value : undefined;
@@ -178,10 +182,10 @@ export class DestinationRun {
 
   private async after(action: 'post_restore_sql' | 'verify' | 'swap', into: PreparedRestore): Promise<void> {
     const d = this.plan;
-    const t = { host: this.dbHost, backupUser: d.backupUser };
+    const t = { host: this.h, backupUser: d.backupUser };
     if (action === 'post_restore_sql') {
       await this.step(action, async () => {
-        const r = await runPostRestoreSql(this.dbHost, { database: into.restoredInto, role: d.role, backupUser: d.backupUser, statements: d.postRestoreSql, pg: this.facts?.pg, signal: this.ctx.signal });
+        const r = await runPostRestoreSql(this.h, { database: into.restoredInto, role: d.role, backupUser: d.backupUser, statements: d.postRestoreSql, pg: this.facts?.pg, signal: this.ctx.signal });
         this.report.postRestoreSql = r.statements;
         return { value: r, detail: r.statements.map((s) => `${s.command} ${s.rowCount ?? ''}`.trim()).join(', ') };
       });
@@ -209,8 +213,8 @@ export class DestinationRun {
   private async dropNewCopy(steps: PlanStep[]): Promise<void> {
     const keep = steps.some((s) => s.action === 'rehearsal_end' && s.keep);
     try {
-      if (keep) await endRehearsal({ host: this.dbHost, backupUser: this.plan.backupUser }, this.plan.database, true);
-      else await dropNew(this.dbHost, { database: this.plan.database, backupUser: this.plan.backupUser });
+      if (keep) await endRehearsal({ host: this.h, backupUser: this.plan.backupUser }, this.plan.database, true);
+      else await dropNew(this.h, { database: this.plan.database, backupUser: this.plan.backupUser });
     } catch (e) {
       // The step's own failure is already told; the leftover is named, and the next run's cleanup drops it.
       this.ctx.output.warn(`${this.host}: cannot drop ${this.plan.database}_stagesync_new: ${(e as Error).message}`);

@@ -122,7 +122,8 @@ export class DestinationRun {
     }
     this.listInReport();
     if (resume.restored.has(this.host)) {
-      this.ctx.output.info(`${this.host}: resumed: ${this.plan.database} was already replaced by the previous attempt`);
+      const done = this.ctx.plan.command === 'rehearse' ? 'rehearsed' : 'replaced';
+      this.ctx.output.info(`${this.host}: resumed: ${this.plan.database} was already ${done} by the previous attempt`);
     } else {
       if (!(await this.restoreChain(restoring, from))) return;
       resume.restored.add(this.host);

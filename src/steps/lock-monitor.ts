@@ -10,15 +10,16 @@ import type { PgConn } from './sql.js';
 
 /**
  * One sample: the server's clock, the relation locks of the other sessions of this database
- * (catalogs left out: every statement touches them), and those sessions' states. Times are ms
- * since the epoch. A relation this snapshot cannot see (created in an open transaction) is
- * named by its oid.
+ * (catalogs left out: every statement touches them) and every lock they wait for (a row lock is
+ * waited for as its holder's `transactionid`), and those sessions' states. Times are ms since the
+ * epoch. A relation this snapshot cannot see (created in an open transaction) is named by its oid.
  */
 export const SAMPLE_SQL = `
 SELECT extract(epoch FROM clock_timestamp()) * 1000 AS at,
   (SELECT coalesce(json_agg(json_build_object(
      'pid', l.pid, 'mode', l.mode, 'granted', l.granted,
-     'relation', CASE WHEN c.oid IS NULL THEN 'oid ' || l.relation
+     'relation', CASE WHEN l.relation IS NULL THEN l.locktype || coalesce(' ' || l.transactionid::text, ' ' || l.virtualxid, '')
+                      WHEN c.oid IS NULL THEN 'oid ' || l.relation
                       WHEN n.nspname = 'public' THEN quote_ident(c.relname)
                       ELSE quote_ident(n.nspname) || '.' || quote_ident(c.relname) END,
      'kind', c.relkind, 'query', a.query,
@@ -29,9 +30,9 @@ SELECT extract(epoch FROM clock_timestamp()) * 1000 AS at,
    JOIN pg_stat_activity a ON a.pid = l.pid
    LEFT JOIN pg_class c ON c.oid = l.relation
    LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE l.locktype = 'relation' AND l.pid <> pg_backend_pid()
-     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-     AND coalesce(n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%', true)) AS locks,
+   WHERE a.datname = current_database() AND l.pid <> pg_backend_pid()
+     AND ((l.locktype = 'relation' AND coalesce(n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%', true))
+          OR NOT l.granted)) AS locks,
   (SELECT coalesce(json_agg(json_build_object('pid', pid, 'state', state, 'stateChange', extract(epoch FROM state_change) * 1000)), '[]')
    FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()) AS sessions`;
 

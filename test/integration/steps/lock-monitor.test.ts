@@ -48,6 +48,22 @@ describe('steps on the lab: a migration under the lock monitor', function () {
     expect(await monitorSessions()).to.equal('0');
   });
 
+  it('a row lock wait is a lock wait too (on the holder\'s transaction)', async () => {
+    const command = [
+      `psql -X -q -c "BEGIN; SELECT * FROM t WHERE id = 1 FOR UPDATE; SELECT pg_sleep(1); COMMIT;" > /dev/null &`,
+      'sleep 0.3',
+      `psql -X -v ON_ERROR_STOP=1 -c "UPDATE t SET id = 2 WHERE id = 1"`,
+      'wait',
+    ].join('\n');
+    await psql('stage1', 'TRUNCATE t; INSERT INTO t VALUES (1);', DB);
+    const r = await runMigration(stage1, params(command, 50), () => undefined);
+    const wait = r.locks.waits.find((w) => w.statement === 'UPDATE t SET id = 2 WHERE id = 1');
+    expect(wait, JSON.stringify(r.locks.waits)).to.not.equal(undefined);
+    expect(wait!.relation).to.match(/^transactionid \d+$/);
+    expect(wait!.mode).to.equal('SHARE');
+    expect(wait!.waitedMs).to.be.within(500, 900);
+  });
+
   it('the command sees the database in PGDATABASE, STAGESYNC_DATABASE and DATABASE_URL', async () => {
     const r = await runMigration(stage1, params('psql -X -At -c "SELECT current_database()"; echo "$STAGESYNC_DATABASE"; psql -X -At "$DATABASE_URL" -c "SELECT 42"', 100), () => undefined);
     expect(r.output.trim().split('\n')).to.deep.equal([DB, DB, '42']);

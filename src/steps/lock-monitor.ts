@@ -73,6 +73,8 @@ export async function startLockMonitor(host: Host, p: LockMonitorParams): Promis
   };
   try {
     await client.connect();
+    // A superuser's session (peer authentication as the backup user): it writes nothing.
+    await client.query('SET default_transaction_read_only = on');
     await sample();
   } catch (e) {
     sock.destroy();

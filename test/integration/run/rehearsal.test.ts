@@ -1,7 +1,11 @@
 // Migration rehearsal on the lab (issue 13): the expand/contract migration and its checks, a
-// failing NOT NULL, staging untouched by `orchestrate rehearse` (--keep or not), bad input.
+// failing NOT NULL, staging untouched by `orchestrate rehearse` (--keep or not, interrupted), bad input.
 import { expect } from 'chai';
-import { psql, requireLab } from '../../lab/index.js';
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { labEnv, psql, requireLab } from '../../lab/index.js';
+import { repoRoot } from '../../support/cli.js';
 import { checksums } from '../steps/support.js';
 import { allOutput, dbNames, Ops } from './support.js';
 import { DEST, PAIRED, USERS, migration, pairVars, readReport, rehearsalSource, rehearse, resetStage } from './rehearsal-support.js';
@@ -109,6 +113,31 @@ describe('orchestrate rehearse: migrations and checks on the new copy, never a s
     expect(readReport(ops).destinations.stage2!.checks).to.deep.equal([{ name: 'user count', value: USERS, expected: String(USERS + 1), passed: false }]);
     expect(await checksums('stage2', DEST)).to.deep.equal(before);
     expect(await dbNames('stage2', `${DEST}_stagesync%`)).to.deep.equal([]);
+  });
+
+  it('Ctrl-C during a migration: exit 99 at once, staging untouched, no copy, no monitor session left', async () => {
+    const vars = pairVars(ops, ['stagesync_post_restore_commands:', '  - {command: "sleep 60", become_user: postgres}']);
+    const before = await checksums('stage2', DEST);
+    const bin = join(repoRoot, 'dist/src/cli/bin.js');
+    expect(existsSync(bin), 'built').to.equal(true);
+    const started = Date.now();
+    const child = execa(process.execPath, [bin, 'rehearse', '-e', vars, '-v'], { cwd: ops.dir, env: { ...process.env, ...labEnv() }, reject: false });
+    let out = '';
+    let sent = false;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      // Once: a second Ctrl-C exits at once, without cleaning up.
+      if (!sent && out.includes('[stage2] migrate: started')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const r = await child;
+    expect(r.exitCode, `${out}\n${r.stderr}`).to.equal(99);
+    expect(Date.now() - started, 'not waiting for the sleep').to.be.below(45_000);
+    expect(await checksums('stage2', DEST)).to.deep.equal(before);
+    expect(await dbNames('stage2', `${DEST}_stagesync%`), out).to.deep.equal([]);
+    expect(await psql('stage2', `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'stagesync lock monitor'`)).to.equal('0');
   });
 
   for (const [what, lines] of [

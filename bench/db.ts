@@ -14,6 +14,8 @@
 //     --no-build   reuse the last private build of orchestrate (see BUILD_DIR)
 //     --json FILE  also write the figures as JSON
 //     --settle     `sync` (untimed) before each run, so no run pays for the writeback of the one before
+//     --masked     orchestrate with stagesync_masking (three text columns of benchdb's largest table)
+//                  against orchestrate without it, side by side (issue 12; goal masked/unmasked ≤ 1.25)
 //     --tee        a third contender each round: the raw pipe plus what orchestrate must keep —
 //                  the dump written to a file on db1 and on stage2 (tee) and sha256 on both
 //                  ends — i.e. what a pipelined backup → move → restore would cost
@@ -42,6 +44,7 @@ const NO_BUILD = args.includes('--no-build');
 const JSON_OUT = opt('json');
 const TEE = args.includes('--tee');
 const SETTLE = args.includes('--settle');
+const MASKED = args.includes('--masked');
 
 /** Bump with any change to bench/fixtures/benchdb.sql: a benchdb of another version is rebuilt. */
 const BENCHDB_VERSION = 2;
@@ -166,7 +169,21 @@ function writeOpsDir(): string {
   return dir;
 }
 
-type Kind = 'orchestrate' | 'raw' | 'tee';
+type Kind = 'orchestrate' | 'raw' | 'tee' | 'masked';
+
+/** The masked variant's rules: the first three text columns of benchdb's largest table. */
+async function maskingVars(): Promise<string> {
+  // The largest table with three text columns (benchdb's largest, events, has one: kind; its
+  // payload is jsonb): accounts (email, full_name, bio).
+  const textCols = `(SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid IN ('text'::regtype, 'varchar'::regtype))`;
+  const table = await psql(SOURCE, `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' AND ${textCols} >= 3 ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 1`, SRC_DB, cfg);
+  const sizes = await psql(SOURCE, `SELECT string_agg(relname || ' ' || pg_size_pretty(pg_total_relation_size(oid)), ', ' ORDER BY pg_total_relation_size(oid) DESC) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace`, SRC_DB, cfg);
+  log(`benchdb tables: ${sizes}`);
+  const cols = (await psql(SOURCE, `SELECT attname FROM pg_attribute WHERE attrelid = 'public.${table}'::regclass AND attnum > 0 AND NOT attisdropped AND atttypid IN ('text'::regtype, 'varchar'::regtype) ORDER BY attnum LIMIT 3`, SRC_DB, cfg)).split('\n');
+  const rule = (c: string) => (/mail/.test(c) ? 'email' : /name/.test(c) ? 'full_name' : '{hash: 16}');
+  log(`masked variant: public.${table}: ${cols.map((c) => `${c} → ${rule(c)}`).join(', ')}`);
+  return ['stagesync_masking_salt: bench-masking-salt-0001', 'stagesync_masking:', `  public.${table}:`, ...cols.map((c) => `    ${c}: ${rule(c)}`), ''].join('\n');
+}
 interface Step {
   host: string;
   action: string;
@@ -194,14 +211,14 @@ function span(steps: Array<{ startedAt: string; durationMs: number }>): number {
   return Math.max(...steps.map((s, i) => starts[i]! + s.durationMs)) - Math.min(...starts);
 }
 
-async function runOrchestrate(ops: string, n: number): Promise<Run> {
+async function runOrchestrate(ops: string, n: number, kind: 'orchestrate' | 'masked' = 'orchestrate'): Promise<Run> {
   const report = join(ops, `report-${n}.json`);
   const timeOut = join(ops, `time-${n}.txt`);
   const load = loadavg()[0]!;
   const t0 = performance.now();
   const child = execa(
     '/usr/bin/time',
-    ['-v', '-o', timeOut, process.execPath, BIN, '-i', 'hosts', '-e', '@bench.yml', '-t', 'db', '--confirm', DEST_DB, '--report', report],
+    ['-v', '-o', timeOut, process.execPath, BIN, '-i', 'hosts', '-e', '@bench.yml', ...(kind === 'masked' ? ['-e', '@bench-masked.yml'] : []), '-t', 'db', '--confirm', DEST_DB, '--report', report],
     { cwd: ops, env, reject: false, all: true },
   );
   // RSS timeline of the node process (time's child), to tell which step the peak belongs to.
@@ -229,7 +246,7 @@ async function runOrchestrate(ops: string, n: number): Promise<Run> {
   }
   return {
     rssByStep,
-    kind: 'orchestrate',
+    kind,
     wallMs,
     load,
     rssKiB: num(/Maximum resident set size \(kbytes\): (\d+)/),
@@ -291,7 +308,8 @@ async function main(): Promise<void> {
   const size = await ensureBenchdb();
   await buildOrchestrate();
   const ops = writeOpsDir();
-  log(`ops dir ${ops}; ${ROUNDS} round(s) of orchestrate and raw, alternating (ABBA)`);
+  if (MASKED) writeFileSync(join(ops, 'bench-masked.yml'), await maskingVars());
+  log(`ops dir ${ops}; ${ROUNDS} round(s) of orchestrate and ${MASKED ? 'masked orchestrate' : 'raw'}, alternating (ABBA)`);
   const runs: Run[] = [];
   try {
     // The copies' owner (the lab's seed makes it; a lab only brought up has none).
@@ -299,13 +317,13 @@ async function main(): Promise<void> {
     await psql(DEST, `DROP DATABASE IF EXISTS ${DEST_DB}_stagesync_prev WITH (FORCE)`, 'postgres', cfg);
     let n = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const kinds: Kind[] = TEE ? ['orchestrate', 'raw', 'tee'] : ['orchestrate', 'raw'];
+      const kinds: Kind[] = MASKED ? ['orchestrate', 'masked'] : TEE ? ['orchestrate', 'raw', 'tee'] : ['orchestrate', 'raw'];
       const order = round % 2 === 0 ? kinds : [...kinds].reverse();
       for (const kind of order) {
         // Each contender from a clean slate: the previous one's dirty pages (a backup file, a
         // 1.1 GB copy, its WAL) written out first, untimed, instead of during this run.
         if (SETTLE) await execa('sync');
-        const r = kind === 'orchestrate' ? await runOrchestrate(ops, n++) : await runRaw(kind);
+        const r = kind === 'orchestrate' || kind === 'masked' ? await runOrchestrate(ops, n++, kind) : await runRaw(kind);
         runs.push(r);
         log(
           `round ${round + 1} ${kind.padEnd(11)} ${secs(r.wallMs).padStart(6)} s` +
@@ -319,6 +337,7 @@ async function main(): Promise<void> {
     rmSync(ops, { recursive: true, force: true });
   }
 
+  if (MASKED) return reportMasked(runs, size);
   const orch = runs.filter((r) => r.kind === 'orchestrate');
   const raw = runs.filter((r) => r.kind === 'raw');
   const tee = runs.filter((r) => r.kind === 'tee');
@@ -356,6 +375,23 @@ async function main(): Promise<void> {
       JSON.stringify({ date: new Date().toISOString(), sizeBytes: size, rounds: ROUNDS, jobs: JOBS ?? null, medianMs: { orchestrate: mo, raw: mr, ...(tee.length ? { tee: mt } : {}) }, ratio, peakRssMiB: peak, steps: Object.fromEntries(steps), runs }, null, 2),
     );
   }
+}
+
+/** --masked: the two orchestrate variants side by side, and the masked run's own steps. */
+function reportMasked(runs: Run[], size: number): void {
+  const plain = runs.filter((r) => r.kind === 'orchestrate');
+  const masked = runs.filter((r) => r.kind === 'masked');
+  const mp = median(plain.map((r) => r.wallMs));
+  const mm = median(masked.map((r) => r.wallMs));
+  const ratio = mm / mp;
+  console.log('');
+  console.log(`source ${SRC_DB} on ${SOURCE}: ${mib(size)} MiB; ${ROUNDS} run(s) each; ${cpus().length} CPUs; load ${runs.map((r) => r.load.toFixed(1)).join(', ')}`);
+  console.log(`unmasked  median ${secs(mp)} s   runs ${plain.map((r) => secs(r.wallMs)).join(', ')}`);
+  console.log(`masked    median ${secs(mm)} s   runs ${masked.map((r) => secs(r.wallMs)).join(', ')}`);
+  console.log(`ratio masked/unmasked ${ratio.toFixed(2)} (goal ≤ 1.25) ${ratio <= 1.25 ? 'OK' : 'MISSED'}`);
+  console.log('masked steps (median ms over runs):');
+  for (const [k, v] of stepMedians(masked)) console.log(`  ${k.padEnd(22)} ${secs(v).padStart(6)} s`);
+  if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ date: new Date().toISOString(), sizeBytes: size, rounds: ROUNDS, medianMs: { unmasked: mp, masked: mm }, ratio, runs }, null, 2));
 }
 
 main().catch((e: unknown) => {

@@ -10,6 +10,7 @@ import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
 import { checkSafety } from './safety.js';
 import { checksOf, migrationOf, unusedSettings, urlSecrets } from './rehearsal.js';
+import { maskingPlan } from './masking.js';
 import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HostConnection, Plan, PlanCommand } from './types.js';
 
 export const SOURCE_GROUP = 'stagesync-sourcedb';
@@ -113,7 +114,9 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
       source = sourcePlan(sources[0]!, sv, inp.templateVars(sources[0]!), inp);
       const pipelined = source.pipelined;
       destinations = destinations.map((d) => ({ ...d, pipelined: pipelined && d.jobs === 1 }));
-      db = { source, destinations, transfer: 'stream' };
+      const origins = inp.varsOf(sources[0]!).origins;
+      const masking = maskingPlan(sv, source, (variable) => origins[variable]?.file);
+      db = { source, destinations, transfer: 'stream', ...(masking ? { masking } : {}) };
       if (sv.stagesync_transfer === 'direct') {
         // Not built yet: say so rather than pretend; the stream path is always correct.
         warnings.push('stagesync_transfer: direct (destinations pulling from the source) is not supported yet; the dump streams through the controller');
@@ -130,7 +133,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   }
 
   const pairVars = source ? varsOf(source.host) : dests[0] ? varsOf(dests[0]) : varsOf('localhost');
-  const steps = orderSteps({ command: req.command, source, destinations, copies, keep: req.keep === true });
+  const steps = orderSteps({ command: req.command, source, destinations, copies, keep: req.keep === true, ...(db?.masking ? { masking: db.masking } : {}) });
   return {
     name: pairName(req.extraVarsArgs, source?.host, destinations.map((d) => d.host)),
     command: req.command,

@@ -1,6 +1,7 @@
 // --check output: the plan as a person reads it, and as JSON for --report (secrets masked).
 import { createHash } from 'node:crypto';
-import type { Plan } from './types.js';
+import type { MaskingPlan, Plan } from './types.js';
+import { describeTransformer, rulesByTable } from './masking.js';
 import { migrationHeader } from './rehearsal-summary.js';
 
 const WIDTH = 80;
@@ -29,6 +30,7 @@ export function renderPlan(plan: Plan): string {
     }
     const how = s.pipelined ? 'pipelined: the dump is sent on while it is written' : 'the complete dump is moved';
     out.push(`transfer:      ${db.transfer} through the controller, ${how}`);
+    if (db.masking) out.push(...maskingLines(db.masking));
   }
   for (const d of plan.rollback?.destinations ?? []) out.push(`rollback:      ${d.host} — database ${d.database} ⇄ ${d.database}_stagesync_prev`);
   for (const c of plan.copies) {
@@ -46,14 +48,24 @@ export function renderPlan(plan: Plan): string {
   return out.join('\n') + '\n';
 }
 
+/** Per table, its rules; the rules inherited through foreign keys need the source's catalog. */
+function maskingLines(m: MaskingPlan): string[] {
+  const lines = [...rulesByTable(m)].map(([table, rules]) => `masking:       ${table}: ${rules.map((r) => `${r.column} → ${describeTransformer(r.transformer)}`).join(', ')}`);
+  lines.push(`               + columns referencing a masked column through a foreign key get its rule (read from the source's catalog at preflight)`);
+  lines.push(`               leak check: ${m.leakSample ? `up to ${m.leakSample} values per masked column, before the swap` : 'off (stagesync_masking_leak_sample: 0)'}${m.requireAll ? '; every personal-looking column must have a rule' : ''}`);
+  return lines;
+}
+
 /** The plan for --report: script bodies become their digests; the secrets list is dropped. */
 export function planForReport(plan: Plan): Record<string, unknown> {
   const digest = (text?: string) => (text === undefined ? undefined : `sha256:${createHash('sha256').update(text).digest('hex')}`);
   const { secrets: _secrets, ...rest } = plan;
   if (!rest.db) return rest;
   const { backupScriptContent, cleanupScriptContent, ...source } = rest.db.source;
+  // The salt is a secret: the report has the rules, never the key.
+  const masking = rest.db.masking ? (({ salt: _salt, ...m }) => m)(rest.db.masking) : undefined;
   return {
     ...rest,
-    db: { ...rest.db, source: { ...source, backupScriptDigest: digest(backupScriptContent), cleanupScriptDigest: digest(cleanupScriptContent) } },
+    db: { ...rest.db, ...(masking ? { masking } : {}), source: { ...source, backupScriptDigest: digest(backupScriptContent), cleanupScriptDigest: digest(cleanupScriptContent) } },
   };
 }

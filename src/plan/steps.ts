@@ -1,6 +1,6 @@
 // Orders the work of a plan into numbered steps: what --check prints and what the executor walks
 // (src/run/db-sync.ts); the one place that says which step comes when, and whether at all.
-import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, DbStepAction, HookAction, HookCommand, PlanCommand, PlanStep } from './types.js';
+import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, DbStepAction, HookAction, HookCommand, MaskingPlan, PlanCommand, PlanStep } from './types.js';
 import { checksSummary, migrateSummary, rehearsalEndSummary } from './rehearsal-summary.js';
 
 /** A step before it has its place: everything but the id. */
@@ -11,11 +11,12 @@ interface StepInput {
   source?: DbSourcePlan;
   destinations: DbDestinationPlan[];
   copies: BucketCopyPlan[];
+  masking?: MaskingPlan;
   /** `rehearse --keep`. */
   keep?: boolean;
 }
 
-export function orderSteps({ command, source, destinations, copies, keep = false }: StepInput): PlanStep[] {
+export function orderSteps({ command, source, destinations, copies, masking, keep = false }: StepInput): PlanStep[] {
   const steps: PlanStep[] = [];
   const add = (step: NewStep) => steps.push({ ...step, id: steps.length + 1 } as PlanStep);
   const db = (host: string, action: DbStepAction, summary: string, dest?: string) =>
@@ -52,19 +53,21 @@ export function orderSteps({ command, source, destinations, copies, keep = false
     // before it; swap mode needs them only around the swap (see below).
     for (const d of destinations) if (d.mode === 'in_place' && d.pipelined) preHooks(d);
     const { pipelined } = source;
-    add({ host: source.host, action: 'backup', tags: ['db'], summary: backupSummary(source), pipelined });
+    add({ host: source.host, action: 'backup', tags: ['db'], summary: backupSummary(source) + (masking ? `; without the data of the masked tables, in a snapshot held open for their masked COPY` : ''), pipelined });
     const moveSummary = pipelined
       ? `stream the dump to ${dests.join(', ')} while it is written (sha256 checked on every end)`
       : `stream the dump to ${dests.join(', ')} (sha256 checked on both ends)`;
     add({ host: source.host, action: 'move', tags: ['db'], summary: moveSummary, pipelined });
     const restore = (d: DbDestinationPlan, from: 'stream' | 'file', how: string) =>
-      add({ host: d.host, action: 'restore', tags: ['db'], summary: `${restoreSummary(d)} ${how}${restoreDetails(d)}`, dest: d.host, from });
+      add({ host: d.host, action: 'restore', tags: ['db'], summary: `${restoreSummary(d)} ${how}${restoreDetails(d)}${masking ? ', up to its data (indexes and constraints come after the masked rows)' : ''}`, dest: d.host, from });
     for (const d of destinations) if (d.pipelined) restore(d, 'stream', 'as the dump arrives');
     for (const d of destinations) if (d.mode === 'in_place' && !d.pipelined) preHooks(d);
     for (const d of destinations) {
       if (!d.pipelined) restore(d, 'file', 'from the moved file');
+      if (masking) db(d.host, 'mask', `COPY the masked rows of ${maskedTables(masking)} from ${source.host} (read masked there, in the dump's snapshot), then build indexes and constraints`, d.host);
       if (d.postRestoreSql.length) db(d.host, 'post_restore_sql', `${d.postRestoreSql.length} statement(s) with bound parameters`, d.host);
       db(d.host, 'verify', 'every restored table present, row counts recorded', d.host);
+      if (masking && masking.leakSample > 0) db(d.host, 'leak_check', `up to ${masking.leakSample} production values per masked column compared by keyed hash with the new copy: any match fails ${d.host}`, d.host);
       // Migrations before the swap, then the checks: both on the new copy, while staging is untouched.
       if (d.migrate) for (const c of d.postRestoreCommands) hook(d, 'migrate', c, migrateSummary(d, c));
       if (d.checks.length) db(d.host, 'checks', checksSummary(d), d.host);
@@ -87,6 +90,11 @@ export function orderSteps({ command, source, destinations, copies, keep = false
     db(source.host, 'cleanup', `remove temporary dumps on ${[source.host, ...dests].join(', ')}`);
   }
   return steps;
+}
+
+function maskedTables(m: MaskingPlan): string {
+  const tables = [...new Set(m.rules.map((r) => `${r.schema}.${r.name}`))];
+  return `${tables.join(', ')} (and the tables whose foreign keys reference them)`;
 }
 
 const hookHost = (where: 'dest' | 'localhost', dest: string) => (where === 'localhost' ? 'localhost' : dest);

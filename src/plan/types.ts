@@ -2,6 +2,7 @@
 // Built from inventory + vars without touching the network; the executors carry it out.
 import type { CopySpec } from '../buckets/index.js';
 import type { Expectation } from '../steps/check-expect.js';
+import type { Transformer } from '../steps/mask-sql.js';
 
 export type Tag = 'db' | 'files';
 
@@ -18,8 +19,10 @@ export type StepAction =
   | 'backup'
   | 'move'
   | 'restore'
+  | 'mask'
   | 'post_restore_sql'
   | 'verify'
+  | 'leak_check'
   | 'migrate'
   | 'checks'
   | 'swap'
@@ -62,7 +65,7 @@ export type PlanStep = StepBase &
   );
 
 /** Steps whose payload is at most the destination they serve. */
-export type DbStepAction = 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'checks' | 'swap' | 'leftovers';
+export type DbStepAction = 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'checks' | 'swap' | 'leftovers' | 'mask' | 'leak_check';
 /** Steps running one hook command; `migrate`: a post-restore command run against the new copy before the swap. */
 export type HookAction = 'pre_restore_commands' | 'post_restore_commands' | 'always_commands' | 'migrate';
 
@@ -98,6 +101,29 @@ export interface MigrationPlan {
   /** An ACCESS EXCLUSIVE lock on a table held longer than this fails the destination. */
   maxLockSeconds: number | null;
   sampleMs: number;
+}
+
+/** One rule of stagesync_masking: a column of a table and its transformer. */
+export interface MaskRule {
+  schema: string;
+  name: string;
+  column: string;
+  transformer: Transformer;
+  /** The variable path of the rule, e.g. `stagesync_masking.public.auth_user.email` (errors name it). */
+  path: string;
+}
+
+/** The masking of a pair (docs/masking.md): applied on the source, checked before the swap. */
+export interface MaskingPlan {
+  rules: MaskRule[];
+  /** Key of the deterministic masking; secret: never printed. */
+  salt: string;
+  /** A personal-looking column without a rule fails the preflight (else a warning). */
+  requireAll: boolean;
+  /** Production values per masked column compared by keyed hash before the swap; 0: no leak check. */
+  leakSample: number;
+  /** The vars file the rules came from (errors name it). */
+  file?: string;
 }
 
 /** What the source host does (docs/run.md, step 3). */
@@ -184,6 +210,8 @@ export interface Plan {
     source: DbSourcePlan;
     destinations: DbDestinationPlan[];
     transfer: 'stream' | 'direct';
+    /** stagesync_masking: the masked tables' rows are read masked on the source, not dumped. */
+    masking?: MaskingPlan;
   };
   /** `orchestrate rollback`: the destinations to swap back. */
   rollback?: { destinations: DbDestinationPlan[] };

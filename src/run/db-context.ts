@@ -1,6 +1,7 @@
 // What the database part of a run is given (by src/run/attempts.ts), and what survives an attempt.
 import type { Plan } from '../plan/types.js';
 import type { Host } from '../transport/types.js';
+import type { HeldSnapshot } from '../steps/mask-snapshot.js';
 import type { RunOutput } from './output.js';
 import type { Tracker } from './tracker.js';
 
@@ -27,6 +28,8 @@ export interface DbResume {
   restored: Set<string>;
   /** Destinations whose post-restore commands ran. */
   finished: Set<string>;
+  /** A masked sync: the snapshot its dump was made in, held open for the masked reads (and a retry's). */
+  snapshot?: HeldSnapshot;
 }
 
 export const freshResume = (): DbResume => ({ delivered: new Map(), restored: new Set(), finished: new Set() });

@@ -12,8 +12,11 @@ import { verifyRestore } from '../steps/verify.js';
 import { StepError } from '../steps/errors.js';
 import { checksStep, migrateStep, rehearsalEndStep } from './db-before-swap.js';
 import { endRehearsal } from '../steps/rehearsal.js';
+import { newDbName } from '../steps/sql.js';
+import { LeakFound } from '../steps/mask-leak.js';
 import type { DbRunContext } from './db-context.js';
 import type { StepResult } from './tracker.js';
+import type { MaskingRun } from './db-mask.js';
 
 /** Where a destination stands; `out` once a step of its own failed (it takes no further part). */
 export type DestPhase = 'new' | 'ready' | 'locked' | 'received' | 'restored' | 'done' | 'out';
@@ -31,13 +34,15 @@ export class DestinationRun {
   prepared?: PreparedRestore;
   /** This destination's entry in the report's `destinations`. */
   readonly report: Record<string, unknown>;
+  /** A masked sync in swap mode: the masked rows going in while the restore runs. */
+  private earlyMask?: Promise<Record<string, number>>;
 
   constructor(
     readonly ctx: DbRunContext,
     readonly plan: DbDestinationPlan,
     /** The run's shared state: the report's `destinations` (by host), and the older generations
      * being dropped after a swap (the run waits for them before unlocking). */
-    private readonly run: { reports: Record<string, Record<string, unknown>>; retiring: Promise<void>[] },
+    private readonly run: { reports: Record<string, Record<string, unknown>>; retiring: Promise<void>[]; masking?: MaskingRun },
   ) {
     this.host = plan.host;
     this.h = ctx.hostOf(plan.host);
@@ -143,6 +148,8 @@ export class DestinationRun {
         if (s.from === 'file' || !this.prepared) into = await this.restoreFile(from);
       } else if (s.action === 'pre_restore_commands') {
         await this.hook(s.action, s.hook);
+      } else if (into && (s.action === 'mask' || s.action === 'leak_check')) {
+        await this.masked(s.action, into, from);
       } else if (into && (s.action === 'post_restore_sql' || s.action === 'verify' || s.action === 'swap')) {
         await this.after(s.action, into);
       } else if (into && s.action === 'migrate') {
@@ -166,8 +173,10 @@ export class DestinationRun {
     const d = this.plan;
     const r = await this.step('restore', async () => {
       if (!from) throw new StepError(d.host, 'restore', 'the dump is not on this host');
-      const p = { database: d.database, role: d.role, backupUser: d.backupUser, mode: d.mode, excludeTables: d.excludeTables, fkConstraints: d.fkConstraints, jobs: d.jobs };
-      const prepared = await restoreDump(this.h, { ...p, postRestoreSql: d.postRestoreSql, dumpPath: from, signal: this.ctx.signal });
+      const p = { database: d.database, role: d.role, backupUser: d.backupUser, mode: d.mode, excludeTables: d.excludeTables, fkConstraints: d.fkConstraints, jobs: d.jobs, ...(this.run.masking ? { sections: 'data' as const } : {}) };
+      const restoring = restoreDump(this.h, { ...p, postRestoreSql: d.postRestoreSql, dumpPath: from, signal: this.ctx.signal });
+      this.maskWhileRestoring(restoring);
+      const prepared = await restoring;
       return { value: prepared, detail: this.restoredDetail(prepared) };
     });
     return r.status === 'ok' ? r.value : undefined;
@@ -206,6 +215,43 @@ export class DestinationRun {
         this.report.swapped = true;
         this.report.previous = r.previous ?? null;
         return { value: r, detail: r.previous ? `${d.database} is the new copy; the old one is ${r.previous}` : `${d.database} created` };
+      });
+    }
+  }
+
+  /** Swap mode, masked: the rows of the masked tables go into the fresh copy beside the restore. */
+  maskWhileRestoring(restoring: Promise<unknown>): void {
+    const m = this.run.masking;
+    if (!m || this.plan.mode !== 'swap') return;
+    this.earlyMask = m.copyWhileRestoring({ host: this.h, backupUser: this.plan.backupUser, database: newDbName(this.plan.database), ...(this.facts?.pg ? { pg: this.facts.pg } : {}) }, restoring);
+  }
+
+  /** A masked sync: the masked rows and post-data into the new copy; the leak check before the swap. */
+  private async masked(action: 'mask' | 'leak_check', into: PreparedRestore, dumpPath: string | undefined): Promise<void> {
+    const d = this.plan;
+    const masking = this.run.masking;
+    const target = () => {
+      if (!masking || !dumpPath) throw new StepError(d.host, action, 'the dump is not on this host');
+      const restored = new Set(into.tables.map((t) => `${t.schema}.${t.name}`));
+      return { masking, t: { host: this.h, backupUser: d.backupUser, role: d.role, database: into.restoredInto, dumpPath, excludeTables: d.excludeTables, fkConstraints: d.fkConstraints, restored, ...(this.facts?.pg ? { pg: this.facts.pg } : {}) } };
+    };
+    if (action === 'mask') {
+      await this.step(action, async () => {
+        const { masking: m, t } = target();
+        const rows = await m.load(t, this.earlyMask);
+        this.report.masked = rows;
+        const total = Object.values(rows).reduce((a, b) => a + b, 0);
+        return { value: rows, detail: `${total} masked rows in ${Object.keys(rows).length} table(s); indexes and constraints built on them`, data: { rows } };
+      });
+    } else {
+      await this.step(action, async () => {
+        const { masking: m, t } = target();
+        const r = await m.leaks(t).catch((e: unknown) => {
+          if (e instanceof LeakFound) this.report.leakCheck = e.results;
+          throw e;
+        });
+        this.report.leakCheck = r;
+        return { value: r, outcome: 'ok', detail: `${r.length} column(s), ${r.reduce((a, c) => a + c.sampled, 0)} production values compared: none in the new copy` };
       });
     }
   }

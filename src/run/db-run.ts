@@ -2,7 +2,7 @@
 // (src/plan/steps.ts): each phase takes the steps it carries out from the plan.
 import pLimit from 'p-limit';
 import { mib } from '../util/units.js';
-import type { DbDestinationPlan, DbSourcePlan, PlanStep } from '../plan/types.js';
+import type { DbDestinationPlan, DbSourcePlan, MaskingPlan, PlanStep } from '../plan/types.js';
 import type { Host } from '../transport/types.js';
 import { checkCompat, preflightSource, type SourceFacts } from '../steps/preflight.js';
 import { StepError } from '../steps/errors.js';
@@ -12,6 +12,7 @@ import { fileBackup, streamBackup } from './db-transfer.js';
 import { finishRun } from './db-finish.js';
 import { sayLeftovers } from './leftovers.js';
 import { valueOf } from './tracker.js';
+import { MaskingRun } from './db-mask.js';
 
 export class DbSyncRun {
   // Parameters
@@ -21,6 +22,8 @@ export class DbSyncRun {
   private readonly src: Host;
   /** Forks: how many destinations work at once. */
   private readonly limit: ReturnType<typeof pLimit>;
+  /** stagesync_masking: the masked tables' rows are read masked on the source. */
+  readonly masking?: MaskingRun;
 
   // Internal state
   private sourceFacts?: SourceFacts;
@@ -35,14 +38,16 @@ export class DbSyncRun {
 
   constructor(
     readonly ctx: DbRunContext,
-    db: { source: DbSourcePlan; destinations: DbDestinationPlan[] },
+    db: { source: DbSourcePlan; destinations: DbDestinationPlan[]; masking?: MaskingPlan },
   ) {
     this.source = db.source;
     this.src = ctx.hostOf(db.source.host);
     this.limit = pLimit(ctx.plan.forks);
+    if (db.masking) this.masking = new MaskingRun(ctx, db.masking, db.source, this.src);
     const reports: Record<string, Record<string, unknown>> = {};
     ctx.record('destinations', reports);
-    this.dests = db.destinations.map((d) => new DestinationRun(ctx, d, { reports, retiring: this.retiring }));
+    const masking = this.masking;
+    this.dests = db.destinations.map((d) => new DestinationRun(ctx, d, { reports, retiring: this.retiring, ...(masking ? { masking } : {}) }));
   }
 
   /** The destinations still in the run. */
@@ -62,7 +67,9 @@ export class DbSyncRun {
       this.ctx.tracker.step(source.host, 'preflight', async () => {
         await this.src.connect();
         const f = await preflightSource(this.src, { backupUser: source.backupUser, database: source.database, backupsDir: source.backupsDir });
-        return { value: f, outcome: 'ok', detail: `PostgreSQL ${f.serverMajor}, ${source.database} ${f.dbSize === undefined ? 'missing' : mib(f.dbSize)}` };
+        // The masking rules against the source's catalog: a rule naming nothing stops the run here.
+        const masked = this.masking && f.dbSize !== undefined ? `; ${await this.masking.check(f.pg)}` : '';
+        return { value: f, outcome: 'ok', detail: `PostgreSQL ${f.serverMajor}, ${source.database} ${f.dbSize === undefined ? 'missing' : mib(f.dbSize)}${masked}` };
       }),
       ...this.dests.map((d) => this.limit(() => d.preflight())),
     ]);
@@ -101,6 +108,7 @@ export class DbSyncRun {
    * from their first byte: their pre-restore hooks (the plan puts them first) run before.
    */
   async transfer(): Promise<boolean> {
+    this.forgetDumpOfLostSnapshot();
     const backupStep = this.ctx.plan.steps.find((s) => s.action === 'backup');
     const pipelined = (this.pipelined = backupStep?.action === 'backup' && backupStep.pipelined && !this.ctx.resume.dump);
     const streamed = new Set(pipelined ? this.ctx.plan.steps.flatMap((s) => (s.action === 'restore' && s.from === 'stream' ? [s.dest] : [])) : []);
@@ -109,7 +117,8 @@ export class DbSyncRun {
       for (const s of this.stepsOf(d)) if (s.id < backupId && s.action === 'pre_restore_commands' && pipelined && !(await d.hook(s.action, s.hook))) return;
     });
     if (this.live().length === 0) return false;
-    const input = { ctx: this.ctx, source: this.source, src: this.src, dests: this.live() };
+    const masking = this.masking;
+    const input = { ctx: this.ctx, source: this.source, src: this.src, dests: this.live(), ...(masking ? { dumpArgs: async () => masking.dumpArgs(await masking.hold()) } : {}) };
     const sent = pipelined ? await streamBackup(input, streamed) : await fileBackup(input);
     const restoredOnTheWay = (d: DestinationRun) => d.prepared !== undefined || streamed.has(d.host);
     if (!sent.backed) return this.skipRest('no dump to restore: the backup failed', (d) => !restoredOnTheWay(d));
@@ -142,7 +151,26 @@ export class DbSyncRun {
 
   /** Always: always-commands, cleanup of temporary dumps and databases, locks released. */
   async finish(): Promise<void> {
+    // A retry reads in the same snapshot as the dump it resumes from.
+    if (!this.ctx.willRetry()) await this.masking?.release().catch((e: Error) => this.ctx.output.verbose(1, this.source.host, `masking snapshot: ${e.message}`));
     await finishRun(this);
+  }
+
+  /**
+   * A masked retry resumes from the earlier dump only while the snapshot it was made in is held:
+   * masked rows read in another snapshot would not match it. Otherwise it dumps again.
+   */
+  private forgetDumpOfLostSnapshot(): void {
+    const { resume } = this.ctx;
+    if (!this.masking || !resume.dump) return;
+    try {
+      if (!resume.snapshot) throw new Error('no snapshot');
+      resume.snapshot.assertHeld();
+    } catch {
+      resume.snapshot = undefined;
+      resume.dump = undefined;
+      resume.delivered.clear();
+    }
   }
 
   private async forEachLive(fn: (d: DestinationRun) => Promise<void>): Promise<void> {

@@ -21,6 +21,8 @@ export interface TransferInput {
   src: Host;
   /** The destinations still in the run. */
   dests: DestinationRun[];
+  /** Options for pg_dump, made right before the dump (a masked sync's snapshot and exclusions). */
+  dumpArgs?: () => Promise<string[]>;
 }
 
 export interface Sent {
@@ -40,7 +42,7 @@ export async function fileBackup(t: TransferInput): Promise<Sent> {
   const backed = valueOf(
     await tracker.step(source.host, 'backup', async () => {
       if (resume.dump) return { value: resume.dump, outcome: 'ok', detail: `resumed: ${resume.dump.path} from the previous attempt` };
-      const r = await withScriptLock(t, () => backup(src, { ...source, signal: ctx.signal }));
+      const r = await withScriptLock(t, async () => backup(src, { ...source, signal: ctx.signal, dumpArgs: (await t.dumpArgs?.()) ?? [] }));
       resume.dump = { path: r.dump.path, size: r.dump.size };
       return {
         value: resume.dump,
@@ -96,13 +98,14 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
     try {
       return await withScriptLock(t, async () => {
         const installed = await installScripts(src, source);
+        const dumpArgs = (await t.dumpArgs?.()) ?? [];
         const s = streamDump({
-          source: { host: src, backupUser: source.backupUser, backupScript: source.backupScript, database: source.database },
+          source: { host: src, backupUser: source.backupUser, backupScript: source.backupScript, database: source.database, dumpArgs },
           dests: t.dests.map((d) => ({
             host: ctx.hostOf(d.host),
             backupUser: d.plan.backupUser,
             tmpDir: d.plan.tmpDir,
-            ...(restoring.has(d.host) ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints } } : {}),
+            ...(restoring.has(d.host) ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints, ...(t.dumpArgs ? { sections: 'data' as const } : {}) } } : {}),
           })),
           signal: ctx.signal,
           onProgress: progressOf(ctx, source.host),
@@ -127,7 +130,9 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
     .filter((d) => restoring.has(d.host))
     .map(async (d) => {
       const r = await d.step('restore', async () => {
-        const p = await (await streamOf(d.host, 'restore')).restores.get(d.host)!;
+        const restoring = (await streamOf(d.host, 'restore')).restores.get(d.host)!;
+        d.maskWhileRestoring(restoring);
+        const p = await restoring;
         d.listInReport();
         return { value: p, detail: `${d.restoredDetail(p)}, as the dump arrived` };
       });

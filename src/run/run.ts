@@ -127,6 +127,7 @@ async function execute(
 /** ansible-playbook's: interrupted, else any host unreachable, else any failed. */
 function exitCodeOf(interrupted: boolean, tracker: Tracker): ExitCode {
   if (interrupted) return ExitCode.interrupted;
+  if (tracker.badInput) return ExitCode.badInput;
   if (tracker.recap.anyUnreachable()) return ExitCode.unreachable;
   return tracker.recap.anyFailed() ? ExitCode.hostFailed : ExitCode.ok;
 }

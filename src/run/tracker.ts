@@ -4,6 +4,7 @@
 import type { RunAction } from '../plan/types.js';
 import { UnreachableError, ConnectionLostError } from '../transport/types.js';
 import { UpstreamFailed } from '../steps/errors.js';
+import { UserError } from '../errors.js';
 import { track } from '../util/pending.js';
 import type { RunOutput } from './output.js';
 import { Recap, type Outcome } from './recap.js';
@@ -47,6 +48,8 @@ export class Tracker {
   readonly recap = new Recap();
   /** Hosts that failed or were unreachable, and why (first failure). */
   readonly failures = new Map<string, HostFailed>();
+  /** Bad input found while running (a masking rule naming no column of the source): the run exits 5. */
+  badInput?: UserError;
 
   constructor(
     private readonly output: RunOutput,
@@ -122,7 +125,8 @@ export class Tracker {
     if (err instanceof HostFailed) return err;
     const unreachable = err instanceof UnreachableError || err instanceof ConnectionLostError;
     if (err instanceof Error && err.name === 'AbortError') return new HostFailed({ host, step, unreachable: false, message: 'interrupted', retryable: false });
-    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof UserError) this.badInput ??= err;
+    const message = err instanceof UserError ? err.oneLine() : err instanceof Error ? err.message : String(err);
     return new HostFailed({ host, step, unreachable, message, retryable: retryableOf(err) });
   }
 }

@@ -73,6 +73,16 @@ export interface StagesyncVars {
   stagesync_rehearsal_max_lock_seconds?: number | null;
   /** How often the lock monitor samples pg_locks while a migration runs (milliseconds). */
   stagesync_rehearsal_lock_sample_ms?: number;
+  /** Masking rules applied on the source host, inside its PostgreSQL: schema.table (public. optional) → column → transformer (docs/masking.md). */
+  stagesync_masking?: {
+    [k: string]: MaskTable;
+  };
+  /** Key of the deterministic masking (a secret: never shown); required when stagesync_masking has rules. */
+  stagesync_masking_salt?: string | null;
+  /** true: a column whose name looks personal (email, phone, name, ...) and has no rule fails the preflight instead of a warning. */
+  stagesync_masking_require_all?: boolean;
+  /** Production values per masked column compared (by keyed hash) with the new copy before the swap; 0 = no leak check. */
+  stagesync_masking_leak_sample?: number;
   stagesync_pre_restore_commands?: HookList;
   stagesync_post_restore_commands?: HookList1;
   stagesync_always_commands?: HookList2;
@@ -176,6 +186,14 @@ export interface Check {
 export interface CheckExpect {
   [k: string]: unknown;
 }
+/** Column → transformer. */
+export interface MaskTable {
+  [k: string]: MaskTransformer;
+}
+/** How a column is masked: email, first_name, last_name, full_name, username, phone, hash, null, or {email: domain}, {hash: length}, {fixed: value}, {date_noise: interval}, {number_noise: ratio}, {sql: expression}. */
+export interface MaskTransformer {
+  [k: string]: unknown;
+}
 /** A command run at a hook point: a shell command string (run on each destination host), or a mapping. */
 export interface Hook {
   [k: string]: unknown;
@@ -228,14 +246,15 @@ export const DEFAULTED_VARS = [
   'stagesync_cleanup_script', 'stagesync_compare_git_commits', 'stagesync_copies',
   'stagesync_dest_tmp_dir', 'stagesync_destdb', 'stagesync_destdb_role',
   'stagesync_destination_gitbranch', 'stagesync_execute_backup', 'stagesync_local_repo',
-  'stagesync_lock_timeout', 'stagesync_max_retry_count', 'stagesync_migrate_before_swap',
-  'stagesync_migrate_database_url', 'stagesync_notify_webhook', 'stagesync_post_restore_commands',
-  'stagesync_post_restore_sql', 'stagesync_pre_restore_commands', 'stagesync_protected',
-  'stagesync_rehearsal_lock_sample_ms', 'stagesync_rehearsal_max_lock_seconds',
-  'stagesync_restore_exclude_tables', 'stagesync_restore_fk_constraints', 'stagesync_restore_jobs',
-  'stagesync_restore_mode', 'stagesync_retry_delay', 'stagesync_source_backups_dir',
-  'stagesync_source_gitbranch', 'stagesync_source_tmp_dir', 'stagesync_sourcedb',
-  'stagesync_transfer',
+  'stagesync_lock_timeout', 'stagesync_masking', 'stagesync_masking_leak_sample',
+  'stagesync_masking_require_all', 'stagesync_masking_salt', 'stagesync_max_retry_count',
+  'stagesync_migrate_before_swap', 'stagesync_migrate_database_url', 'stagesync_notify_webhook',
+  'stagesync_post_restore_commands', 'stagesync_post_restore_sql',
+  'stagesync_pre_restore_commands', 'stagesync_protected', 'stagesync_rehearsal_lock_sample_ms',
+  'stagesync_rehearsal_max_lock_seconds', 'stagesync_restore_exclude_tables',
+  'stagesync_restore_fk_constraints', 'stagesync_restore_jobs', 'stagesync_restore_mode',
+  'stagesync_retry_delay', 'stagesync_source_backups_dir', 'stagesync_source_gitbranch',
+  'stagesync_source_tmp_dir', 'stagesync_sourcedb', 'stagesync_transfer',
 ] as const;
 export type DefaultedVar = (typeof DEFAULTED_VARS)[number];
 

@@ -17,6 +17,8 @@ export interface BackupParams {
   cleanupScriptContent?: string;
   executeBackup: boolean;
   backupsDir: string;
+  /** Options the script passes on to pg_dump (a masked sync's --snapshot, --exclude-table-data). */
+  dumpArgs?: string[];
   /** Kill the backup script after this long (default: no limit). */
   timeoutMs?: number;
   /** Abort (Ctrl-C): the script is killed, its partial dump removed by its own trap. */
@@ -68,7 +70,7 @@ export async function backup(host: Host, p: BackupParams): Promise<BackupResult>
     if (check.code !== 0) throw new StepError(host.name, 'backup', `${p.backupScript} is missing or not executable by ${p.backupUser}`);
     // The host's clock, so a dump is "new" regardless of the controller's clock.
     since = Number((await host.exec({ argv: ['date', '+%s'] })).stdout.trim());
-    const r = await host.exec({ argv: [p.backupScript, p.database] }, { become, timeoutMs: p.timeoutMs, signal: p.signal });
+    const r = await host.exec({ argv: [p.backupScript, ...(p.dumpArgs ?? []), p.database] }, { become, timeoutMs: p.timeoutMs, signal: p.signal });
     output = tail(r.stdout + r.stderr);
     // pg_dump cannot reach a restarting server: worth another attempt.
     if (r.code !== 0) throw new StepError(host.name, 'backup', `${p.backupScript} ${p.database} exited with ${r.code ?? r.signal}`, { output, retryable: pgRetryable(null, output) });

@@ -32,7 +32,7 @@ export function lockKey(database: string): string {
 }
 
 /** Line-at-a-time replies from a psql reading SQL from its stdin. */
-class Session {
+export class Session {
   private buf = '';
   private waiters: ((line: string) => void)[] = [];
   private lines: string[] = [];

@@ -33,6 +33,11 @@ export interface PgRestoreParams {
   jobs: number;
   /** in_place: drop each object before recreating it (`--clean --if-exists`). */
   clean?: boolean;
+  /**
+   * A masked sync restores in two passes around the masked rows: `data` (pre-data and data),
+   * then `post-data` (indexes, constraints, triggers), so they are built and checked on masked rows.
+   */
+  sections?: 'data' | 'post-data';
   pg?: PgConn;
   signal?: AbortSignal;
 }
@@ -51,6 +56,7 @@ export function pgRestoreArgv(p: PgRestoreParams): string[] {
     '--exit-on-error',
     ...(p.dumpPath ? [`--jobs=${Math.max(1, p.jobs)}`] : []),
     ...(p.clean ? ['--clean', '--if-exists'] : []),
+    ...(p.sections === 'data' ? ['--section=pre-data', '--section=data'] : p.sections === 'post-data' ? ['--section=post-data'] : []),
     `--use-list=${p.listPath}`,
     `--dbname=${conninfo(p.database, p.pg, 'stagesync-restore')}`,
     ...(p.dumpPath ? [p.dumpPath] : []),

@@ -21,6 +21,8 @@ export interface RestoreParams {
   fkConstraints: boolean;
   jobs: number;
   postRestoreSql: PostRestoreSql[];
+  /** A masked sync: pre-data and data only; post-data comes after the masked rows. */
+  sections?: 'data';
   /** The dump on this host (from the move step). */
   dumpPath: string;
   pg?: PgConn;
@@ -83,7 +85,7 @@ async function createFresh(t: SqlTarget, db: string, role: string, dropFirst = f
  * The database pg_restore writes into: swap mode, a fresh `<destdb>_stagesync_new` (a leftover
  * one dropped first); in_place, the live database (created when missing). Returns its name.
  */
-export async function prepareTarget(host: Host, p: { database: string; role: string; backupUser: string; mode: 'swap' | 'in_place'; pg?: PgConn }): Promise<string> {
+export async function prepareTarget(host: Host, p: { database: string; role: string; backupUser: string; mode: 'swap' | 'in_place'; sections?: 'data'; pg?: PgConn }): Promise<string> {
   const t: SqlTarget = { host, backupUser: p.backupUser, pg: p.pg };
   const into = p.mode === 'swap' ? newDbName(p.database) : p.database;
   if (p.mode === 'swap') {
@@ -91,9 +93,19 @@ export async function prepareTarget(host: Host, p: { database: string; role: str
     await createFresh(t, into, p.role, true);
   } else if (!(await databaseExists(t, into))) {
     await createFresh(t, into, p.role);
+  } else if (p.sections === 'data') {
+    // --clean without the post-data section drops tables but not the foreign keys between them,
+    // which would stop the drops: they go first (the post-data pass makes them again).
+    await runSql(t, into, DROP_FOREIGN_KEYS, 'restore');
   }
   return into;
 }
+
+const DROP_FOREIGN_KEYS = `DO $$DECLARE r record; BEGIN
+FOR r IN SELECT c.conrelid::regclass AS t, c.conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+  WHERE c.contype = 'f' AND n.nspname NOT IN ('pg_catalog', 'information_schema') LOOP
+  EXECUTE format('ALTER TABLE %s DROP CONSTRAINT IF EXISTS %I', r.t, r.conname);
+END LOOP; END$$;`;
 
 /** TOC + list + (swap) fresh database + pg_restore. Swap mode drops the new database on failure. */
 export async function restoreDump(host: Host, p: RestoreParams): Promise<PreparedRestore> {

@@ -13,6 +13,8 @@ export interface StreamSource {
   /** A backup script that takes `--stdout DATABASE` (our rendered template). */
   backupScript: string;
   database: string;
+  /** Options the script passes on to pg_dump (a masked sync's --snapshot, --exclude-table-data). */
+  dumpArgs?: string[];
 }
 
 /** The TOC is at the head of the dump; more than this before it is complete means no TOC at all. */

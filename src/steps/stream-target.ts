@@ -18,6 +18,8 @@ export interface StreamRestore {
   mode: 'swap' | 'in_place';
   excludeTables: string[];
   fkConstraints: boolean;
+  /** A masked sync: pre-data and data only; post-data comes after the masked rows. */
+  sections?: 'data';
   pg?: PgConn;
 }
 
@@ -102,7 +104,7 @@ export class Target {
   startWriter(signal?: AbortSignal): Sink {
     const { d } = this;
     const r = d.restore;
-    const restore = r && this.into ? pgRestoreArgv({ database: this.into, role: r.role, backupUser: d.backupUser, listPath: this.list, jobs: 1, clean: r.mode === 'in_place', pg: r.pg }) : [];
+    const restore = r && this.into ? pgRestoreArgv({ database: this.into, role: r.role, backupUser: d.backupUser, listPath: this.list, jobs: 1, clean: r.mode === 'in_place', pg: r.pg, ...(r.sections ? { sections: r.sections } : {}) }) : [];
     const proc = d.host.spawn({ argv: ['sh', '-c', WRITER, 'sh', d.tmpDir, this.part, this.list, ...restore] }, { become: becomeOf(d.backupUser), signal });
     this.proc = proc;
     // Its end is read in finish(), or it is killed; until then a rejection is not an error.

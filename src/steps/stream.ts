@@ -134,7 +134,7 @@ class StreamPipeline {
    */
   private async start(): Promise<Buffer[]> {
     const { src, p } = this;
-    const script = src.host.spawn({ argv: ['sh', '-c', 'cd / && exec "$0" --stdout "$1"', src.backupScript, src.database] }, { become: becomeOf(src.backupUser), signal: p.signal });
+    const script = src.host.spawn({ argv: ['sh', '-c', 'cd / && exec "$0" "$@"', src.backupScript, '--stdout', ...(src.dumpArgs ?? []), src.database] }, { become: becomeOf(src.backupUser), signal: p.signal });
     this.script = script;
     awaitedLater(script.done);
     const chunks = (this.chunks = script.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>);

@@ -39,12 +39,15 @@ function walk(value: unknown, out: string[]): void {
 /**
  * Secret values of resolved (already templated) vars: anything under a key matching
  * *password*, *secret*, *token* (any case, any depth, incl. aws_secret_access_key) or ending in
- * `_pass` (ansible_become_pass, ansible_ssh_pass), and every param of stagesync_post_restore_sql.
+ * `_pass` (ansible_become_pass, ansible_ssh_pass), every param of stagesync_post_restore_sql and
+ * stagesync_masking_salt.
  * Values shorter than MIN_SECRET_LENGTH are left out. Sorted longest first, unique.
  */
 export function collectSecrets(vars: Record<string, unknown>): string[] {
   const out: string[] = [];
   walk(vars, out);
+  // The masking key: whoever has it can tell which production value a masked one came from.
+  leaves(vars.stagesync_masking_salt, out);
   const sql = vars.stagesync_post_restore_sql;
   if (Array.isArray(sql)) {
     for (const item of sql) {

@@ -2,8 +2,8 @@
 // sessions cut, its PostgreSQL restarted, a process killed, a directory made full.
 import { readFileSync } from 'node:fs';
 import { labConfig, labHost, type LabConfig } from './config.js';
-import { childrenOf, nsExec, nsInitPid } from './namespace.js';
-import { PGDATA } from './postgres.js';
+import { childrenOf, initdbLines, nsExec, nsInitPid } from './namespace.js';
+import { PGDATA, PGLOG } from './postgres.js';
 
 /** The command name of a pid ('' once it is gone). */
 function commOf(pid: number): string {
@@ -41,6 +41,16 @@ async function inHost(host: string, argv: string[], cfg: LabConfig): Promise<str
 /** Restart the host's PostgreSQL (fast mode: sessions are ended, as by a crash-free restart). */
 export async function restartPostgres(host: string, cfg: LabConfig = labConfig()): Promise<void> {
   await inHost(host, ['runuser', '-u', 'postgres', '--', `${cfg.pgBin}/pg_ctl`, '-D', PGDATA, '-m', 'fast', '-w', '-t', '60', '-s', 'restart', '-l', `${PGDATA}/../lab.log`], cfg);
+}
+
+/**
+ * The host's PostgreSQL cluster replaced by a new, empty one (data directory and WAL made anew):
+ * nothing an earlier run wrote is left in its files. Roles are the caller's to create.
+ */
+export async function freshCluster(host: string, cfg: LabConfig = labConfig()): Promise<void> {
+  const pgCtl = `runuser -u postgres -- ${cfg.pgBin}/pg_ctl -D ${PGDATA}`;
+  const script = [`${pgCtl} -m fast -w -t 60 -s stop`, `rm -rf ${PGDATA}`, ...initdbLines(labHost(host, cfg)), `${pgCtl} -l ${PGLOG} -w -t 60 -s start`].join(' && ');
+  await inHost(host, ['sh', '-c', script], cfg);
 }
 
 /** SIGKILL the host's processes named exactly `name` (e.g. pg_dump); returns how many there were. */

@@ -43,6 +43,17 @@ function etcHosts(cfg: LabConfig, h: LabHost): string {
 /** Debian's /etc/skel-like root .bashrc: nothing that slows a non-interactive shell. */
 const ROOT_BASHRC = `# ~/.bashrc of a lab host (test/lab/namespace.ts)\n[ -z "$PS1" ] && return\nexport PS1='\\h:\\w\\$ '\n`;
 
+/** The host's cluster made from nothing, with the lab's settings (at boot, or by freshCluster). */
+export function initdbLines(h: LabHost): string[] {
+  const q = quote;
+  const bin = '/usr/lib/postgresql/15/bin';
+  return [
+    `runuser -u postgres -- ${bin}/initdb -D ${PGDATA} -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=peer --auth-host=trust --no-sync --no-instructions >/dev/null`,
+    `cat ${q(join(h.root, 'etc', 'postgresql.conf'))} >> ${PGDATA}/postgresql.conf`,
+    `cat ${q(join(h.root, 'etc', 'pg_hba.conf'))} > ${PGDATA}/pg_hba.conf`,
+  ];
+}
+
 export function bootScript(h: LabHost): string {
   const q = quote;
   const bin = '/usr/lib/postgresql/15/bin';
@@ -62,9 +73,7 @@ export function bootScript(h: LabHost): string {
     // sshd's privilege-separation dir (shared /run; Debian's package creates it at boot).
     'mkdir -p /run/sshd && chmod 755 /run/sshd',
     `if [ ! -f ${PGDATA}/PG_VERSION ]; then`,
-    `  runuser -u postgres -- ${bin}/initdb -D ${PGDATA} -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=peer --auth-host=trust --no-sync --no-instructions >/dev/null`,
-    `  cat ${q(join(h.root, 'etc', 'postgresql.conf'))} >> ${PGDATA}/postgresql.conf`,
-    `  cat ${q(join(h.root, 'etc', 'pg_hba.conf'))} > ${PGDATA}/pg_hba.conf`,
+    ...initdbLines(h).map((l) => `  ${l}`),
     'fi',
     // A fresh pid namespace reuses small pids: a stale lock could name a live process of this ns.
     `rm -f ${PGDATA}/postmaster.pid /var/run/postgresql/.s.PGSQL.*`,

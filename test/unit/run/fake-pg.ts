@@ -30,7 +30,7 @@ export function fakePgHost(name: string, init: { databases?: string[] } = {}): F
   h.on({ match: (c) => c.text.includes('@@tool'), exec: (c) => ({ stdout: facts(c.user ?? 'root') }) })
     .on({ match: (c) => c.text.includes('stagesync-lock'), spawn: () => ({ onLine: (l) => (l.includes('pg_try_advisory_lock') ? (pg.lockHeldElsewhere ? 'f' : 't') : 'pid 4242 (another run)') }) })
     .on({ match: (c) => c.argv[0] === 'date', exec: () => ({ stdout: `${Math.floor(Date.now() / 1000)}\n` }) })
-    .on({ match: (c) => c.argv[0] === BACKUP_SCRIPT, exec: (c) => void pg.files.set(`/backups/${c.argv[1]}.${name}.2026-12-04.dump`, Buffer.from(`PGDMP dump of ${c.argv[1]}`)) })
+    .on({ match: (c) => c.argv[0] === BACKUP_SCRIPT, exec: (c) => void pg.files.set(`/backups/${c.argv.at(-1)}.${name}.2026-12-04.dump`, Buffer.from(`PGDMP dump of ${c.argv.at(-1)}`)) })
     .on({ match: (c) => c.text.includes('-printf'), exec: () => ({ stdout: [...pg.files].filter(([p]) => p.startsWith('/backups/')).map(([p, b]) => `${Date.now() / 1000} ${b.length} ${p}`).join('\n') }) })
     .on({ match: (c) => c.argv[0] === 'stat', exec: (c) => (file(c.argv.at(-1)!) ? { stdout: `${file(c.argv.at(-1)!)!.length}\n` } : { code: 1, stderr: 'No such file' }) })
     .on({ match: (c) => c.text.includes('dgst -sha256'), exec: (c) => (file(c.argv.at(-1)!) ? { stdout: `${sha(file(c.argv.at(-1)!)!)} *stdin\n${file(c.argv.at(-1)!)!.length}\n` } : { code: 1, stderr: 'No such file' }) })

@@ -3,7 +3,7 @@
 // that answer as PostgreSQL hosts would, with failures scripted in.
 import { expect } from 'chai';
 import { orderSteps } from '../../../src/plan/steps.js';
-import type { DbDestinationPlan, DbSourcePlan, Plan } from '../../../src/plan/types.js';
+import type { DbDestinationPlan, DbSourcePlan, MaskingPlan, Plan } from '../../../src/plan/types.js';
 import { runWithRetries } from '../../../src/run/attempts.js';
 import { runRollback } from '../../../src/run/rollback.js';
 import { plainOutput } from '../../../src/run/output.js';
@@ -46,15 +46,16 @@ const dest = (host: string): DbDestinationPlan => ({
   checks: [],
 });
 
-function planOf(command: 'run' | 'rollback' | 'rehearse', destinations: DbDestinationPlan[], maxRetryCount = 0, keep = false): Plan {
-  const steps = orderSteps({ command, ...(command !== 'rollback' ? { source } : {}), destinations, copies: [], keep });
+function planOf(command: 'run' | 'rollback' | 'rehearse', destinations: DbDestinationPlan[], maxRetryCount = 0, o: { masking?: MaskingPlan; keep?: boolean } = {}): Plan {
+  const { masking, keep = false } = o;
+  const steps = orderSteps({ command, ...(command !== 'rollback' ? { source } : {}), destinations, copies: [], keep, ...(masking ? { masking } : {}) });
   return {
     name: 'unit',
     command,
     inventorySources: [],
     tags: [],
     skipTags: [],
-    ...(command !== 'rollback' ? { db: { source, destinations, transfer: 'stream' as const } } : { rollback: { destinations } }),
+    ...(command !== 'rollback' ? { db: { source, destinations, transfer: 'stream' as const, ...(masking ? { masking } : {}) } } : { rollback: { destinations } }),
     copies: [],
     hosts: [],
     steps,
@@ -185,12 +186,44 @@ describe('run layer on FakeHosts', () => {
     const checks = [{ name: 'some', sql: 'SELECT 1', expect: { min: 1 } }];
     for (const keep of [false, true]) {
       const w = world(['db1', 'stage1']);
-      const t = await run(w, planOf('rehearse', [{ ...dest('stage1'), checks }], 0, keep));
+      const t = await run(w, planOf('rehearse', [{ ...dest('stage1'), checks }], 0, { keep }));
       expect(t.failures.size).to.equal(0);
       // No swap: no _stagesync_prev, `stage` is the one it was.
       expect(dbs(w, 'stage1')).to.deep.equal(keep ? ['stage', 'stage_stagesync_rehearsal'] : ['stage']);
       const destinations = w.report.toJSON(t.recap, 0, 'ok').destinations as Record<string, Record<string, unknown>>;
       expect(destinations.stage1!.rehearsal).to.deep.equal(keep ? { swapped: false, kept: 'stage_stagesync_rehearsal' } : { swapped: false });
     }
+  });
+
+  it('masking: the dump in a held snapshot without the masked rows, two restore passes around them, a leak failing one destination', async () => {
+    const w = world(['db1', 'stage1', 'stage2']);
+    const masking: MaskingPlan = { rules: [{ schema: 'public', name: 'users', column: 'email', transformer: { kind: 'email', domain: 'example.invalid' }, path: 'stagesync_masking.public.users.email' }], salt: 'unit-salt-1234', requireAll: false, leakSample: 10 };
+    const catalog = { columns: [{ s: 'public', t: 'users', c: 'id', type: 'integer', gen: false }, { s: 'public', t: 'users', c: 'email', type: 'text', gen: false }], pks: [{ s: 'public', t: 'users', cols: ['id'] }], fks: [] };
+    const db1 = w.host('db1');
+    db1.on({ match: (c) => c.stdin.includes("'columns', coalesce"), exec: () => ({ stdout: JSON.stringify(catalog) + '\n' }) });
+    db1.on({ match: (c) => c.text.includes('stagesync-snapshot'), spawn: () => ({ onLine: (l) => (l.includes('pg_export_snapshot') ? '00000003-0000001B-1' : undefined) }) });
+    db1.on({ match: (c) => c.text.includes('stagesync-mask'), spawn: () => ({ stdout: '1\tu1@example.invalid\n' }) });
+    db1.on({ match: (c) => c.stdin.includes('SELECT DISTINCT'), exec: () => ({ stdout: `${'a'.repeat(64)}\n` }) });
+    for (const [h, matches] of [['stage1', '1'], ['stage2', '0']] as const) w.host(h).on({ match: (c) => c.stdin.includes('= ANY (ARRAY['), exec: () => ({ stdout: `${matches}\n` }) });
+    const t = await run(w, planOf('run', [dest('stage1'), dest('stage2')], 0, { masking }));
+
+    expect(db1.ran(new RegExp(`^${BACKUP_SCRIPT} --snapshot=00000003-0000001B-1 --exclude-table-data="public"\\."users" prod$`))).to.have.length(1);
+    expect(db1.calls.filter((c) => c.text.includes('stagesync-snapshot')).map((c) => c.stdinEnded), 'the snapshot released').to.deep.equal([true]);
+    const reads = db1.calls.filter((c) => c.text.includes('stagesync-mask'));
+    expect(reads).to.have.length(2);
+    for (const r of reads) expect(r.stdin).to.include("SET TRANSACTION SNAPSHOT '00000003-0000001B-1';").and.include("'unit-salt-1234'").and.include('AS "email"');
+    for (const h of ['stage1', 'stage2']) {
+      const restores = w.host(h).ran(/^pg_restore --no-owner/).map((c) => c.text);
+      expect(restores.map((r) => /--section=\S+( --section=\S+)?/.exec(r)![0]), h).to.deep.equal(['--section=pre-data --section=data', '--section=post-data']);
+      expect(w.host(h).ran(/COPY "public"\."users" \("id", "email"\) FROM STDIN/), h).to.have.length(1);
+    }
+    expect([...t.failures.keys()]).to.deep.equal(['stage1']);
+    expect(t.failures.get('stage1')!.step).to.equal('leak_check');
+    expect(t.failures.get('stage1')!.message).to.match(/production values found in the new copy: public\.users\.email \(1 value\(s\) of 1 sampled\)/);
+    expect(dbs(w, 'stage1'), 'the old copy kept, the new one dropped').to.deep.equal(['stage']);
+    expect(dbs(w, 'stage2')).to.deep.equal(['stage', 'stage_stagesync_prev']);
+    const report = w.report.toJSON(t.recap, 2, 'failed') as { destinations: Record<string, { leakCheck?: unknown; masked?: unknown }>; masking: unknown };
+    expect(report.destinations.stage1!.leakCheck).to.deep.equal([{ column: 'public.users.email', sampled: 1, matches: 1 }]);
+    expect(report.masking).to.deep.include({ tables: ['public.users'], inherited: [] });
   });
 });

@@ -34,7 +34,8 @@ export function loadPlan(opts: CliOptions, cwd = process.cwd(), env = process.en
   const plan = buildPlan(
     {
       // A scheduled run is a run (inventory never builds a plan).
-      command: opts.command === 'rollback' || opts.command === 'cleanup' ? opts.command : 'run',
+      command: opts.command === 'rollback' || opts.command === 'cleanup' || opts.command === 'rehearse' ? opts.command : 'run',
+      ...(opts.keep ? { keep: true } : {}),
       extraVarsArgs: opts.extraVars,
       ...(opts.limit ? { limit: opts.limit } : {}),
       tags: opts.tags,

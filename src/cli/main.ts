@@ -31,8 +31,9 @@ export async function main(argv: string[]): Promise<number> {
   printWarnings(loaded.plan, opts);
 
   // A wrong --confirm is bad input even in check mode; the prompt itself is only for real runs.
-  // cleanup removes only what interrupted runs left, never a database in use: nothing to confirm.
-  if (opts.command !== 'cleanup') {
+  // cleanup removes only what interrupted runs left, never a database in use; a rehearsal never
+  // replaces one: nothing to confirm.
+  if (opts.command !== 'cleanup' && opts.command !== 'rehearse') {
     if (opts.confirm !== undefined) await confirmDestination(loaded.plan, opts.confirm);
     if (!opts.check && opts.confirm === undefined) await confirmDestination(loaded.plan, undefined);
   }

@@ -3,7 +3,7 @@ import { Argument, Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import type { VaultOptions } from '../vault/secrets.js';
 
-export type Subcommand = 'run' | 'rollback' | 'schedule' | 'cleanup' | 'inventory';
+export type Subcommand = 'run' | 'rollback' | 'rehearse' | 'schedule' | 'cleanup' | 'inventory';
 
 /** `orchestrate inventory`: what ansible-inventory would show. */
 export interface InventoryOptions {
@@ -30,6 +30,8 @@ export interface CliOptions {
   verbosity: number;
   confirm?: string;
   report?: string;
+  /** `rehearse --keep`: the new copy stays as `<db>_stagesync_rehearsal`. */
+  keep?: boolean;
   /** `schedule`: when to run (cron, 5 or 6 fields). */
   cron?: string;
   /** --vault-id [label@]source, --vault-password-file, --ask-vault-pass. */
@@ -57,6 +59,7 @@ Examples:
   orchestrate -e vars/prod-to-stage2.yml -l stage2 -t db        only the database, only stage2
   orchestrate -e vars/prod-to-stage1.yml --confirm stage         no prompt: the name is confirmed
   orchestrate rollback -e vars/prod-to-stage1.yml               swap the previous copy back
+  orchestrate rehearse -e vars/prod-to-stage1.yml               sync into a new copy, migrate, check, report locks; no swap
   orchestrate cleanup --check -e vars/prod-to-stage1.yml        list what an interrupted run left
   orchestrate schedule --cron "0 21 * * *" -e vars/prod-to-stage1.yml --confirm stage
                                                                  sync every night at 21:00 (keeps running)
@@ -79,6 +82,7 @@ function addCommonOptions(cmd: Command): Command {
     .addOption(new Option('-v, --verbose', 'more output (-vvv shows every remote command, secrets masked; up to -vvvv)').argParser(increase).default(0))
     .option('--confirm <name>', 'the destination database name, confirming it may be replaced (no prompt)')
     .option('--report <file>', 'write a machine-readable JSON report of the run (or the plan with --check)')
+    .option('--keep', 'rehearse: keep the rehearsed copy as <destdb>_stagesync_rehearsal (else it is dropped)')
     .option('--cron <expr>', 'schedule: when to run, a cron expression (5 fields, or 6 with seconds first), e.g. "0 21 * * *"')
     .addOption(new Option('--vault-id <[label@]source>', 'a vault secret: a password file, an executable printing it, or "prompt" (repeatable)').argParser(collect))
     .addOption(new Option('--vault-password-file <file>', 'vault password file, or an executable printing the password (repeatable)').argParser(collect))
@@ -98,7 +102,7 @@ function addCommonOptions(cmd: Command): Command {
 export function parseCli(argv: string[], version: string, write: (s: string) => void = (s) => process.stdout.write(s)): CliOptions | null {
   const program = addCommonOptions(new Command('orchestrate'))
     .description('Sync a production PostgreSQL database and media buckets to staging hosts,\ndriven by an Ansible inventory and vars files.')
-    .addArgument(new Argument('[command]', 'run (default): the sync; rollback: swap each destination back to <destdb>_stagesync_prev; schedule: run the sync at each --cron tick, until SIGTERM/SIGINT; cleanup: remove what an interrupted run left (--check lists it); inventory: show hosts, groups and variables as ansible-inventory does').choices(['run', 'rollback', 'schedule', 'cleanup', 'inventory']).default('run'))
+    .addArgument(new Argument('[command]', 'run (default): the sync; rollback: swap each destination back to <destdb>_stagesync_prev; rehearse: the sync into a new copy, migrations, checks and lock report, never a swap; schedule: run the sync at each --cron tick, until SIGTERM/SIGINT; cleanup: remove what an interrupted run left (--check lists it); inventory: show hosts, groups and variables as ansible-inventory does').choices(['run', 'rollback', 'rehearse', 'schedule', 'cleanup', 'inventory']).default('run'))
     .version(version, '--version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES)
@@ -120,6 +124,7 @@ export function parseCli(argv: string[], version: string, write: (s: string) => 
   const command = program.processedArgs[0] as Subcommand;
   if (command === 'schedule' && !opts.cron) throw new UserError('schedule needs --cron EXPR (e.g. --cron "0 21 * * *")', { file: 'command line', path: '--cron' });
   if (command !== 'schedule' && opts.cron) throw new UserError('--cron is only for `orchestrate schedule`', { file: 'command line', path: '--cron' });
+  if (command !== 'rehearse' && opts.keep) throw new UserError('--keep is only for `orchestrate rehearse`', { file: 'command line', path: '--keep' });
   const inventoryFlags = ['list', 'host', 'graph', 'yaml', 'eval', 'json'].filter((k) => opts[k] !== undefined);
   if (command !== 'inventory' && inventoryFlags.length > 0) {
     throw new UserError(`--${inventoryFlags[0]} is only for \`orchestrate inventory\``, { file: 'command line', path: `--${inventoryFlags[0]}` });
@@ -142,6 +147,7 @@ export function parseCli(argv: string[], version: string, write: (s: string) => 
     verbosity: opts.verbose as number,
     confirm: opts.confirm as string | undefined,
     report: opts.report as string | undefined,
+    ...(opts.keep ? { keep: true } : {}),
     cron: opts.cron as string | undefined,
   };
 }

@@ -1,6 +1,6 @@
 // inventory + vars → a validated Plan. Reads local files only; never touches the network.
 import { basename, extname } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError, type InputLocation } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import type { SourcedVars } from '../util/sourced-vars.js';
 import type { Copy, ResolvedVars, StagesyncVars } from '../schema/stagesync-vars.js';
@@ -10,6 +10,7 @@ import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
 import { checkSafety } from './safety.js';
 import type { PgConn } from '../steps/sql.js';
+import { checksOf, migrationOf, unusedSettings, urlSecrets } from './rehearsal.js';
 import { maskingPlan } from './masking.js';
 import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, DirectTransferPlan, HostConnection, Plan, PlanCommand } from './types.js';
 
@@ -52,6 +53,8 @@ export interface PlanRequest {
   skipTags: string[];
   forks?: number;
   defaultForks: number;
+  /** `rehearse --keep`: the new copy stays as `<db>_stagesync_rehearsal`. */
+  keep?: boolean;
 }
 
 const KNOWN_TAGS = new Set(['db', 'files', 'all']);
@@ -101,7 +104,12 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
     if (sources.length > 1) {
       throw new UserError(`group ${SOURCE_GROUP} has ${sources.length} hosts (${sources.join(', ')}); a pair has exactly one source`, { file: inp.inventory.sources.join(', ') || 'inventory' });
     }
-    destinations = dests.map((h) => destinationPlan(h, varsOf(h)));
+    const origin = (h: string) => (key: string) => ({ file: inp.varsOf(h).origins[key]?.file, path: key });
+    destinations = dests.map((h) => destinationPlan(h, varsOf(h), req.command, origin(h)));
+    for (const d of destinations) {
+      for (const s of d.migrate ? urlSecrets(d.migrate.databaseUrl) : []) secrets.add(s);
+      warnings.push(...unusedSettings(varsOf(d.host), d.migrate, d.host));
+    }
     if (needsSource) {
       const sv = varsOf(sources[0]!);
       source = sourcePlan(sources[0]!, sv, inp.templateVars(sources[0]!), inp);
@@ -126,7 +134,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   }
 
   const pairVars = source ? varsOf(source.host) : dests[0] ? varsOf(dests[0]) : varsOf('localhost');
-  const steps = orderSteps({ command: req.command, source, destinations, copies, direct: db?.transfer === 'direct', ...(db?.masking ? { masking: db.masking } : {}) });
+  const steps = orderSteps({ command: req.command, source, destinations, copies, direct: db?.transfer === 'direct', keep: req.keep === true, ...(db?.masking ? { masking: db.masking } : {}) });
   return {
     name: pairName(req.extraVarsArgs, source?.host, destinations.map((d) => d.host)),
     command: req.command,
@@ -237,14 +245,16 @@ function directPlan(v: ResolvedVars): DirectTransferPlan {
 /** The line by which a backup script template says it takes `--stdout` (ours does; a user's may not). */
 const STREAMS_DUMP = /^# stagesync: supports --stdout$/m;
 
-function destinationPlan(host: string, v: ResolvedVars): DbDestinationPlan {
+function destinationPlan(host: string, v: ResolvedVars, command: PlanCommand, origin: (key: string) => InputLocation): DbDestinationPlan {
+  const migrate = migrationOf(v, command, origin);
   return {
     host,
     database: v.stagesync_destdb,
     role: v.stagesync_destdb_role,
     backupUser: v.stagesync_backup_user,
     tmpDir: v.stagesync_dest_tmp_dir,
-    mode: v.stagesync_restore_mode,
+    // A rehearsal always restores into a new copy, whatever the mode of a real run.
+    mode: command === 'rehearse' ? 'swap' : v.stagesync_restore_mode,
     excludeTables: v.stagesync_restore_exclude_tables,
     fkConstraints: v.stagesync_restore_fk_constraints,
     jobs: v.stagesync_restore_jobs,
@@ -255,6 +265,8 @@ function destinationPlan(host: string, v: ResolvedVars): DbDestinationPlan {
     postRestoreCommands: toHookCommands(v.stagesync_post_restore_commands),
     alwaysCommands: toHookCommands(v.stagesync_always_commands),
     lockTimeoutSec: v.stagesync_lock_timeout,
+    checks: checksOf(v),
+    ...(migrate ? { migrate } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // Orders the work of a plan into numbered steps: what --check prints and what the executor walks
 // (src/run/db-sync.ts); the one place that says which step comes when, and whether at all.
-import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HookCommand, MaskingPlan, PlanCommand, PlanStep } from './types.js';
+import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, DbStepAction, HookAction, HookCommand, MaskingPlan, PlanCommand, PlanStep } from './types.js';
+import { checksSummary, migrateSummary, rehearsalEndSummary } from './rehearsal-summary.js';
 
 /** A step before it has its place: everything but the id. */
 type NewStep = PlanStep extends infer S ? (S extends PlanStep ? Omit<S, 'id'> : never) : never;
@@ -13,14 +14,16 @@ interface StepInput {
   destinations: DbDestinationPlan[];
   copies: BucketCopyPlan[];
   masking?: MaskingPlan;
+  /** `rehearse --keep`. */
+  keep?: boolean;
 }
 
-export function orderSteps({ command, source, destinations, copies, direct, masking }: StepInput): PlanStep[] {
+export function orderSteps({ command, source, destinations, copies, direct, masking, keep = false }: StepInput): PlanStep[] {
   const steps: PlanStep[] = [];
   const add = (step: NewStep) => steps.push({ ...step, id: steps.length + 1 } as PlanStep);
-  const db = (host: string, action: 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'swap' | 'leftovers' | 'mask' | 'leak_check', summary: string, dest?: string) =>
+  const db = (host: string, action: DbStepAction, summary: string, dest?: string) =>
     add({ host, action, tags: ['db'], summary, ...(dest ? { dest } : {}) });
-  const hook = (d: DbDestinationPlan, action: 'pre_restore_commands' | 'post_restore_commands' | 'always_commands', c: HookCommand, summary: string) =>
+  const hook = (d: DbDestinationPlan, action: HookAction, c: HookCommand, summary: string) =>
     add({ host: hookHost(c.host, d.host), action, tags: ['db'], summary, dest: d.host, hook: c });
   const dests = destinations.map((d) => d.host);
 
@@ -40,6 +43,7 @@ export function orderSteps({ command, source, destinations, copies, direct, mask
     return steps;
   }
 
+  const rehearsal = command === 'rehearse';
   if (source) {
     db(source.host, 'preflight', preflightSummary(source));
     for (const d of destinations) db(d.host, 'preflight', preflightSummary(source), d.host);
@@ -65,18 +69,23 @@ export function orderSteps({ command, source, destinations, copies, direct, mask
       if (d.postRestoreSql.length) db(d.host, 'post_restore_sql', `${d.postRestoreSql.length} statement(s) with bound parameters`, d.host);
       db(d.host, 'verify', 'every restored table present, row counts recorded', d.host);
       if (masking && masking.leakSample > 0) db(d.host, 'leak_check', `up to ${masking.leakSample} production values per masked column compared by keyed hash with the new copy: any match fails ${d.host}`, d.host);
-      if (d.mode === 'swap') {
+      // Migrations before the swap, then the checks: both on the new copy, while staging is untouched.
+      if (d.migrate) for (const c of d.postRestoreCommands) hook(d, 'migrate', c, migrateSummary(d, c));
+      if (d.checks.length) db(d.host, 'checks', checksSummary(d), d.host);
+      if (rehearsal) add({ host: d.host, action: 'rehearsal_end', tags: ['db'], summary: rehearsalEndSummary(d, keep), dest: d.host, keep });
+      else if (d.mode === 'swap') {
         preHooks(d);
         db(d.host, 'swap', `rename ${d.database} → ${d.database}_stagesync_prev, ${d.database}_stagesync_new → ${d.database}`, d.host);
       }
-      for (const c of d.postRestoreCommands) hook(d, 'post_restore_commands', c, `run: ${c.command}`);
+      if (!d.migrate) for (const c of d.postRestoreCommands) hook(d, 'post_restore_commands', c, `run: ${c.command}`);
     }
   }
   for (const c of copies) {
     add({ host: 'localhost', action: 'bucket_copy', tags: ['files'], copy: c.index, summary: `${c.description}: s3://${c.source_bucket}/${c.source_path} → s3://${c.dest_bucket}/${c.dest_path} (profile ${profiles(c)}${c.delete ? `, delete up to ${c.max_delete === -1 ? 'any' : c.max_delete}` : ''}${c.acl ? `, acl ${c.acl}` : ''})` });
   }
   if (source) {
-    for (const d of destinations) {
+    // A rehearsal leaves staging alone: none of its hooks (maintenance mode...) run.
+    for (const d of rehearsal ? [] : destinations) {
       for (const c of d.alwaysCommands) hook(d, 'always_commands', c, `always run: ${c.command}`);
     }
     db(source.host, 'cleanup', `remove temporary dumps on ${[source.host, ...dests].join(', ')}`);

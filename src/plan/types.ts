@@ -2,12 +2,16 @@
 // Built from inventory + vars without touching the network; the executors carry it out.
 import type { PgConn } from '../steps/sql.js';
 import type { CopySpec } from '../buckets/index.js';
+import type { Expectation } from '../steps/check-expect.js';
 import type { Transformer } from '../steps/mask-sql.js';
 
 export type Tag = 'db' | 'files';
 
-/** What a plan is for: the sync, swapping back, or removing an interrupted run's leftovers. */
-export type PlanCommand = 'run' | 'rollback' | 'cleanup';
+/**
+ * What a plan is for: the sync, swapping back, removing an interrupted run's leftovers, or a
+ * rehearsal (the sync, migrations, checks and lock report on the new copy, never a swap).
+ */
+export type PlanCommand = 'run' | 'rollback' | 'cleanup' | 'rehearse';
 
 export type StepAction =
   | 'preflight'
@@ -20,7 +24,10 @@ export type StepAction =
   | 'post_restore_sql'
   | 'verify'
   | 'leak_check'
+  | 'migrate'
+  | 'checks'
   | 'swap'
+  | 'rehearsal_end'
   | 'post_restore_commands'
   | 'bucket_copy'
   | 'always_commands'
@@ -50,12 +57,18 @@ interface StepBase {
  */
 export type PlanStep = StepBase &
   (
-    | { action: 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'swap' | 'leftovers' | 'mask' | 'leak_check'; /** The destination it serves, if any. */ dest?: string }
+    | { action: DbStepAction; /** The destination it serves, if any. */ dest?: string }
     | { action: 'backup' | 'move'; /** The dump streams to the destinations while it is written. */ pipelined: boolean }
     | { action: 'restore'; dest: string; /** `stream`: during the move, as the dump arrives; `file`: from the moved file. */ from: 'stream' | 'file' }
-    | { action: 'pre_restore_commands' | 'post_restore_commands' | 'always_commands'; dest: string; hook: HookCommand }
+    | { action: HookAction; dest: string; hook: HookCommand }
+    | { action: 'rehearsal_end'; dest: string; /** --keep: the copy stays as `<db>_stagesync_rehearsal`; else it is dropped. */ keep: boolean }
     | { action: 'bucket_copy'; copy: number }
   );
+
+/** Steps whose payload is at most the destination they serve. */
+export type DbStepAction = 'preflight' | 'lock' | 'cleanup' | 'rollback' | 'post_restore_sql' | 'verify' | 'checks' | 'swap' | 'leftovers' | 'mask' | 'leak_check';
+/** Steps running one hook command; `migrate`: a post-restore command run against the new copy before the swap. */
+export type HookAction = 'pre_restore_commands' | 'post_restore_commands' | 'always_commands' | 'migrate';
 
 /** The steps of one kind, typed by their action. */
 export type StepOf<A extends StepAction> = Extract<PlanStep, { action: A }>;
@@ -71,6 +84,24 @@ export interface PostRestoreSql {
   sql: string;
   /** Bound as $1, $2, ...; secret: never printed. */
   params: unknown[];
+}
+
+/** What a check's single value must be (stagesync_checks, docs/rehearsal.md). */
+export type CheckExpect = Expectation;
+
+export interface CheckPlan {
+  name: string;
+  sql: string;
+  expect: CheckExpect;
+}
+
+/** Migrations against the new copy before the swap, watched by the lock monitor. */
+export interface MigrationPlan {
+  /** DATABASE_URL given to the commands; `{database}` is replaced by the copy's name. */
+  databaseUrl: string;
+  /** An ACCESS EXCLUSIVE lock on a table held longer than this fails the destination. */
+  maxLockSeconds: number | null;
+  sampleMs: number;
 }
 
 /** One rule of stagesync_masking: a column of a table and its transformer. */
@@ -154,6 +185,10 @@ export interface DbDestinationPlan {
   postRestoreCommands: HookCommand[];
   alwaysCommands: HookCommand[];
   lockTimeoutSec: number;
+  /** Run on the new copy before the swap (after the migrations when there are any). */
+  checks: CheckPlan[];
+  /** Set when the post-restore commands run against the new copy before the swap (stagesync_migrate_before_swap, or a rehearsal). */
+  migrate?: MigrationPlan;
 }
 
 /**

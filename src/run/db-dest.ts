@@ -10,6 +10,8 @@ import { runPostRestoreSql } from '../steps/post-sql.js';
 import { swapIn, dropRetired } from '../steps/swap.js';
 import { verifyRestore } from '../steps/verify.js';
 import { StepError } from '../steps/errors.js';
+import { checksStep, migrateStep, rehearsalEndStep } from './db-before-swap.js';
+import { endRehearsal } from '../steps/rehearsal.js';
 import { newDbName } from '../steps/sql.js';
 import { LeakFound } from '../steps/mask-leak.js';
 import type { DbRunContext } from './db-context.js';
@@ -36,7 +38,7 @@ export class DestinationRun {
   private earlyMask?: Promise<Record<string, number>>;
 
   constructor(
-    private readonly ctx: DbRunContext,
+    readonly ctx: DbRunContext,
     readonly plan: DbDestinationPlan,
     /** The run's shared state: the report's `destinations` (by host), and the older generations
      * being dropped after a swap (the run waits for them before unlocking). */
@@ -45,6 +47,11 @@ export class DestinationRun {
     this.host = plan.host;
     this.h = ctx.hostOf(plan.host);
     this.report = { database: plan.database, mode: plan.mode };
+  }
+
+  /** The destination host (where its databases are). */
+  get dbHost(): Host {
+    return this.h;
   }
 
   /** In the report's `destinations` once it gets to its restore. */
@@ -107,8 +114,9 @@ export class DestinationRun {
 
   /**
    * The plan's steps for this destination after the move, in order: restore (from the file,
-   * unless it was done during the move), post-restore SQL, verify, swap mode's pre-restore hooks
-   * and the swap, post-restore hooks. A failure before the swap drops the new copy.
+   * unless it was done during the move), post-restore SQL, verify, migrations and checks on the
+   * new copy, swap mode's pre-restore hooks and the swap (or a rehearsal's end), post-restore
+   * hooks. A failure before the swap drops the new copy.
    */
   async walk(steps: PlanStep[], from: string | undefined): Promise<void> {
     const { resume } = this.ctx;
@@ -119,7 +127,8 @@ export class DestinationRun {
     }
     this.listInReport();
     if (resume.restored.has(this.host)) {
-      this.ctx.output.info(`${this.host}: resumed: ${this.plan.database} was already replaced by the previous attempt`);
+      const done = this.ctx.plan.command === 'rehearse' ? 'rehearsed' : 'replaced';
+      this.ctx.output.info(`${this.host}: resumed: ${this.plan.database} was already ${done} by the previous attempt`);
     } else {
       if (!(await this.restoreChain(restoring, from))) return;
       resume.restored.add(this.host);
@@ -143,10 +152,16 @@ export class DestinationRun {
         await this.masked(s.action, into, from);
       } else if (into && (s.action === 'post_restore_sql' || s.action === 'verify' || s.action === 'swap')) {
         await this.after(s.action, into);
+      } else if (into && s.action === 'migrate') {
+        await migrateStep(this, s, into);
+      } else if (into && s.action === 'checks') {
+        await checksStep(this, into);
+      } else if (s.action === 'rehearsal_end') {
+        await rehearsalEndStep(this, s);
       }
       if (!this.live || !into) {
         // Before the swap nothing of the live database was touched: drop the new copy, keep it as it was.
-        if (this.plan.mode === 'swap' && into) await this.dropNewCopy();
+        if (this.plan.mode === 'swap' && into) await this.dropNewCopy(steps);
         this.phase = 'out';
         return false;
       }
@@ -241,9 +256,12 @@ export class DestinationRun {
     }
   }
 
-  private async dropNewCopy(): Promise<void> {
+  /** A rehearsal with --keep keeps the failed copy for inspection too (as `<db>_stagesync_rehearsal`). */
+  private async dropNewCopy(steps: PlanStep[]): Promise<void> {
+    const keep = steps.some((s) => s.action === 'rehearsal_end' && s.keep);
     try {
-      await dropNew(this.h, { database: this.plan.database, backupUser: this.plan.backupUser, pg: this.plan.pg });
+      if (keep) await endRehearsal({ host: this.h, backupUser: this.plan.backupUser, pg: this.plan.pg }, this.plan.database, true);
+      else await dropNew(this.h, { database: this.plan.database, backupUser: this.plan.backupUser, pg: this.plan.pg });
     } catch (e) {
       // The step's own failure is already told; the leftover is named, and the next run's cleanup drops it.
       this.ctx.output.warn(`${this.host}: cannot drop ${this.plan.database}_stagesync_new: ${(e as Error).message}`);

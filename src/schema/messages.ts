@@ -100,6 +100,13 @@ export function toPathMessage(err: ErrorObject, data: unknown): PathMessage | nu
     case 'maximum':
       message = `must be at most ${String(p.limit)}`;
       break;
+    case 'exclusiveMinimum':
+      message = `must be greater than ${String(p.limit)}`;
+      break;
+    case 'minProperties':
+    case 'maxProperties':
+      message = parent.errorMessage ?? `must have ${err.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(p.limit)} key(s)`;
+      break;
     case 'minLength':
       message = p.limit === 1 ? 'must not be empty' : `must be at least ${String(p.limit)} characters long`;
       break;

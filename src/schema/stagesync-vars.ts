@@ -77,6 +77,16 @@ export interface StagesyncVars {
   stagesync_restore_jobs?: number;
   /** List of {sql, params} run on the restored database; placeholders $1, $2, ...; params are bound, never interpolated. */
   stagesync_post_restore_sql?: PostRestoreSql[];
+  /** Checks {name, sql, expect} run on the new copy before the swap (after the migrations when they run before it); a failing one fails the destination. */
+  stagesync_checks?: Check[];
+  /** true: stagesync_post_restore_commands run against the new copy before the swap, with its name in PGDATABASE, STAGESYNC_DATABASE and DATABASE_URL, and a lock report. */
+  stagesync_migrate_before_swap?: boolean;
+  /** DATABASE_URL given to migrations run against the new copy; {database} is replaced by the copy's name (percent-encoded). */
+  stagesync_migrate_database_url?: string;
+  /** A migration holding an ACCESS EXCLUSIVE lock on a table longer than this fails the destination; null: no limit. */
+  stagesync_rehearsal_max_lock_seconds?: number | null;
+  /** How often the lock monitor samples pg_locks while a migration runs (milliseconds). */
+  stagesync_rehearsal_lock_sample_ms?: number;
   /** Masking rules applied on the source host, inside its PostgreSQL: schema.table (public. optional) → column → transformer (docs/masking.md). */
   stagesync_masking?: {
     [k: string]: MaskTable;
@@ -178,6 +188,18 @@ export interface PostRestoreSql {
   /** Values bound to $1, $2, ... (never interpolated, never printed). */
   params?: (string | number | boolean | null)[];
 }
+/** A data check run on the new copy before the swap: its SQL gives one value, compared with expect. */
+export interface Check {
+  /** Named in the output and the report. */
+  name: string;
+  /** A query giving one row of one column. */
+  sql: string;
+  expect: CheckExpect;
+}
+/** The value the check's query must give (a number, string or boolean), or one of {equals_sql: "..."}, {min: n}, {max: n}. */
+export interface CheckExpect {
+  [k: string]: unknown;
+}
 /** Column → transformer. */
 export interface MaskTable {
   [k: string]: MaskTransformer;
@@ -234,7 +256,7 @@ export const DEFAULTED_VARS = [
   'stagesync_always_commands', 'stagesync_aws_region', 'stagesync_backup_group',
   'stagesync_backup_script', 'stagesync_backup_user', 'stagesync_backups_cleanup_script_template',
   'stagesync_backups_create_backups_scripts', 'stagesync_backups_pgdump',
-  'stagesync_backups_retention_days', 'stagesync_backups_script_template',
+  'stagesync_backups_retention_days', 'stagesync_backups_script_template', 'stagesync_checks',
   'stagesync_cleanup_script', 'stagesync_compare_git_commits', 'stagesync_copies',
   'stagesync_dest_pg_port', 'stagesync_dest_pg_socket_dir', 'stagesync_dest_tmp_dir',
   'stagesync_destdb', 'stagesync_destdb_role', 'stagesync_destination_gitbranch',
@@ -242,8 +264,10 @@ export const DEFAULTED_VARS = [
   'stagesync_dump_compression', 'stagesync_execute_backup', 'stagesync_local_repo',
   'stagesync_lock_timeout', 'stagesync_masking', 'stagesync_masking_leak_sample',
   'stagesync_masking_require_all', 'stagesync_masking_salt', 'stagesync_max_retry_count',
-  'stagesync_notify_webhook', 'stagesync_post_restore_commands', 'stagesync_post_restore_sql',
-  'stagesync_pre_restore_commands', 'stagesync_protected', 'stagesync_restore_exclude_tables',
+  'stagesync_migrate_before_swap', 'stagesync_migrate_database_url', 'stagesync_notify_webhook',
+  'stagesync_post_restore_commands', 'stagesync_post_restore_sql',
+  'stagesync_pre_restore_commands', 'stagesync_protected', 'stagesync_rehearsal_lock_sample_ms',
+  'stagesync_rehearsal_max_lock_seconds', 'stagesync_restore_exclude_tables',
   'stagesync_restore_fk_constraints', 'stagesync_restore_jobs', 'stagesync_restore_mode',
   'stagesync_retry_delay', 'stagesync_source_backups_dir', 'stagesync_source_gitbranch',
   'stagesync_source_pg_port', 'stagesync_source_pg_socket_dir', 'stagesync_source_tmp_dir',

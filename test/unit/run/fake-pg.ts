@@ -15,6 +15,8 @@ export interface PgState {
   databases: Set<string>;
   /** Another run holds the stagesync lock here. */
   lockHeldElsewhere: boolean;
+  /** The value a check's query gives (stagesync_checks), by its SQL. */
+  checkValue: (sql: string) => unknown;
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -22,7 +24,7 @@ const psql = (c: FakeCall) => c.argv[0] === 'psql';
 const names = (sql: string, re: RegExp) => [...sql.matchAll(re)].map((m) => m[1]!);
 
 export function fakePgHost(name: string, init: { databases?: string[] } = {}): FakeHost & { pg: PgState } {
-  const pg: PgState = { files: new Map(), databases: new Set(init.databases ?? []), lockHeldElsewhere: false };
+  const pg: PgState = { files: new Map(), databases: new Set(init.databases ?? []), lockHeldElsewhere: false, checkValue: () => 3 };
   const h = Object.assign(new FakeHost(name), { pg });
   const file = (p: string) => pg.files.get(p);
   h.on({ match: (c) => c.text.includes('@@tool'), exec: (c) => ({ stdout: facts(c.user ?? 'root') }) })
@@ -52,6 +54,7 @@ function sql(pg: PgState, text: string): string {
   const dbs = pg.databases;
   if (text.includes('\\gset')) return swap(pg, names(text, /RENAME TO "([^"]+)";/g).at(-1)!);
   if (text.includes('json_object_agg')) return '[]\n{"public.users": 3, "app.users": 2}\n';
+  if (text.startsWith('BEGIN READ ONLY;')) return `${JSON.stringify([{ value: pg.checkValue(text) }])}\n`;
   const exists = /FROM pg_database WHERE datname = '([^']+)'/.exec(text);
   if (exists) return dbs.has(exists[1]!) ? '1\n' : '\n';
   for (const d of names(text, /DROP DATABASE IF EXISTS "([^"]+)"/g)) dbs.delete(d);

@@ -44,17 +44,19 @@ const dest = (host: string): DbDestinationPlan => ({
   postRestoreCommands: [],
   alwaysCommands: [],
   lockTimeoutSec: 0,
+  checks: [],
 });
 
-function planOf(command: 'run' | 'rollback', destinations: DbDestinationPlan[], maxRetryCount = 0, masking?: MaskingPlan): Plan {
-  const steps = orderSteps({ command, ...(command === 'run' ? { source } : {}), destinations, copies: [], ...(masking ? { masking } : {}) });
+function planOf(command: 'run' | 'rollback' | 'rehearse', destinations: DbDestinationPlan[], maxRetryCount = 0, o: { masking?: MaskingPlan; keep?: boolean } = {}): Plan {
+  const { masking, keep = false } = o;
+  const steps = orderSteps({ command, ...(command !== 'rollback' ? { source } : {}), destinations, copies: [], keep, ...(masking ? { masking } : {}) });
   return {
     name: 'unit',
     command,
     inventorySources: [],
     tags: [],
     skipTags: [],
-    ...(command === 'run' ? { db: { source, destinations, transfer: 'stream' as const, ...(masking ? { masking } : {}) } } : { rollback: { destinations } }),
+    ...(command !== 'rollback' ? { db: { source, destinations, transfer: 'stream' as const, ...(masking ? { masking } : {}) } } : { rollback: { destinations } }),
     copies: [],
     hosts: [],
     steps,
@@ -167,6 +169,33 @@ describe('run layer on FakeHosts', () => {
     for (const h of ['stage1', 'stage2', 'stage5']) expect(w.host(h).calls.filter((c) => c.text.includes('stagesync-lock')).map((c) => c.stdinEnded), h).to.deep.equal([true]);
   });
 
+  it('checks before the swap: a failing one takes its destination out with both values, its new copy dropped; the other swaps', async () => {
+    const w = world(['db1', 'stage1', 'stage2']);
+    const checks = [{ name: 'users', sql: 'SELECT count(*) FROM users', expect: { value: 3 } }];
+    w.host('stage2').pg.checkValue = () => 2;
+    const t = await run(w, planOf('run', [{ ...dest('stage1'), checks }, { ...dest('stage2'), checks }]));
+    expect([...t.failures.keys()]).to.deep.equal(['stage2']);
+    expect(t.failures.get('stage2')!.message).to.equal('check "users" failed: got 2, expected 3');
+    expect(dbs(w, 'stage1')).to.deep.equal(['stage', 'stage_stagesync_prev']);
+    expect(dbs(w, 'stage2')).to.deep.equal(['stage']);
+    const destinations = w.report.toJSON(t.recap, 2, 'failed').destinations as Record<string, Record<string, unknown>>;
+    expect(destinations.stage2!.checks).to.deep.equal([{ name: 'users', value: 2, expected: '3', passed: false }]);
+    expect(destinations.stage1!.checks).to.deep.equal([{ name: 'users', value: 3, expected: '3', passed: true }]);
+  });
+
+  it('rehearse: checks, then no swap: the new copy dropped, or kept as <db>_stagesync_rehearsal with --keep', async () => {
+    const checks = [{ name: 'some', sql: 'SELECT 1', expect: { min: 1 } }];
+    for (const keep of [false, true]) {
+      const w = world(['db1', 'stage1']);
+      const t = await run(w, planOf('rehearse', [{ ...dest('stage1'), checks }], 0, { keep }));
+      expect(t.failures.size).to.equal(0);
+      // No swap: no _stagesync_prev, `stage` is the one it was.
+      expect(dbs(w, 'stage1')).to.deep.equal(keep ? ['stage', 'stage_stagesync_rehearsal'] : ['stage']);
+      const destinations = w.report.toJSON(t.recap, 0, 'ok').destinations as Record<string, Record<string, unknown>>;
+      expect(destinations.stage1!.rehearsal).to.deep.equal(keep ? { swapped: false, kept: 'stage_stagesync_rehearsal' } : { swapped: false });
+    }
+  });
+
   it('masking: the dump in a held snapshot without the masked rows, two restore passes around them, a leak failing one destination', async () => {
     const w = world(['db1', 'stage1', 'stage2']);
     const masking: MaskingPlan = { rules: [{ schema: 'public', name: 'users', column: 'email', transformer: { kind: 'email', domain: 'example.invalid' }, path: 'stagesync_masking.public.users.email' }], salt: 'unit-salt-1234', requireAll: false, leakSample: 10 };
@@ -177,7 +206,7 @@ describe('run layer on FakeHosts', () => {
     db1.on({ match: (c) => c.text.includes('stagesync-mask'), spawn: () => ({ stdout: '1\tu1@example.invalid\n' }) });
     db1.on({ match: (c) => c.stdin.includes('SELECT DISTINCT'), exec: () => ({ stdout: `${'a'.repeat(64)}\n` }) });
     for (const [h, matches] of [['stage1', '1'], ['stage2', '0']] as const) w.host(h).on({ match: (c) => c.stdin.includes('= ANY (ARRAY['), exec: () => ({ stdout: `${matches}\n` }) });
-    const t = await run(w, planOf('run', [dest('stage1'), dest('stage2')], 0, masking));
+    const t = await run(w, planOf('run', [dest('stage1'), dest('stage2')], 0, { masking }));
 
     expect(db1.ran(new RegExp(`^${BACKUP_SCRIPT} --snapshot=00000003-0000001B-1 --exclude-table-data="public"\\."users" prod$`))).to.have.length(1);
     expect(db1.calls.filter((c) => c.text.includes('stagesync-snapshot')).map((c) => c.stdinEnded), 'the snapshot released').to.deep.equal([true]);

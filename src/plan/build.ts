@@ -9,10 +9,10 @@ import type { LazyVars } from '../template/index.js';
 import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
 import { checkSafety } from './safety.js';
-import type { PgConn } from '../steps/sql.js';
+import { compressOption, directPlan, pgOf } from './db-settings.js';
 import { checksOf, migrationOf, unusedSettings, urlSecrets } from './rehearsal.js';
 import { maskingPlan } from './masking.js';
-import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, DirectTransferPlan, HostConnection, Plan, PlanCommand } from './types.js';
+import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HostConnection, Plan, PlanCommand } from './types.js';
 
 export const SOURCE_GROUP = 'stagesync-sourcedb';
 export const DEST_GROUP = 'stagesync-destdb';
@@ -219,27 +219,6 @@ function sourcePlan(host: string, v: ResolvedVars, tv: LazyVars, inp: PlanInputs
     plan.pipelined = plan.executeBackup && STREAMS_DUMP.test(plan.backupScriptContent);
   }
   return plan;
-}
-
-/** gzip needs no method name (pg_dump 15 knows only levels): `gzip:6` → `6`, `none` → `0`. */
-export function compressOption(v: number | string): string {
-  const s = String(v);
-  if (s === 'none') return '0';
-  if (s === 'gzip') return '6';
-  return s.startsWith('gzip:') ? s.slice('gzip:'.length) : s;
-}
-
-/** A cluster other than the default one, when the variables name it. */
-function pgOf(port: number | null, socketDir: string | null): { pg?: PgConn } {
-  if (port === null && socketDir === null) return {};
-  return { pg: { ...(port !== null ? { port } : {}), ...(socketDir !== null ? { socketDir } : {}) } };
-}
-
-function directPlan(v: ResolvedVars): DirectTransferPlan {
-  return {
-    ...(v.stagesync_direct_source_address ? { address: v.stagesync_direct_source_address } : {}),
-    ...(v.stagesync_direct_identity_file ? { identityFile: v.stagesync_direct_identity_file } : {}),
-  };
 }
 
 /** The line by which a backup script template says it takes `--stdout` (ours does; a user's may not). */

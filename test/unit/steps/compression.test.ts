@@ -1,6 +1,6 @@
 // stagesync_dump_compression: the value pg_dump gets, and the preflight's check of lz4/zstd.
 import { expect } from 'chai';
-import { compressOption } from '../../../src/plan/build.js';
+import { compressOption } from '../../../src/plan/db-settings.js';
 import { checkCompat, type CompatInput } from '../../../src/steps/preflight.js';
 
 const facts = (pgDump: number): CompatInput['source'] => ({ host: 'db1', tools: { pg_dump: pgDump, pg_restore: pgDump, psql: pgDump }, serverMajor: 15, dbSize: 1, free: {}, sourceDir: '/opt/backups' });

@@ -9,6 +9,7 @@ import type { LazyVars } from '../template/index.js';
 import { orderSteps } from './steps.js';
 import { toHookCommands } from './hooks.js';
 import { checkSafety } from './safety.js';
+import { compressOption, directPlan, pgOf } from './db-settings.js';
 import { checksOf, migrationOf, unusedSettings, urlSecrets } from './rehearsal.js';
 import { maskingPlan } from './masking.js';
 import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, HostConnection, Plan, PlanCommand } from './types.js';
@@ -113,14 +114,14 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
       const sv = varsOf(sources[0]!);
       source = sourcePlan(sources[0]!, sv, inp.templateVars(sources[0]!), inp);
       const pipelined = source.pipelined;
-      destinations = destinations.map((d) => ({ ...d, pipelined: pipelined && d.jobs === 1 }));
+      // --jobs above 1 builds post-data in parallel from the complete copy after a pipelined
+      // pre-data and data (swap mode: in_place keeps restoring from the file).
+      destinations = destinations.map((d) => ({ ...d, pipelined: pipelined && (d.jobs === 1 || d.mode === 'swap') }));
+      const direct = sv.stagesync_transfer === 'direct';
+      if (direct) destinations = destinations.map((d) => ({ ...d, pullFrom: directPlan(varsOf(d.host)) }));
       const origins = inp.varsOf(sources[0]!).origins;
       const masking = maskingPlan(sv, source, (variable) => origins[variable]?.file);
-      db = { source, destinations, transfer: 'stream', ...(masking ? { masking } : {}) };
-      if (sv.stagesync_transfer === 'direct') {
-        // Not built yet: say so rather than pretend; the stream path is always correct.
-        warnings.push('stagesync_transfer: direct (destinations pulling from the source) is not supported yet; the dump streams through the controller');
-      }
+      db = { source, destinations, transfer: direct ? 'direct' : 'stream', ...(masking ? { masking } : {}) };
     }
     checkSafety({ source, destinations, varsOf, hostsOfGroup: inp.hostsOfGroup });
   }
@@ -133,7 +134,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   }
 
   const pairVars = source ? varsOf(source.host) : dests[0] ? varsOf(dests[0]) : varsOf('localhost');
-  const steps = orderSteps({ command: req.command, source, destinations, copies, keep: req.keep === true, ...(db?.masking ? { masking: db.masking } : {}) });
+  const steps = orderSteps({ command: req.command, source, destinations, copies, direct: db?.transfer === 'direct', keep: req.keep === true, ...(db?.masking ? { masking: db.masking } : {}) });
   return {
     name: pairName(req.extraVarsArgs, source?.host, destinations.map((d) => d.host)),
     command: req.command,
@@ -209,6 +210,8 @@ function sourcePlan(host: string, v: ResolvedVars, tv: LazyVars, inp: PlanInputs
     backupsDir: v.stagesync_source_backups_dir,
     tmpDir: v.stagesync_source_tmp_dir,
     pipelined: false,
+    ...pgOf(v.stagesync_source_pg_port, v.stagesync_source_pg_socket_dir),
+    compression: compressOption(v.stagesync_dump_compression),
   };
   if (createScripts) {
     plan.backupScriptContent = inp.render(plan.scriptTemplate, tv);
@@ -235,6 +238,7 @@ function destinationPlan(host: string, v: ResolvedVars, command: PlanCommand, or
     fkConstraints: v.stagesync_restore_fk_constraints,
     jobs: v.stagesync_restore_jobs,
     pipelined: false,
+    ...pgOf(v.stagesync_dest_pg_port, v.stagesync_dest_pg_socket_dir),
     postRestoreSql: [...v.stagesync_post_restore_sql.map((s) => ({ sql: s.sql, params: s.params ?? [] })), ...roleSocialUpdate(v)],
     preRestoreCommands: toHookCommands(v.stagesync_pre_restore_commands),
     postRestoreCommands: toHookCommands(v.stagesync_post_restore_commands),

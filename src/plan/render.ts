@@ -22,14 +22,16 @@ export function renderPlan(plan: Plan): string {
   if (db) {
     const s = db.source;
     const script = s.createScripts ? `${s.backupScript} (rendered from ${s.scriptTemplate})` : `${s.backupScript} (the host's own script)`;
-    out.push(`source:        ${s.host} — database ${s.database}, backup ${s.executeBackup ? `by ${script}` : 'skipped: newest existing dump'} as ${s.backupUser}`);
+    out.push(`source:        ${s.host} — database ${s.database}, backup ${s.executeBackup ? `by ${script}, pg_dump --compress=${s.compression}` : 'skipped: newest existing dump'} as ${s.backupUser}`);
     for (const d of db.destinations) {
       const how = plan.command === 'rehearse' ? 'rehearsal (restored into a new copy, never swapped in)' : d.mode === 'swap' ? `swap (previous kept as ${d.database}_stagesync_prev)` : 'in place';
-      out.push(`destination:   ${d.host} — database ${d.database} owned by ${d.role}, ${how}`);
+      const pull = d.pullFrom ? `; pulls from ${s.host}${d.pullFrom.address ? ` at ${d.pullFrom.address}` : ''} with ${d.pullFrom.identityFile ? `key ${d.pullFrom.identityFile}` : 'the forwarded agent'}` : '';
+      out.push(`destination:   ${d.host} — database ${d.database} owned by ${d.role}, ${how}${pull}`);
       out.push(...migrationHeader(d));
     }
     const how = s.pipelined ? 'pipelined: the dump is sent on while it is written' : 'the complete dump is moved';
-    out.push(`transfer:      ${db.transfer} through the controller, ${how}`);
+    const path = db.transfer === 'direct' ? `direct: each destination pulls from ${s.host} over SSH` : 'stream through the controller';
+    out.push(`transfer:      ${path}, ${how}`);
     if (db.masking) out.push(...maskingLines(db.masking));
   }
   for (const d of plan.rollback?.destinations ?? []) out.push(`rollback:      ${d.host} — database ${d.database} ⇄ ${d.database}_stagesync_prev`);

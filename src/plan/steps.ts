@@ -8,6 +8,8 @@ type NewStep = PlanStep extends infer S ? (S extends PlanStep ? Omit<S, 'id'> : 
 
 interface StepInput {
   command: PlanCommand;
+  /** stagesync_transfer: direct (the destinations pull from the source). */
+  direct?: boolean;
   source?: DbSourcePlan;
   destinations: DbDestinationPlan[];
   copies: BucketCopyPlan[];
@@ -16,7 +18,7 @@ interface StepInput {
   keep?: boolean;
 }
 
-export function orderSteps({ command, source, destinations, copies, masking, keep = false }: StepInput): PlanStep[] {
+export function orderSteps({ command, source, destinations, copies, direct, masking, keep = false }: StepInput): PlanStep[] {
   const steps: PlanStep[] = [];
   const add = (step: NewStep) => steps.push({ ...step, id: steps.length + 1 } as PlanStep);
   const db = (host: string, action: DbStepAction, summary: string, dest?: string) =>
@@ -54,9 +56,8 @@ export function orderSteps({ command, source, destinations, copies, masking, kee
     for (const d of destinations) if (d.mode === 'in_place' && d.pipelined) preHooks(d);
     const { pipelined } = source;
     add({ host: source.host, action: 'backup', tags: ['db'], summary: backupSummary(source) + (masking ? `; without the data of the masked tables, in a snapshot held open for their masked COPY` : ''), pipelined });
-    const moveSummary = pipelined
-      ? `stream the dump to ${dests.join(', ')} while it is written (sha256 checked on every end)`
-      : `stream the dump to ${dests.join(', ')} (sha256 checked on both ends)`;
+    const how = direct ? `${dests.join(', ')} pull the dump from ${source.host} over SSH` : `stream the dump to ${dests.join(', ')}`;
+    const moveSummary = pipelined ? `${how} while it is written (sha256 checked on every end)` : `${how} (sha256 checked on both ends)`;
     add({ host: source.host, action: 'move', tags: ['db'], summary: moveSummary, pipelined });
     const restore = (d: DbDestinationPlan, from: 'stream' | 'file', how: string) =>
       add({ host: d.host, action: 'restore', tags: ['db'], summary: `${restoreSummary(d)} ${how}${restoreDetails(d)}${masking ? ', up to its data (indexes and constraints come after the masked rows)' : ''}`, dest: d.host, from });
@@ -116,7 +117,7 @@ function restoreSummary(d: DbDestinationPlan): string {
 
 function restoreDetails(d: DbDestinationPlan): string {
   const parts: string[] = [];
-  if (d.jobs > 1) parts.push(`--jobs ${d.jobs}`);
+  if (d.jobs > 1) parts.push(d.pipelined ? `post-data with --jobs ${d.jobs} from the complete copy` : `--jobs ${d.jobs}`);
   if (d.excludeTables.length) parts.push(`without ${d.excludeTables.join(', ')}`);
   if (!d.fkConstraints) parts.push('without foreign keys');
   return parts.length ? ` (${parts.join('; ')})` : '';

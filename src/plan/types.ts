@@ -1,5 +1,6 @@
 // The plan: plain data saying which host does what, in order (Terraform's plan, our --check).
 // Built from inventory + vars without touching the network; the executors carry it out.
+import type { PgConn } from '../steps/sql.js';
 import type { CopySpec } from '../buckets/index.js';
 import type { Expectation } from '../steps/check-expect.js';
 import type { Transformer } from '../steps/mask-sql.js';
@@ -148,6 +149,18 @@ export interface DbSourcePlan {
    * destinations while it is written, instead of being moved once complete.
    */
   pipelined: boolean;
+  /** The source's cluster when it is not the default one (stagesync_source_pg_port / _socket_dir). */
+  pg?: PgConn;
+  /** pg_dump's --compress value (stagesync_dump_compression), as pg_dump 15 and 16+ both read it where they can. */
+  compression: string;
+}
+
+/** stagesync_transfer: direct — how a destination pulls the dump from the source over SSH. */
+export interface DirectTransferPlan {
+  /** The source's address as the destinations reach it; absent: the host name the controller connects to. */
+  address?: string;
+  /** A private key on the destinations for host-to-host use; absent: the forwarded agent. */
+  identityFile?: string;
 }
 
 /** What each destination host does (docs/run.md, steps 4–5). */
@@ -163,6 +176,10 @@ export interface DbDestinationPlan {
   jobs: number;
   /** pg_restore reads the dump as it arrives (a pipelined source and one job); else from the file. */
   pipelined: boolean;
+  /** stagesync_transfer: direct — how this destination reaches the source (its own variables). */
+  pullFrom?: DirectTransferPlan;
+  /** Its cluster when it is not the default one (stagesync_dest_pg_port / _socket_dir). */
+  pg?: PgConn;
   postRestoreSql: PostRestoreSql[];
   preRestoreCommands: HookCommand[];
   postRestoreCommands: HookCommand[];

@@ -80,7 +80,7 @@ export class DestinationRun {
     const d = this.plan;
     await this.step('preflight', async () => {
       await this.h.connect();
-      const f = await preflightDest(this.h, { backupUser: d.backupUser, database: d.database, tmpDir: d.tmpDir, mode: d.mode });
+      const f = await preflightDest(this.h, { backupUser: d.backupUser, database: d.database, tmpDir: d.tmpDir, mode: d.mode, pg: d.pg });
       this.facts = f;
       this.phase = 'ready';
       return { value: f, outcome: 'ok', detail: `PostgreSQL ${f.serverMajor}` };
@@ -90,7 +90,7 @@ export class DestinationRun {
   async takeLock(): Promise<void> {
     const d = this.plan;
     await this.step('lock', async () => {
-      const lock = await acquireLock(this.h, { database: d.database, backupUser: d.backupUser, timeoutMs: d.lockTimeoutSec * 1000, onWait: (m) => this.ctx.output.info(m) });
+      const lock = await acquireLock(this.h, { database: d.database, backupUser: d.backupUser, pg: d.pg, timeoutMs: d.lockTimeoutSec * 1000, onWait: (m) => this.ctx.output.info(m) });
       this.lock = lock;
       this.phase = 'locked';
       return { value: lock, outcome: 'ok', detail: `holding the stagesync lock on ${d.database}` };
@@ -173,7 +173,7 @@ export class DestinationRun {
     const d = this.plan;
     const r = await this.step('restore', async () => {
       if (!from) throw new StepError(d.host, 'restore', 'the dump is not on this host');
-      const p = { database: d.database, role: d.role, backupUser: d.backupUser, mode: d.mode, excludeTables: d.excludeTables, fkConstraints: d.fkConstraints, jobs: d.jobs, ...(this.run.masking ? { sections: 'data' as const } : {}) };
+      const p = { database: d.database, role: d.role, backupUser: d.backupUser, mode: d.mode, excludeTables: d.excludeTables, fkConstraints: d.fkConstraints, jobs: d.jobs, pg: d.pg, ...(this.run.masking ? { sections: 'data' as const } : {}) };
       const restoring = restoreDump(this.h, { ...p, postRestoreSql: d.postRestoreSql, dumpPath: from, signal: this.ctx.signal });
       this.maskWhileRestoring(restoring);
       const prepared = await restoring;
@@ -192,10 +192,10 @@ export class DestinationRun {
 
   private async after(action: 'post_restore_sql' | 'verify' | 'swap', into: PreparedRestore): Promise<void> {
     const d = this.plan;
-    const t = { host: this.h, backupUser: d.backupUser };
+    const t = { host: this.h, backupUser: d.backupUser, pg: d.pg };
     if (action === 'post_restore_sql') {
       await this.step(action, async () => {
-        const r = await runPostRestoreSql(this.h, { database: into.restoredInto, role: d.role, backupUser: d.backupUser, statements: d.postRestoreSql, pg: this.facts?.pg, signal: this.ctx.signal });
+        const r = await runPostRestoreSql(this.h, { database: into.restoredInto, role: d.role, backupUser: d.backupUser, statements: d.postRestoreSql, pg: this.facts?.pg ?? d.pg, signal: this.ctx.signal });
         this.report.postRestoreSql = r.statements;
         return { value: r, detail: r.statements.map((s) => `${s.command} ${s.rowCount ?? ''}`.trim()).join(', ') };
       });
@@ -260,8 +260,8 @@ export class DestinationRun {
   private async dropNewCopy(steps: PlanStep[]): Promise<void> {
     const keep = steps.some((s) => s.action === 'rehearsal_end' && s.keep);
     try {
-      if (keep) await endRehearsal({ host: this.h, backupUser: this.plan.backupUser }, this.plan.database, true);
-      else await dropNew(this.h, { database: this.plan.database, backupUser: this.plan.backupUser });
+      if (keep) await endRehearsal({ host: this.h, backupUser: this.plan.backupUser, pg: this.plan.pg }, this.plan.database, true);
+      else await dropNew(this.h, { database: this.plan.database, backupUser: this.plan.backupUser, pg: this.plan.pg });
     } catch (e) {
       // The step's own failure is already told; the leftover is named, and the next run's cleanup drops it.
       this.ctx.output.warn(`${this.host}: cannot drop ${this.plan.database}_stagesync_new: ${(e as Error).message}`);

@@ -37,6 +37,7 @@ async function cleanup(run: FinishInput, d: DestinationRun, keepDumps: boolean):
     const r = await cleanupDest(ctx.hostOf(d.host), {
       database: p.database,
       backupUser: p.backupUser,
+      pg: p.pg,
       tmpDir: p.tmpDir,
       ...(dumpPath && !(keepDumps && ctx.resume.delivered.has(d.host)) ? { dumpPath } : {}),
       // Swapped in: its _stagesync_new is now the live database (no psql round trip to ask).

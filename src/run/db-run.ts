@@ -6,6 +6,8 @@ import type { DbDestinationPlan, DbSourcePlan, MaskingPlan, PlanStep } from '../
 import type { Host } from '../transport/types.js';
 import { checkCompat, preflightSource, type SourceFacts } from '../steps/preflight.js';
 import { StepError } from '../steps/errors.js';
+import { checkPull } from '../steps/direct-check.js';
+import type { DirectLink } from '../steps/direct.js';
 import type { DbRunContext } from './db-context.js';
 import { DestinationRun } from './db-dest.js';
 import { fileBackup, streamBackup } from './db-transfer.js';
@@ -35,6 +37,8 @@ export class DbSyncRun {
   readonly retiring: Promise<void>[] = [];
   /** This attempt streamed the dump, so the hooks the plan puts before the backup have run. */
   private pipelined = false;
+  /** stagesync_transfer: direct — how the destinations reach the source (set by the preflight). */
+  private link?: DirectLink;
 
   constructor(
     readonly ctx: DbRunContext,
@@ -66,7 +70,7 @@ export class DbSyncRun {
     const [facts] = await Promise.all([
       this.ctx.tracker.step(source.host, 'preflight', async () => {
         await this.src.connect();
-        const f = await preflightSource(this.src, { backupUser: source.backupUser, database: source.database, backupsDir: source.backupsDir });
+        const f = await preflightSource(this.src, { backupUser: source.backupUser, database: source.database, backupsDir: source.backupsDir, pg: source.pg });
         // The masking rules against the source's catalog: a rule naming nothing stops the run here.
         const masked = this.masking && f.dbSize !== undefined ? `; ${await this.masking.check(f.pg)}` : '';
         return { value: f, outcome: 'ok', detail: `PostgreSQL ${f.serverMajor}, ${source.database} ${f.dbSize === undefined ? 'missing' : mib(f.dbSize)}${masked}` };
@@ -75,13 +79,29 @@ export class DbSyncRun {
     ]);
     this.sourceFacts = valueOf(facts);
     if (!this.sourceFacts) return this.skipRest('the source failed its preflight');
-    return this.compatible();
+    return this.compatible() && (await this.canPull());
+  }
+
+  /** direct: every destination logs in to the source as it will for the pull; one that cannot is out. */
+  private async canPull(): Promise<boolean> {
+    if (this.ctx.plan.db?.transfer !== 'direct') return true;
+    const source = this.source;
+    if (!this.src.peer) {
+      this.ctx.tracker.fail(source.host, 'compatibility', new StepError(source.host, 'preflight', 'stagesync_transfer: direct needs a source reached over SSH'));
+      return this.skipRest('the destinations cannot pull from the source');
+    }
+    const peer = await this.src.peer();
+    const routes = Object.fromEntries(this.live().map((d) => [d.host, { address: d.plan.pullFrom?.address ?? peer.hostname, ...(d.plan.pullFrom?.identityFile ? { identityFile: d.plan.pullFrom.identityFile } : {}) }]));
+    this.link = { peer, routes };
+    const check = (d: DestinationRun) => ({ peer, route: routes[d.host]!, sourceName: source.host, sourceUser: source.backupUser });
+    await this.forEachLive((d) => d.step('compatibility', async () => ({ value: undefined, outcome: 'ok' as const, detail: await checkPull(this.ctx.hostOf(d.host), check(d)) })).then(() => undefined));
+    return this.live().length > 0;
   }
 
   /** Across hosts: dump format vs pg_restore, disk room. Errors stop that host before anything moves. */
   private compatible(): boolean {
     const source = this.source;
-    const problems = checkCompat({ source: this.sourceFacts!, dests: this.live().map((d) => d.facts!) });
+    const problems = checkCompat({ source: this.sourceFacts!, dests: this.live().map((d) => d.facts!), compression: source.compression });
     for (const p of problems.filter((x) => x.level === 'warning')) this.ctx.output.warn(`${p.host}: ${p.problem}`);
     const blocking = problems.filter((p) => p.level === 'error');
     const why = (host: string) => blocking.filter((p) => p.host === host).map((p) => p.problem).join('; ');
@@ -118,7 +138,14 @@ export class DbSyncRun {
     });
     if (this.live().length === 0) return false;
     const masking = this.masking;
-    const input = { ctx: this.ctx, source: this.source, src: this.src, dests: this.live(), ...(masking ? { dumpArgs: async () => masking.dumpArgs(await masking.hold()) } : {}) };
+    const input = {
+      ctx: this.ctx,
+      source: this.source,
+      src: this.src,
+      dests: this.live(),
+      ...(this.link ? { link: this.link } : {}),
+      ...(masking ? { dumpArgs: async () => masking.dumpArgs(await masking.hold()) } : {}),
+    };
     const sent = pipelined ? await streamBackup(input, streamed) : await fileBackup(input);
     const restoredOnTheWay = (d: DestinationRun) => d.prepared !== undefined || streamed.has(d.host);
     if (!sent.backed) return this.skipRest('no dump to restore: the backup failed', (d) => !restoredOnTheWay(d));

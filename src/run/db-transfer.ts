@@ -7,7 +7,8 @@ import { acquireLock } from '../steps/lock.js';
 import { backup, installScripts } from '../steps/backup.js';
 import { move, type MoveResult } from '../steps/move.js';
 import { StepError, UpstreamFailed } from '../steps/errors.js';
-import { streamDump, type StreamRun } from '../steps/stream.js';
+import { streamDump, type StreamDest, type StreamRun } from '../steps/stream.js';
+import { directDump, type DirectLink } from '../steps/direct.js';
 import { fileDigest } from '../steps/digest.js';
 import { prepareDirs } from '../steps/prepare-dirs.js';
 import type { DbRunContext } from './db-context.js';
@@ -21,6 +22,8 @@ export interface TransferInput {
   src: Host;
   /** The destinations still in the run. */
   dests: DestinationRun[];
+  /** stagesync_transfer: direct — the destinations pull from the source themselves. */
+  link?: DirectLink;
   /** Options for pg_dump, made right before the dump (a masked sync's snapshot and exclusions). */
   dumpArgs?: () => Promise<string[]>;
 }
@@ -65,13 +68,10 @@ export async function fileBackup(t: TransferInput): Promise<Sent> {
         const sha = [...resume.delivered.values()][0]?.sha256 ?? '';
         return { value: { sha256: sha, failed: [] }, outcome: 'ok', detail: 'resumed: the dump is already on every destination' };
       }
-      const r = await move({
-        dumpPath: backed.path,
-        source: { host: src, backupUser: source.backupUser },
-        dests: toMove.map((d) => ({ host: ctx.hostOf(d.host), backupUser: d.plan.backupUser, tmpDir: d.plan.tmpDir })),
-        signal: ctx.signal,
-        onProgress: progressOf(ctx, source.host, backed.size),
-      });
+      const dests = toMove.map((d) => ({ host: ctx.hostOf(d.host), backupUser: d.plan.backupUser, tmpDir: d.plan.tmpDir }));
+      const r = t.link
+        ? await directDump({ source: sourceOf(t), dests, link: t.link, dumpPath: backed.path, signal: ctx.signal }).move
+        : await move({ dumpPath: backed.path, source: { host: src, backupUser: source.backupUser }, dests, signal: ctx.signal, onProgress: progressOf(ctx, source.host, backed.size) });
       return movedOutcome(ctx, source.host, r);
     }),
   );
@@ -99,23 +99,17 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
       return await withScriptLock(t, async () => {
         const installed = await installScripts(src, source);
         const dumpArgs = (await t.dumpArgs?.()) ?? [];
-        const s = streamDump({
-          source: { host: src, backupUser: source.backupUser, backupScript: source.backupScript, database: source.database, dumpArgs },
-          dests: t.dests.map((d) => ({
-            host: ctx.hostOf(d.host),
-            backupUser: d.plan.backupUser,
-            tmpDir: d.plan.tmpDir,
-            ...(restoring.has(d.host) ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints, ...(t.dumpArgs ? { sections: 'data' as const } : {}) } } : {}),
-          })),
-          signal: ctx.signal,
-          onProgress: progressOf(ctx, source.host),
-        });
+        const dests = streamDests(t, restoring);
+        const from = { ...sourceOf(t), dumpArgs };
+        const s = t.link
+          ? directDump({ source: from, dests, link: t.link, signal: ctx.signal })
+          : streamDump({ source: from, dests, signal: ctx.signal, onProgress: progressOf(ctx, source.host) });
         started(s);
         const dump = await s.backup;
         resume.dump = { path: dump.path, size: dump.size };
         return {
           value: resume.dump,
-          detail: `${dump.path}, ${mib(dump.size)}, sent on while written`,
+          detail: `${dump.path}, ${mib(dump.size)}, ${t.link ? 'pulled by the destinations' : 'sent on'} while written`,
           data: { dump: dump.path, bytes: dump.size, installed, ran: true, pipelined: true },
         };
       });
@@ -143,6 +137,20 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
   const mv = valueOf(m);
   return { ...(bv ? { backed: bv } : {}), ...(mv ? { moved: mv } : {}) };
 }
+
+/** Each destination of a pipelined transfer; those in `restoring` restore as the dump arrives. */
+function streamDests(t: TransferInput, restoring: Set<string>): StreamDest[] {
+  return t.dests.map((d) => ({
+    host: t.ctx.hostOf(d.host),
+    backupUser: d.plan.backupUser,
+    tmpDir: d.plan.tmpDir,
+    ...(restoring.has(d.host)
+      ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints, jobs: d.plan.jobs, pg: d.plan.pg, ...(t.dumpArgs ? { sections: 'data' as const } : {}) } }
+      : {}),
+  }));
+}
+
+const sourceOf = ({ source, src }: TransferInput) => ({ host: src, backupUser: source.backupUser, backupScript: source.backupScript, database: source.database, tmpDir: source.tmpDir, pg: source.pg, compression: source.compression });
 
 /** Pairs sharing a source host share its backup script: one run at a time installs and runs it,
  * so no run executes a script another pair rendered with other settings. */

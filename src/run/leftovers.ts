@@ -3,13 +3,14 @@
 import pLimit from 'p-limit';
 import type { DbDestinationPlan, DbSourcePlan, Plan } from '../plan/types.js';
 import type { Host } from '../transport/types.js';
+import type { PgConn } from '../steps/sql.js';
 import { acquireLock } from '../steps/lock.js';
 import { anyLeftovers, describeLeftovers, findDestLeftovers, findSourceLeftovers, removeLeftovers, type Leftovers } from '../steps/leftovers.js';
 import type { RunOutput } from './output.js';
 import type { Tracker } from './tracker.js';
 import { valueOrNothing } from '../util/settle.js';
 
-const destParams = (d: DbDestinationPlan, s: DbSourcePlan) => ({ database: d.database, backupUser: d.backupUser, tmpDir: d.tmpDir, sourceDb: s.database, sourceHost: s.host });
+const destParams = (d: DbDestinationPlan, s: DbSourcePlan) => ({ database: d.database, backupUser: d.backupUser, pg: d.pg, tmpDir: d.tmpDir, sourceDb: s.database, sourceHost: s.host });
 const sourceParams = (s: DbSourcePlan) => ({ backupsDir: s.backupsDir, database: s.database, backupUser: s.backupUser });
 
 /**
@@ -48,10 +49,10 @@ export async function runCleanup(ctx: CleanupContext): Promise<void> {
         onHost(ctx, {
           name: d.host,
           find: async (h) => findDestLeftovers(h, destParams(d, db.source)),
-          owner: { database: d.database, backupUser: d.backupUser },
+          owner: { database: d.database, backupUser: d.backupUser, pg: d.pg },
           lock: async (h) => {
             // A live run of the pair holds the lock: its files are not leftovers. Fail at once, naming it.
-            const lock = await acquireLock(h, { database: d.database, backupUser: d.backupUser, timeoutMs: 0 });
+            const lock = await acquireLock(h, { database: d.database, backupUser: d.backupUser, pg: d.pg, timeoutMs: 0 });
             return () => lock.release();
           },
         }),
@@ -63,7 +64,7 @@ export async function runCleanup(ctx: CleanupContext): Promise<void> {
 interface HostCleanup {
   name: string;
   find: (h: Host) => Promise<Leftovers>;
-  owner: { database?: string; backupUser: string };
+  owner: { database?: string; backupUser: string; pg?: PgConn };
   /** Taken before looking (destinations); returns its release. */
   lock?: (h: Host) => Promise<() => Promise<void>>;
 }

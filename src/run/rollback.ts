@@ -32,10 +32,10 @@ async function rollbackOne(ctx: RollbackContext, d: DbDestinationPlan): Promise<
       const r = await ctx.tracker.step(d.host, s.action, async () => {
         if (s.action === 'preflight') return { value: await h.connect(), outcome: 'ok' };
         if (s.action === 'lock') {
-          lock = await acquireLock(h, { database: d.database, backupUser: d.backupUser, timeoutMs: d.lockTimeoutSec * 1000, onWait: (m) => ctx.output.info(m) });
+          lock = await acquireLock(h, { database: d.database, backupUser: d.backupUser, pg: d.pg, timeoutMs: d.lockTimeoutSec * 1000, onWait: (m) => ctx.output.info(m) });
           return { value: undefined, outcome: 'ok' };
         }
-        const r = await rollback({ host: h, backupUser: d.backupUser }, d.database);
+        const r = await rollback({ host: h, backupUser: d.backupUser, pg: d.pg }, d.database);
         return { value: undefined, detail: `${d.database} is the previous copy again; the replaced one is ${r.previous ?? 'gone'}` };
       });
       if (r.status !== 'ok') return;

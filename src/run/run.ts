@@ -79,7 +79,11 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    if (pool) await track('closing the ssh connections', pool.closeAll());
+    if (pool) {
+      // What the controller received over its SSH connections (the dump's bytes, when it relays them).
+      report.set('controllerBytesReceived', pool.bytesReceived());
+      await track('closing the ssh connections', pool.closeAll());
+    }
     await output.close();
   }
 

@@ -54,12 +54,26 @@ export interface StagesyncVars {
   stagesync_dest_tmp_dir?: string;
   /** swap: restore into a fresh database and rename it in (previous copy kept for rollback); in_place: pg_restore --clean --if-exists into the live database. */
   stagesync_restore_mode?: "swap" | "in_place";
-  /** stream: through the controller; direct: each destination pulls from the source (agent forwarding). */
+  /** Port of the source's PostgreSQL cluster (psql, pg_dump, pg_restore; PGPORT for the backup script); null = pg_wrapper's default cluster. */
+  stagesync_source_pg_port?: number | null;
+  /** Unix socket directory of the source's cluster (PGHOST); null = libpq's default (/var/run/postgresql on Debian). */
+  stagesync_source_pg_socket_dir?: string | null;
+  /** Port of each destination's PostgreSQL cluster; null = pg_wrapper's default cluster. */
+  stagesync_dest_pg_port?: number | null;
+  /** Unix socket directory of each destination's cluster; null = libpq's default. */
+  stagesync_dest_pg_socket_dir?: string | null;
+  /** pg_dump --compress for the dump: 0-9 (gzip level; 0 none), gzip:N, lz4[:N] or zstd[:N] (pg_dump 16 or newer, checked in preflight). 1: about as small as pg_dump's default, at a third of its CPU (README: dump compression). */
+  stagesync_dump_compression?: number | string;
+  /** stream: through the controller; direct: each destination pulls from the source over SSH between the hosts (forwarded agent or stagesync_direct_identity_file). */
   stagesync_transfer?: "stream" | "direct";
+  /** direct: the source's address as the destinations reach it; null = the host name the controller connects to (ansible_host). */
+  stagesync_direct_source_address?: string | null;
+  /** direct: a private key on each destination for logging in to the source; null = the agent forwarded from the controller (ansible_ssh_extra_args: -A). */
+  stagesync_direct_identity_file?: string | null;
   stagesync_restore_exclude_tables?: StringList;
   /** false = restore without foreign-key constraints. */
   stagesync_restore_fk_constraints?: boolean;
-  /** pg_restore --jobs. 1 restores while the dump is written (pipelined); more restore from the moved file. */
+  /** pg_restore --jobs. Swap mode: pre-data and data are restored while the dump is written, then above 1 the indexes and constraints (post-data) with --jobs from the complete copy; in_place above 1 restores from the moved file. */
   stagesync_restore_jobs?: number;
   /** List of {sql, params} run on the restored database; placeholders $1, $2, ...; params are bound, never interpolated. */
   stagesync_post_restore_sql?: PostRestoreSql[];
@@ -244,8 +258,10 @@ export const DEFAULTED_VARS = [
   'stagesync_backups_create_backups_scripts', 'stagesync_backups_pgdump',
   'stagesync_backups_retention_days', 'stagesync_backups_script_template', 'stagesync_checks',
   'stagesync_cleanup_script', 'stagesync_compare_git_commits', 'stagesync_copies',
-  'stagesync_dest_tmp_dir', 'stagesync_destdb', 'stagesync_destdb_role',
-  'stagesync_destination_gitbranch', 'stagesync_execute_backup', 'stagesync_local_repo',
+  'stagesync_dest_pg_port', 'stagesync_dest_pg_socket_dir', 'stagesync_dest_tmp_dir',
+  'stagesync_destdb', 'stagesync_destdb_role', 'stagesync_destination_gitbranch',
+  'stagesync_direct_identity_file', 'stagesync_direct_source_address',
+  'stagesync_dump_compression', 'stagesync_execute_backup', 'stagesync_local_repo',
   'stagesync_lock_timeout', 'stagesync_masking', 'stagesync_masking_leak_sample',
   'stagesync_masking_require_all', 'stagesync_masking_salt', 'stagesync_max_retry_count',
   'stagesync_migrate_before_swap', 'stagesync_migrate_database_url', 'stagesync_notify_webhook',
@@ -254,7 +270,8 @@ export const DEFAULTED_VARS = [
   'stagesync_rehearsal_max_lock_seconds', 'stagesync_restore_exclude_tables',
   'stagesync_restore_fk_constraints', 'stagesync_restore_jobs', 'stagesync_restore_mode',
   'stagesync_retry_delay', 'stagesync_source_backups_dir', 'stagesync_source_gitbranch',
-  'stagesync_source_tmp_dir', 'stagesync_sourcedb', 'stagesync_transfer',
+  'stagesync_source_pg_port', 'stagesync_source_pg_socket_dir', 'stagesync_source_tmp_dir',
+  'stagesync_sourcedb', 'stagesync_transfer',
 ] as const;
 export type DefaultedVar = (typeof DEFAULTED_VARS)[number];
 

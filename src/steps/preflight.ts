@@ -95,6 +95,8 @@ export async function gatherFacts(host: Host, p: PreflightParams): Promise<HostF
 
 export interface CompatInput {
   source: HostFacts & { sourceDir: string };
+  /** pg_dump's --compress value: lz4 and zstd need pg_dump 16 or newer. */
+  compression?: string;
   dests: (HostFacts & { tmpDir: string; dataDir: string; swap: boolean })[];
 }
 
@@ -112,13 +114,17 @@ const DUMP_MIN_RATIO = 0.1;
  * What must stop the run before anything moves, and what is only worth saying. The dump size
  * is not known yet: the source database size bounds it (a restored copy is about that size).
  */
-export function checkCompat({ source, dests }: CompatInput): Problem[] {
+export function checkCompat({ source, dests, compression }: CompatInput): Problem[] {
   const out: Problem[] = [];
   const add = (host: string, level: Problem['level'], problem: string) => out.push({ host, level, problem });
   const need = source.dbSize;
   if (need === undefined) add(source.host, 'error', 'the source database does not exist');
   if (source.tools.pg_dump < source.serverMajor) {
     add(source.host, 'error', `pg_dump ${source.tools.pg_dump} cannot dump a PostgreSQL ${source.serverMajor} server`);
+  }
+  const method = /^(lz4|zstd)/.exec(compression ?? '')?.[1];
+  if (method && source.tools.pg_dump < 16) {
+    add(source.host, 'error', `stagesync_dump_compression: ${compression} needs pg_dump 16 or newer; pg_dump here is ${source.tools.pg_dump} (use a level 0-9)`);
   }
   const dumpRoom = (host: string, dir: string, free: number | undefined) => {
     if (need === undefined || free === undefined || free >= need) return;

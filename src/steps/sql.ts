@@ -12,6 +12,11 @@ export interface PgConn {
 export const DEFAULT_SOCKET_DIR = '/var/run/postgresql';
 export const DEFAULT_PORT = 5432;
 
+/** The cluster for a program that reads libpq's environment (pg_dump in a backup script). */
+export function pgEnv(pg: PgConn = {}): Record<string, string> {
+  return { ...(pg.socketDir ? { PGHOST: pg.socketDir } : {}), ...(pg.port ? { PGPORT: String(pg.port) } : {}) };
+}
+
 /** PostgreSQL's NAMEDATALEN - 1: longer names are silently truncated, so we refuse them. */
 const MAX_IDENT_BYTES = 63;
 

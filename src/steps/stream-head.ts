@@ -3,7 +3,7 @@
 import type { StreamingProcess } from '../transport/types.js';
 import { StepError, tail } from './errors.js';
 import { tocArgv } from './pg-restore.js';
-import { becomeOf } from './sql.js';
+import { becomeOf, type PgConn } from './sql.js';
 import { parseToc, type Toc } from './toc.js';
 import type { Host } from '../transport/types.js';
 
@@ -13,6 +13,10 @@ export interface StreamSource {
   /** A backup script that takes `--stdout DATABASE` (our rendered template). */
   backupScript: string;
   database: string;
+  /** The source's cluster when it is not the default one (PGHOST/PGPORT for the script). */
+  pg?: PgConn;
+  /** pg_dump's --compress (STAGESYNC_DUMP_COMPRESS for the script). */
+  compression?: string;
   /** Options the script passes on to pg_dump (a masked sync's --snapshot, --exclude-table-data). */
   dumpArgs?: string[];
 }

@@ -1,6 +1,6 @@
 // One destination of the pipelined stream (src/steps/stream.ts): its database and --use-list made
 // ready, its writer started, and after the stream its file checked and named, or removed.
-import type { Host, StreamingProcess } from '../transport/types.js';
+import type { Command, Host, StreamingProcess } from '../transport/types.js';
 import { fileDigest, SHA256_OF_STDIN } from './digest.js';
 import { StepError, brokenPipe, tail } from './errors.js';
 import type { Sink } from './fanout.js';
@@ -16,6 +16,11 @@ export interface StreamRestore {
   database: string;
   role: string;
   mode: 'swap' | 'in_place';
+  /**
+   * Above 1: pre-data and data as the dump arrives (one job), then indexes and constraints
+   * (post-data) with `pg_restore --jobs` from the complete file.
+   */
+  jobs?: number;
   excludeTables: string[];
   fkConstraints: boolean;
   /** A masked sync: pre-data and data only; post-data comes after the masked rows. */
@@ -100,18 +105,35 @@ export class Target {
     }
   }
 
-  /** The writer (and pg_restore, for a restoring destination): a sink for the fan-out. */
-  startWriter(signal?: AbortSignal): Sink {
+  /**
+   * The writer (and pg_restore, for a restoring destination): a sink for the fan-out, or, given
+   * `feed` (a pull from the source, run as the login user), fed by that on the host itself.
+   */
+  startWriter(signal?: AbortSignal, feed?: Command): Sink {
     const { d } = this;
     const r = d.restore;
-    const restore = r && this.into ? pgRestoreArgv({ database: this.into, role: r.role, backupUser: d.backupUser, listPath: this.list, jobs: 1, clean: r.mode === 'in_place', pg: r.pg, ...(r.sections ? { sections: r.sections } : {}) }) : [];
-    const proc = d.host.spawn({ argv: ['sh', '-c', WRITER, 'sh', d.tmpDir, this.part, this.list, ...restore] }, { become: becomeOf(d.backupUser), signal });
+    const proc = d.host.spawn({ argv: ['sh', '-c', WRITER, 'sh', d.tmpDir, this.part, this.list, ...this.restoreWords()] }, { become: becomeOf(d.backupUser), signal, ...(feed ? { stdinFrom: feed } : {}) });
     this.proc = proc;
     // Its end is read in finish(), or it is killed; until then a rejection is not an error.
     void endOfKilled(proc.done);
     proc.stdout.on('data', (c: Buffer) => (this.out += c.toString()));
     this.sink = { name: this.name, stream: proc.stdin, gone: proc.done };
     return this.sink;
+  }
+
+  /** The writer's restore arguments: a word count, the pipelined restore, the post-data one. */
+  private restoreWords(): string[] {
+    const r = this.d.restore;
+    if (!r || !this.into) return ['0'];
+    const base = { database: this.into, role: r.role, backupUser: this.d.backupUser, listPath: this.list, clean: r.mode === 'in_place', pg: r.pg };
+    const jobs = r.jobs ?? 1;
+    // A masked sync restores post-data itself, after the masked rows (src/steps/mask-copy.ts).
+    if (jobs <= 1 || r.sections) {
+      const argv = pgRestoreArgv({ ...base, jobs: 1, ...(r.sections ? { sections: r.sections } : {}) });
+      return [String(argv.length), ...argv];
+    }
+    const live = pgRestoreArgv({ ...base, jobs: 1, sections: 'data' });
+    return [String(live.length), ...live, ...pgRestoreArgv({ ...base, jobs, sections: 'post-data', dumpPath: this.part })];
   }
 
   /** After the stream: its commands' outcome, then its file checked and named. */
@@ -121,6 +143,8 @@ export class Target {
       // The writer's own word first (pg_restore failed), then the stream's.
       const cut = this.sink?.error;
       const r = cut ? await within(this.proc!.done, KILL_WAIT_MS, undefined) : await this.proc!.done;
+      // A pull cut short (the SSH between the hosts): whatever the writer made of the short input.
+      if (r?.feedExit !== undefined) throw new StepError(this.name, 'move', `the pull from the source stopped (exit ${r.feedExit})`, { output: tail(r.stderr), retryable: true });
       if (r?.code === 3) throw new StepError(this.name, 'restore', `pg_restore into ${this.into} failed`, { output: tail(r.stderr) });
       // A lost connection or an abort keeps its type (unreachable, interrupted).
       if (cut && cut.name !== 'Error') throw cut;

@@ -11,16 +11,18 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import type { StreamingProcess } from '../transport/types.js';
 import { fileDigest } from './digest.js';
-import { StepError, UpstreamFailed, isRetryable, pgRetryable, tail } from './errors.js';
+import { StepError, isRetryable, pgRetryable, tail } from './errors.js';
 import { fanOut } from './fanout.js';
-import { within, type DestMove, type MoveResult } from './move.js';
-import type { PreparedRestore } from './restore.js';
+import { PipelineParts, type StreamRun } from './pipeline-parts.js';
+import { within, type DestMove } from './move.js';
+import { backupEnv } from './backup.js';
 import { becomeOf } from './sql.js';
 import { readHead, writtenDumpPath, type StreamSource } from './stream-head.js';
-import { KILL_WAIT_MS, Target, asError, type StreamDest } from './stream-target.js';
+import { KILL_WAIT_MS, Target, type StreamDest } from './stream-target.js';
 import { awaitedLater, endOfKilled, valueOrNothing } from '../util/settle.js';
 
 export type { StreamSource } from './stream-head.js';
+export type { StreamedDump, StreamRun } from './pipeline-parts.js';
 export type { StreamDest, StreamRestore } from './stream-target.js';
 export { writtenDumpPath } from './stream-head.js';
 
@@ -32,43 +34,12 @@ export interface StreamParams {
   onProgress?: (bytes: number) => void;
 }
 
-export interface StreamedDump {
-  /** The dump the script wrote on the source. */
-  path: string;
-  size: number;
-  sha256: string;
-}
-
-/** Each part settles on its own, so the caller can time backup, move and each restore apart. */
-export interface StreamRun {
-  /** The source side: the script has exited and its dump file matches what was streamed. */
-  backup: Promise<StreamedDump>;
-  /** Every destination's copy, checked (each ok or failed); rejects when the source failed. */
-  move: Promise<MoveResult>;
-  /** Per restoring destination (by host name): pg_restore done and its input checked. */
-  restores: Map<string, Promise<PreparedRestore>>;
-}
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(v: T): void;
-  reject(e: unknown): void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  // The caller may look at only some parts: each is awaited where it is looked at.
-  const promise = awaitedLater(new Promise<T>((res, rej) => ((resolve = res), (reject = rej))));
-  return { promise, resolve, reject };
-}
-
 type ScriptEnd = Awaited<StreamingProcess['done']>;
 
 export function streamDump(p: StreamParams): StreamRun {
   const s = new StreamPipeline(p);
   void s.run();
-  return { backup: s.backup.promise, move: s.move.promise, restores: new Map([...s.restores].map(([h, d]) => [h, d.promise])) };
+  return s.parts.run();
 }
 
 class StreamPipeline {
@@ -76,12 +47,9 @@ class StreamPipeline {
   private readonly src: StreamSource;
   private readonly srcName: string;
   private readonly targets: Target[];
-  // What the caller sees, each part settling on its own
-  readonly backup = deferred<StreamedDump>();
-  readonly move = deferred<MoveResult>();
-  readonly restores: Map<string, Deferred<PreparedRestore>>;
+  /** What the caller sees, each part settling on its own. */
+  readonly parts: PipelineParts;
   // Internal state
-  private readonly started = Date.now();
   private readonly hash: Hash = createHash('sha256');
   private script?: StreamingProcess;
   private chunks?: AsyncIterator<Buffer>;
@@ -92,7 +60,7 @@ class StreamPipeline {
     this.srcName = p.source.host.name;
     const tag = randomBytes(4).toString('hex');
     this.targets = p.dests.map((d) => new Target(d, `${p.source.database}.${this.srcName}.stream-${tag}.part`));
-    this.restores = new Map(p.dests.filter((d) => d.restore).map((d) => [d.host.name, deferred<PreparedRestore>()]));
+    this.parts = new PipelineParts(this.srcName, p.dests);
   }
 
   private live(): Target[] {
@@ -103,15 +71,7 @@ class StreamPipeline {
     try {
       await this.pipeline();
     } catch (e) {
-      // Every destination failed (the move's error) or the source did (the backup's): each part
-      // not yet settled says which, and a destination without a failure of its own is skipped.
-      const err = asError(this.srcName, 'backup', e);
-      const moveFailed = err instanceof StepError && err.step === 'move';
-      this.backup.reject(moveFailed ? new UpstreamFailed(this.srcName, 'backup', `the dump went nowhere: ${err.message}`) : err);
-      this.move.reject(moveFailed ? err : new UpstreamFailed(this.srcName, 'move', `the backup failed: ${err.message}`));
-      for (const t of this.targets) {
-        this.restores.get(t.name)?.reject(t.error ?? new UpstreamFailed(t.name, 'restore', `the dump from ${this.srcName} did not arrive whole: ${err.message}`));
-      }
+      this.parts.failed(e, this.targets);
     }
   }
 
@@ -134,7 +94,7 @@ class StreamPipeline {
    */
   private async start(): Promise<Buffer[]> {
     const { src, p } = this;
-    const script = src.host.spawn({ argv: ['sh', '-c', 'cd / && exec "$0" "$@"', src.backupScript, '--stdout', ...(src.dumpArgs ?? []), src.database] }, { become: becomeOf(src.backupUser), signal: p.signal });
+    const script = src.host.spawn({ argv: ['sh', '-c', 'cd / && exec "$0" "$@"', src.backupScript, '--stdout', ...(src.dumpArgs ?? []), src.database] }, { become: becomeOf(src.backupUser), signal: p.signal, env: backupEnv(src) });
     this.script = script;
     awaitedLater(script.done);
     const chunks = (this.chunks = script.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
@@ -162,7 +122,7 @@ class StreamPipeline {
   }
 
   private noneLeft(): void {
-    if (this.live().length === 0) throw new StepError(this.srcName, 'move', `no destination can take the dump: ${this.targets.map((t) => `${t.name}: ${t.error!.message}`).join('; ')}`);
+    this.parts.noneLeft(this.targets);
   }
 
   /**
@@ -210,14 +170,7 @@ class StreamPipeline {
     if (onSource.sha256 !== sha256 || onSource.size !== bytes) {
       throw new StepError(srcName, 'backup', `sha256 mismatch: ${sha256} streamed (${bytes} bytes), ${onSource.sha256} in ${path} (${onSource.size} bytes)`);
     }
-    this.backup.resolve({ path, size: bytes, sha256 });
-    this.move.resolve({ bytes, sha256, durationMs: Date.now() - this.started, dests: await dests });
-    for (const t of this.targets) {
-      const r = this.restores.get(t.name);
-      if (!r) continue;
-      if (t.error) r.reject(t.error);
-      else r.resolve({ restoredInto: t.into!, ...t.toc!, unmatchedExcludes: t.toc!.unmatched, durationMs: Date.now() - this.started });
-    }
+    this.parts.succeeded({ path, size: bytes, sha256 }, this.targets, await dests);
   }
 
   /**

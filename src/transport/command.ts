@@ -11,6 +11,16 @@ export interface BuiltCommand {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** stderr line `stagesync-feed-failed:N`: the command given as stdinFrom exited with N. */
+export const FEED_TAG = 'stagesync-feed-failed:';
+const FEED_LINE = new RegExp(`^${FEED_TAG}(\\d+)\\n?`, 'm');
+
+/** The feeder's exit status from a command's stderr (absent: it succeeded), and stderr without it. */
+export function feedFailure(stderr: string): { feedExit?: number; stderr: string } {
+  const m = FEED_LINE.exec(stderr);
+  return m ? { feedExit: Number(m[1]), stderr: stderr.replace(FEED_LINE, '') } : { stderr };
+}
+
 /** `env K=V …` prefix (sshd drops most env requests and sudo resets env, so it travels inline). */
 export function envPrefix(env: Record<string, string> | undefined): string {
   const names = Object.keys(env ?? {});
@@ -23,7 +33,13 @@ export function envPrefix(env: Record<string, string> | undefined): string {
  * The sh line for a command. argv words are quoted; a script runs under `/bin/sh -c` so the
  * login shell (bash, zsh, …) never interprets it; with become the script is sudo's `sh -c` body.
  */
-export function buildCommand(cmd: Command, opts: { env?: Record<string, string>; become?: Become } = {}): BuiltCommand {
+export function buildCommand(cmd: Command, opts: { env?: Record<string, string>; become?: Become; stdinFrom?: Command } = {}): BuiltCommand {
+  if (opts.stdinFrom) {
+    if (opts.become?.password) throw new Error('a command fed by another one cannot become with a sudo password (sudo would read it from the pipe)');
+    const built = buildCommand(cmd, { env: opts.env, become: opts.become });
+    // The feeder's failure is told on stderr (a cut feed looks like a short, clean end to cmd).
+    return { ...built, line: `{ ${buildCommand(opts.stdinFrom).line} </dev/null || echo "${FEED_TAG}$?" >&2; } | ${built.line}` };
+  }
   const env = envPrefix(opts.env);
   if (opts.become) {
     const inner = 'argv' in cmd ? env + commandLine(cmd.argv) : env ? env + '/bin/sh -c ' + quote(cmd.script) : cmd.script;

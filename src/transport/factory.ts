@@ -65,6 +65,11 @@ export class HostPool {
     return this.hosts.has(name);
   }
 
+  /** Bytes each host's connections have read so far (the controller's share of a transfer). */
+  bytesReceived(): Record<string, number> {
+    return Object.fromEntries([...this.hosts].flatMap(([name, h]) => (h.bytesReceived ? [[name, h.bytesReceived()]] : [])));
+  }
+
   /** Close every connection (errors ignored: this runs at the end, also after failures). */
   async closeAll(): Promise<void> {
     const all = [...this.hosts.values()];

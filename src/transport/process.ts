@@ -4,7 +4,7 @@
 import { PassThrough, Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BecomeHandshake } from './become.js';
-import type { BuiltCommand } from './command.js';
+import { feedFailure, type BuiltCommand } from './command.js';
 import {
   BecomeError,
   CommandAbortedError,
@@ -95,7 +95,7 @@ export function startProcess(host: string, open: RawOpener, built: BuiltCommand,
   let timer: NodeJS.Timeout | undefined;
   const onAbort = (): void => stop(new CommandAbortedError(host));
 
-  const run = async (): Promise<{ code: number | null; signal?: string; stderr: string }> => {
+  const run = async (): Promise<Awaited<StreamingProcess['done']>> => {
     if (opts.signal?.aborted) throw new CommandAbortedError(host);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.timeoutMs) timer = setTimeout(() => stop(new CommandTimeoutError(host, opts.timeoutMs!)), opts.timeoutMs);
@@ -124,7 +124,7 @@ export function startProcess(host: string, open: RawOpener, built: BuiltCommand,
     stderr.end();
     if (failure) throw failure;
     if (hs && hs.state !== 'ok') throw new BecomeError(host, hs.failureMessage());
-    return { code: exit.code, signal: exit.signal, stderr: tail };
+    return { code: exit.code, signal: exit.signal, ...feedFailure(tail) };
   };
 
   const done = run().then(

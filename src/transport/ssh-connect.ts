@@ -7,6 +7,7 @@ import ssh2 from 'ssh2';
 import type { AuthenticationType, Client as ClientT, ConnectConfig } from 'ssh2';
 import { knownKeyTypes, loadKnownHosts, verifyHostKey } from './known-hosts.js';
 import { parseJump, resolveSsh, type ResolvedSsh, type SshConfigEnv } from './ssh-config.js';
+import { countBytesIn, rememberHostKey } from './traffic.js';
 import { UnreachableError } from './types.js';
 
 const { Client, utils } = ssh2;
@@ -72,6 +73,7 @@ export async function handshake(t: ResolvedSsh, ctx: DialContext, sock?: Duplex,
   const kh = strict === 'no' ? { entries: [], read: [] } : await loadKnownHosts(files);
   const namedFiles = kh.read.length ? kh.read : t.userKnownHostsFiles.slice(0, 1);
   let rejected: string | undefined;
+  let accepted: Buffer | undefined;
   const agent = t.identityAgent ? (t.identityAgent.toLowerCase() === 'none' ? undefined : t.identityAgent) : ctx.agentSocket;
   const timeoutMs = (ctx.timeoutSec ?? t.connectTimeoutSec ?? 10) * 1000;
 
@@ -86,6 +88,7 @@ export async function handshake(t: ResolvedSsh, ctx: DialContext, sock?: Duplex,
     hostVerifier: (key: Buffer) => {
       const v = verifyHostKey({ entries: kh.entries, host: checkName, port: t.port, key, files: namedFiles, strict });
       if (!v.ok) rejected = v.reason;
+      else accepted = key;
       return v.ok;
     },
     ...(sock ? { sock } : {}),
@@ -115,6 +118,7 @@ export async function handshake(t: ResolvedSsh, ctx: DialContext, sock?: Duplex,
     };
     client.once('ready', () => {
       client.removeListener('error', fail);
+      if (accepted) rememberHostKey(client, accepted);
       client.on('error', () => {}); // later errors surface as 'close' to the owner; never crash
       resolve(client);
     });
@@ -125,6 +129,7 @@ export async function handshake(t: ResolvedSsh, ctx: DialContext, sock?: Duplex,
     client.once('close', () => fail(new Error('connection closed during handshake')));
     try {
       client.connect(config);
+      countBytesIn(client);
       // Nagle's algorithm held each exec's small request packets for the server's delayed ACK:
       // ~40 ms more per command (60 → 15 ms for `true` on a reused connection).
       client.setNoDelay(true);

@@ -7,7 +7,9 @@ import { Semaphore } from './semaphore.js';
 import { endClient, PGID_TAG, safe, sendSignal, stripPgid } from './ssh-channel.js';
 import { dial, type Chain, type DialContext } from './ssh-connect.js';
 import { defaultConfigEnv, loadConfigText, resolveSsh, type SshConfigEnv, type SshOverrides } from './ssh-config.js';
-import { ConnectionLostError, UnreachableError } from './types.js';
+import { keyTypeOf } from './known-hosts.js';
+import { bytesIn, hostKeyOf } from './traffic.js';
+import { ConnectionLostError, UnreachableError, type PeerAccess } from './types.js';
 
 export interface SshHostOptions {
   /** The name ssh looks up in its config: ansible_host, else the inventory name. */
@@ -41,6 +43,7 @@ export interface SshHostOptions {
 interface Live extends Chain {
   dead: boolean;
   where: string;
+  target: { user: string; hostname: string; port: number };
   /** Operations still running on the connection: each is settled when the connection goes. */
   onLost: Set<() => void>;
 }
@@ -55,6 +58,8 @@ export class SshHost extends LineHost {
   private connecting?: Promise<Live>;
   private closed = false;
   private readonly sessions: Semaphore;
+  /** Bytes read by the connections that are gone (a reconnect starts a new count). */
+  private bytesOfPast = 0;
 
   constructor(
     readonly name: string,
@@ -67,6 +72,17 @@ export class SshHost extends LineHost {
 
   async connect(): Promise<void> {
     await this.ensure();
+  }
+
+  async peer(): Promise<PeerAccess> {
+    const live = await this.ensure();
+    const key = hostKeyOf(live.client);
+    if (!key) throw new UnreachableError(this.name, `${this.name}: no host key was accepted on the connection`);
+    return { ...live.target, hostKey: `${keyTypeOf(key)} ${key.toString('base64')}` };
+  }
+
+  bytesReceived(): number {
+    return this.bytesOfPast + (this.live && !this.live.dead ? bytesIn(this.live.client) : 0);
   }
 
   async close(): Promise<void> {
@@ -112,10 +128,11 @@ export class SshHost extends LineHost {
       throw new UnreachableError(this.name, `Failed to connect to the host via ssh: ${(e as Error).message}`);
     }
     const chain = await dial(target, ctx);
-    const live: Live = { ...chain, dead: false, where: `${target.user}@${target.hostname}:${target.port}`, onLost: new Set() };
+    const live: Live = { ...chain, dead: false, where: `${target.user}@${target.hostname}:${target.port}`, target: { user: target.user, hostname: target.hostname, port: target.port }, onLost: new Set() };
     const onGone = (): void => {
       if (live.dead) return;
       live.dead = true;
+      this.bytesOfPast += bytesIn(live.client);
       for (const j of live.jumps) j.end();
       // ssh2 does not always close the channels of a connection that died: settle them here.
       for (const settle of [...live.onLost]) settle();

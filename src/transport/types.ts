@@ -24,6 +24,12 @@ export interface ExecOptions {
   onStderr?: (chunk: Buffer) => void;
   /** Abort the command (kills it, rejects with an AbortError). */
   signal?: AbortSignal;
+  /**
+   * A command run as the login user (no become) whose stdout is this command's stdin, on the
+   * same host (`from | cmd`): e.g. an OpenSSH client that needs the login's forwarded agent.
+   * Not with a sudo password (sudo would read it from that pipe).
+   */
+  stdinFrom?: Command;
 }
 
 export interface ExecResult {
@@ -45,13 +51,26 @@ export interface StreamingProcess {
   stdin: Writable;
   stdout: Readable;
   stderr: Readable;
-  /** Resolves when the command ends (non-zero codes resolve too; check `code`). */
-  done: Promise<{ code: number | null; signal?: string; stderr: string }>;
+  /**
+   * Resolves when the command ends (non-zero codes resolve too; check `code`). `feedExit`: the
+   * command given as `stdinFrom` failed with that status (its output stopped short).
+   */
+  done: Promise<{ code: number | null; signal?: string; stderr: string; feedExit?: number }>;
   kill(): void;
 }
 
 /** A command as argv (each word quoted by src/util/shell) — or a script given to `sh -c`. */
 export type Command = { argv: readonly string[] } | { script: string };
+
+/** How another host reaches this one with OpenSSH (a destination pulling from the source). */
+export interface PeerAccess {
+  /** The login user, host name and port the controller itself connects with. */
+  user: string;
+  hostname: string;
+  port: number;
+  /** The host key the controller accepted for this host, as `<type> <base64>`. */
+  hostKey: string;
+}
 
 export interface Host {
   /** inventory_hostname */
@@ -65,6 +84,10 @@ export interface Host {
   /** Write a file (content + owner/mode), atomically (temp name then rename). */
   putFile(path: string, content: string | Buffer, opts?: { mode?: number; owner?: string; group?: string; become?: Become }): Promise<void>;
   close(): Promise<void>;
+  /** Over ssh: how another host reaches this one, as the controller does (connects first). */
+  peer?(): Promise<PeerAccess>;
+  /** Over ssh: bytes read from the network on this host's connections so far. */
+  bytesReceived?(): number;
 }
 
 /** A failure of the transport to a host; `retryable`: another attempt may succeed (set here, where it is known). */

@@ -27,3 +27,17 @@ export function valueOrNothing<T>(p: Promise<T>): Promise<T | undefined> {
     () => undefined,
   );
 }
+
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(v: T): void;
+  reject(e: unknown): void;
+}
+
+/** A promise settled from outside; its rejection is read where it is awaited (awaitedLater). */
+export function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = awaitedLater(new Promise<T>((res, rej) => ((resolve = res), (reject = rej))));
+  return { promise, resolve, reject };
+}

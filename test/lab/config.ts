@@ -11,6 +11,8 @@ export interface LabHost {
   address: string;
   sshPort: number;
   pgPort: number;
+  /** A second PostgreSQL cluster on this port (stage1: 5433), for a destination off pg_wrapper's default. */
+  secondPgPort?: number;
   /** Per-host directory in the state dir (its private /tmp, /opt, ... live under it). */
   root: string;
   role: 'source' | 'dest';
@@ -106,6 +108,7 @@ export function labConfig(env: NodeJS.ProcessEnv = process.env): LabConfig {
     address: `${subnet}.${i + 1}`,
     sshPort: 2222,
     pgPort: 5432,
+    ...(name === 'stage1' ? { secondPgPort: 5433 } : {}),
     root: join(stateDir, 'hosts', name),
     role: name === 'db1' ? 'source' : 'dest',
   }));

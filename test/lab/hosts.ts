@@ -31,8 +31,9 @@ export interface HostState {
 
 export async function hostState(h: LabHost): Promise<HostState> {
   const running = nsRunning(h);
-  const [ssh, postgres] = running ? await Promise.all([tcpOpen(h.address, h.sshPort), tcpOpen(h.address, h.pgPort)]) : [false, false];
-  return { name: h.name, address: h.address, running, ssh, postgres };
+  const second = async () => !h.secondPgPort || tcpOpen(h.address, h.secondPgPort);
+  const [ssh, postgres, postgres2] = running ? await Promise.all([tcpOpen(h.address, h.sshPort), tcpOpen(h.address, h.pgPort), second()]) : [false, false, false];
+  return { name: h.name, address: h.address, running, ssh, postgres: postgres && postgres2 };
 }
 
 const isUp = (s: HostState): boolean => s.running && s.ssh && s.postgres;
@@ -55,7 +56,7 @@ async function hostUp(cfg: LabConfig, h: LabHost, pub: string, restart = false):
   const action: Action = !st.running ? 'started' : restart ? 'restarted' : current ? 'restarted' : 'restarted (it was booted by an older lab)';
   // Half up (e.g. postgres died): restart the whole host; its data dirs persist.
   if (st.running) await stopNamespace(h);
-  for (const [what, port] of [['ssh', h.sshPort], ['postgres', h.pgPort]] as const) {
+  for (const [what, port] of [['ssh', h.sshPort], ['postgres', h.pgPort], ...(h.secondPgPort ? [['postgres', h.secondPgPort] as const] : [])] as const) {
     if (await tcpOpen(h.address, port)) {
       throw new Error(`lab: ${h.address}:${port} (${h.name} ${what}) is taken by a process this lab did not start; set STAGESYNC_LAB_SUBNET`);
     }

@@ -7,7 +7,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { join } from 'node:path';
 import { quote } from '../../src/util/shell.js';
 import type { LabConfig, LabHost } from './config.js';
-import { postgresqlConf, PG_HBA, PGDATA, PGLOG } from './postgres.js';
+import { postgresqlConf, PG_HBA, PGDATA, PGDATA2, PGLOG, PGLOG2 } from './postgres.js';
 import { sshdConfigPath, sshdLogPath } from './sshd.js';
 import { alive, readPid, stopPid, writePid } from './proc.js';
 
@@ -43,14 +43,26 @@ function etcHosts(cfg: LabConfig, h: LabHost): string {
 /** Debian's /etc/skel-like root .bashrc: nothing that slows a non-interactive shell. */
 const ROOT_BASHRC = `# ~/.bashrc of a lab host (test/lab/namespace.ts)\n[ -z "$PS1" ] && return\nexport PS1='\\h:\\w\\$ '\n`;
 
-/** The host's cluster made from nothing, with the lab's settings (at boot, or by freshCluster). */
-export function initdbLines(h: LabHost): string[] {
+/** A cluster of the host made from nothing, with the lab's settings (at boot, or by freshCluster). */
+export function initdbLines(h: LabHost, data = PGDATA, conf = 'postgresql.conf'): string[] {
   const q = quote;
   const bin = '/usr/lib/postgresql/15/bin';
   return [
-    `runuser -u postgres -- ${bin}/initdb -D ${PGDATA} -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=peer --auth-host=trust --no-sync --no-instructions >/dev/null`,
-    `cat ${q(join(h.root, 'etc', 'postgresql.conf'))} >> ${PGDATA}/postgresql.conf`,
-    `cat ${q(join(h.root, 'etc', 'pg_hba.conf'))} > ${PGDATA}/pg_hba.conf`,
+    `runuser -u postgres -- ${bin}/initdb -D ${data} -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=peer --auth-host=trust --no-sync --no-instructions >/dev/null`,
+    `cat ${q(join(h.root, 'etc', conf))} >> ${data}/postgresql.conf`,
+    `cat ${q(join(h.root, 'etc', 'pg_hba.conf'))} > ${data}/pg_hba.conf`,
+  ];
+}
+
+/** Boot lines of one cluster: initdb the first time, then start it. */
+function cluster(h: LabHost, data: string, log: string, conf: string): string[] {
+  const bin = '/usr/lib/postgresql/15/bin';
+  return [
+    `if [ ! -f ${data}/PG_VERSION ]; then`,
+    ...initdbLines(h, data, conf).map((l) => `  ${l}`),
+    'fi',
+    `rm -f ${data}/postmaster.pid`,
+    `runuser -u postgres -- ${bin}/pg_ctl -D ${data} -l ${log} -w -t 60 -s start`,
   ];
 }
 
@@ -72,12 +84,10 @@ export function bootScript(h: LabHost): string {
     `if [ -f /root/.bashrc ]; then mount --bind ${q(join(h.root, 'etc', 'root-bashrc'))} /root/.bashrc; fi`,
     // sshd's privilege-separation dir (shared /run; Debian's package creates it at boot).
     'mkdir -p /run/sshd && chmod 755 /run/sshd',
-    `if [ ! -f ${PGDATA}/PG_VERSION ]; then`,
-    ...initdbLines(h).map((l) => `  ${l}`),
-    'fi',
     // A fresh pid namespace reuses small pids: a stale lock could name a live process of this ns.
-    `rm -f ${PGDATA}/postmaster.pid /var/run/postgresql/.s.PGSQL.*`,
-    `runuser -u postgres -- ${bin}/pg_ctl -D ${PGDATA} -l ${PGLOG} -w -t 60 -s start`,
+    'rm -f /var/run/postgresql/.s.PGSQL.*',
+    ...cluster(h, PGDATA, PGLOG, 'postgresql.conf'),
+    ...(h.secondPgPort ? cluster(h, PGDATA2, PGLOG2, `postgresql-${h.secondPgPort}.conf`) : []),
     'echo "lab: ' + h.name + ' postgres started"',
     `exec /usr/sbin/sshd -D -f ${q(sshdConfigPath(h))} -E ${q(sshdLogPath(h))}`,
     '',
@@ -105,6 +115,7 @@ export function prepareHostFiles(cfg: LabConfig, h: LabHost): void {
   mkdirSync(join(h.root, 'log'), { recursive: true });
   writeFileSync(fs(h, 'hosts'), etcHosts(cfg, h));
   writeFileSync(join(h.root, 'etc', 'postgresql.conf'), postgresqlConf(h));
+  if (h.secondPgPort) writeFileSync(join(h.root, 'etc', `postgresql-${h.secondPgPort}.conf`), postgresqlConf(h, h.secondPgPort));
   writeFileSync(join(h.root, 'etc', 'pg_hba.conf'), PG_HBA);
   writeFileSync(join(h.root, 'etc', 'root-bashrc'), ROOT_BASHRC);
   writeFileSync(join(h.root, 'boot.sh'), bootScript(h), { mode: 0o755 });

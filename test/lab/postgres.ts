@@ -8,14 +8,17 @@ import { labConfig, labHost } from './config.js';
 export const PGDATA = '/var/lib/postgresql/15/lab';
 export const PGLOG = '/var/lib/postgresql/15/lab.log';
 export const PGSOCKET = '/var/run/postgresql';
+/** The second cluster of a host that has one (LabHost.secondPgPort): same socket dir, its own port. */
+export const PGDATA2 = '/var/lib/postgresql/15/second';
+export const PGLOG2 = '/var/lib/postgresql/15/second.log';
 
 /** Appended to postgresql.conf after initdb: a small machine with four clusters. */
-export function postgresqlConf(h: LabHost): string {
+export function postgresqlConf(h: LabHost, port = h.pgPort): string {
   return [
     '',
     `# lab host ${h.name}: written by test/lab/postgres.ts`,
     `listen_addresses = '${h.address}'`,
-    `port = ${h.pgPort}`,
+    `port = ${port}`,
     `unix_socket_directories = '${PGSOCKET}'`,
     'max_connections = 50',
     'shared_buffers = 16MB',
@@ -28,7 +31,7 @@ export function postgresqlConf(h: LabHost): string {
     'max_wal_size = 256MB',
     'max_parallel_workers_per_gather = 0',
     'max_worker_processes = 4',
-    `cluster_name = '${h.name}'`,
+    `cluster_name = '${port === h.pgPort ? h.name : `${h.name}-${port}`}'`,
     "log_line_prefix = '%m [%p] %q%u@%d '",
     "timezone = 'UTC'",
     '',
@@ -48,8 +51,9 @@ export const PG_HBA = [
  * Run SQL on a lab host's cluster over TCP as postgres; returns tuples-only unaligned output
  * (rows on lines, columns separated by |), trailing newline trimmed. Throws with psql's stderr.
  */
-export async function psql(host: string, sql: string, db = 'postgres', cfg: LabConfig = labConfig()): Promise<string> {
-  const h = labHost(host, cfg);
+export async function psql(host: string, sql: string, db = 'postgres', cfg: LabConfig = labConfig(), port?: number): Promise<string> {
+  const h = { ...labHost(host, cfg) };
+  if (port) h.pgPort = port;
   const r = await execa(
     `${cfg.pgBin}/psql`,
     ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', h.address, '-p', String(h.pgPort), '-U', 'postgres', '-d', db, '-f', '-'],

@@ -65,18 +65,19 @@ export async function databases(host: string, like: string): Promise<string[]> {
   return out ? out.split('\n') : [];
 }
 
-/** `schema.table` → md5 of its rows in a fixed order, for every user table; plus sequence states. */
-export async function checksums(host: string, db: string): Promise<Record<string, string>> {
-  const tables = (await psql(host, `SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`, db))
+/** `schema.table` → md5 of its rows in a fixed order, for every user table; plus sequence states. `port`: another cluster of the host. */
+export async function checksums(host: string, db: string, port?: number): Promise<Record<string, string>> {
+  const q = (sql: string) => psql(host, sql, db, labConfig(), port);
+  const tables = (await q(`SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`))
     .split('\n')
     .filter(Boolean);
-  const seqs = (await psql(host, `SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences ORDER BY 1`, db)).split('\n').filter(Boolean);
+  const seqs = (await q(`SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences ORDER BY 1`)).split('\n').filter(Boolean);
   const parts = [
     ...tables.map((t) => `SELECT '${t.replace(/'/g, "''")}' AS k, coalesce(md5(string_agg(x::text, E'\\n' ORDER BY x::text)), 'empty') AS v FROM ${t} x`),
     ...seqs.map((s) => `SELECT 'seq ${s.replace(/'/g, "''")}', last_value::text || ' ' || is_called::text FROM ${s}`),
   ];
   if (parts.length === 0) return {};
-  const out = await psql(host, parts.join('\nUNION ALL ') + ';', db);
+  const out = await q(parts.join('\nUNION ALL ') + ';');
   return Object.fromEntries(out.split('\n').map((l) => l.split('|') as [string, string]));
 }
 

@@ -98,6 +98,15 @@ describe('orchestrate --check', function () {
     expect(steps(r.stdout)).to.include.members(['stage1 backup', 'dev1 swap', 'localhost bucket_copy']);
   });
 
+  it('stagesync_transfer: direct: each destination pulls from the source, by its own route', async () => {
+    const r = await orchestrate(['--check', '-t', 'db', '-e', 'vars/prod-to-stage1.yml', '-e', 'stagesync_transfer=direct', '-e', 'stagesync_direct_source_address=10.1.2.3'], { cwd: ops });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/transfer: +direct: each destination pulls from db1 over SSH, pipelined/);
+    expect(r.stdout).to.match(/destination: +stage1 — .*; pulls from db1 at 10\.1\.2\.3 with the forwarded agent/);
+    expect(r.stdout).to.match(/db1 +move +stage1 pull the dump from db1 over SSH while it is written/);
+    expect(r.stdout).not.to.contain('not supported yet');
+  });
+
   it('pipelines the dump with the rendered script; a --jobs restore, the host\'s own script or no backup move the file first', async () => {
     const hook = ['-e', '{"stagesync_pre_restore_commands": ["touch /srv/maintenance.on"]}'];
     const run = async (...extra: string[]) => {
@@ -116,10 +125,13 @@ describe('orchestrate --check', function () {
     // in_place writes the live database from the first byte: its hooks come before the dump.
     const inPlace = await run('-e', 'stagesync_restore_mode=in_place');
     expect(steps(inPlace.stdout).slice(3, 7)).to.deep.equal(['stage1 pre_restore_commands', 'db1 backup', 'db1 move', 'stage1 restore']);
-    // pg_restore --jobs needs the file: the move still runs during the dump, the restore after it.
+    // --jobs: pre-data and data as the dump arrives, then post-data with --jobs from the copy.
     const jobs = await run('-e', '{"stagesync_restore_jobs": 2}');
-    expect(jobs.stdout).to.match(/stage1 +restore +restore into stage_stagesync_new owned by stage from the moved file \(--jobs 2\)/);
+    expect(jobs.stdout).to.match(/stage1 +restore +restore into stage_stagesync_new owned by stage as the dump arrives \(post-data with --jobs 2 from the complete copy\)/);
     expect(jobs.stdout).to.match(/db1 +move +stream the dump to stage1 while it is written/);
+    // in_place with --jobs restores from the moved file: the move still runs during the dump.
+    const inPlaceJobs = await run('-e', '{"stagesync_restore_jobs": 2, "stagesync_restore_mode": "in_place"}');
+    expect(inPlaceJobs.stdout).to.match(/stage1 +restore +pg_restore --clean --if-exists into the live stage from the moved file \(--jobs 2\)/);
     // The host's own script, or the newest existing dump: the complete file is moved.
     for (const extra of [['-e', '{"stagesync_backups_create_backups_scripts": false}'], ['-e', '{"stagesync_execute_backup": false}']]) {
       const r = await run(...extra);

@@ -25,6 +25,7 @@ const source: DbSourcePlan = {
   backupsDir: '/backups',
   tmpDir: '/tmp',
   pipelined: false,
+  compression: '1',
 };
 
 const dest = (host: string): DbDestinationPlan => ({

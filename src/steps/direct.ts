@@ -1,0 +1,218 @@
+// The direct transfer (stagesync_transfer: direct): each destination pulls the dump from the
+// source over its own SSH connection to it (OpenSSH on the destination), so the controller
+// carries only commands and their short answers. On the source, scripts/host/direct-relay.sh
+// runs the backup script --stdout (or cats a dump already written) into one fifo per reader;
+// each destination's writer (src/steps/stream-target.ts, the stream path's) is fed by its pull,
+// and for a one-job restore pg_restore follows its file as it grows, as in the stream path. A
+// copy counts only when its sha256 equals that of the source's file; a destination that fails
+// drops out (its fifo is drained so the others go on), and every destination database stays as
+// it was until the caller swaps it in.
+import { randomBytes } from 'node:crypto';
+import { pullCommand } from '../transport/pull.js';
+import type { PeerAccess, StreamingProcess } from '../transport/types.js';
+import { hostScript } from '../util/host-scripts.js';
+import { endOfKilled, valueOrNothing } from '../util/settle.js';
+import { fileDigest } from './digest.js';
+import { StepError, pgRetryable, tail } from './errors.js';
+import { within, type DestMove } from './move.js';
+import { tocArgv } from './pg-restore.js';
+import { PipelineParts, type StreamRun } from './pipeline-parts.js';
+import { backupEnv } from './backup.js';
+import { becomeOf } from './sql.js';
+import { writtenDumpPath, type StreamSource } from './stream-head.js';
+import { KILL_WAIT_MS, Target, type StreamDest } from './stream-target.js';
+import { parseToc, type Toc } from './toc.js';
+
+/** How one destination reaches the source. */
+export interface PullRoute {
+  /** The source's address as this destination sees it (stagesync_direct_source_address). */
+  address: string;
+  /** A key on the destination for host-to-host use; without it, the forwarded agent. */
+  identityFile?: string;
+}
+
+/** How the destinations reach the source: as the controller does (user, port, host key), each by its route. */
+export interface DirectLink {
+  peer: PeerAccess;
+  /** By destination host name. */
+  routes: Record<string, PullRoute>;
+}
+
+export interface DirectParams {
+  source: StreamSource & { tmpDir: string };
+  dests: StreamDest[];
+  link: DirectLink;
+  /** A dump already on the source (a retry, a --jobs restore): pulled as it is, no backup run. */
+  dumpPath?: string;
+  signal?: AbortSignal;
+}
+
+const RELAY = hostScript('direct-relay.sh');
+
+export function directDump(p: DirectParams): StreamRun {
+  const d = new DirectPipeline(p);
+  void d.run();
+  return d.parts.run();
+}
+
+type RelayEnd = Awaited<StreamingProcess['done']>;
+
+class DirectPipeline {
+  readonly parts: PipelineParts;
+  private readonly srcName: string;
+  private readonly targets: Target[];
+  /** The relay's private directory on the source, holding one fifo per reader. */
+  private readonly dir: string;
+  private readonly fifoOf = new Map<Target, string>();
+  private relay?: StreamingProcess;
+  private relayEnd?: RelayEnd;
+  private readonly drainers: StreamingProcess[] = [];
+  private finishing?: Promise<DestMove[]>;
+
+  constructor(private readonly p: DirectParams) {
+    const src = p.source;
+    this.srcName = src.host.name;
+    const tag = randomBytes(4).toString('hex');
+    this.targets = p.dests.map((d) => new Target(d, `${src.database}.${this.srcName}.direct-${tag}.part`));
+    this.targets.forEach((t, i) => this.fifoOf.set(t, `d${i}`));
+    this.dir = `${src.tmpDir.replace(/\/+$/, '')}/direct-${tag}`;
+    this.parts = new PipelineParts(this.srcName, p.dests);
+  }
+
+  private live(): Target[] {
+    return this.targets.filter((t) => !t.error);
+  }
+
+  /** The TOC is read on the source only for a new dump with restoring destinations. */
+  private get readsToc(): boolean {
+    return !this.p.dumpPath && this.targets.some((t) => t.d.restore);
+  }
+
+  async run(): Promise<void> {
+    try {
+      await this.start();
+      await this.send();
+      await this.check();
+    } catch (e) {
+      await this.abort();
+      this.parts.failed(e, this.targets);
+    }
+  }
+
+  /**
+   * Destinations made ready while the relay starts, then their pulls (the relay's tee writes
+   * nothing before every reader has opened its fifo, the TOC's included); then the --use-lists
+   * from the dump's TOC, which each writer waits for before it starts pg_restore.
+   */
+  private async start(): Promise<void> {
+    const prepared = Promise.all(this.targets.map((t) => t.prepare()));
+    try {
+      await this.openRelay();
+    } finally {
+      await prepared;
+    }
+    this.parts.noneLeft(this.targets);
+    this.startPulls();
+    if (!this.readsToc) return;
+    const toc = await this.readToc();
+    await Promise.all(this.live().filter((x) => x.d.restore).map((x) => x.writeList(toc)));
+    // One whose list could not be written is out: its pull stops and its fifo is dropped.
+    await Promise.all(this.targets.filter((t) => t.error && t.proc).map((t) => t.stop()));
+    this.parts.noneLeft(this.targets);
+  }
+
+  private producer(): string[] {
+    const { source, dumpPath } = this.p;
+    if (dumpPath) return ['cat', '--', dumpPath];
+    return ['sh', '-c', 'cd / && exec "$0" "$@"', source.backupScript, '--stdout', ...(source.dumpArgs ?? []), source.database];
+  }
+
+  private async openRelay(): Promise<void> {
+    const src = this.p.source;
+    const names = [...this.fifoOf.values(), ...(this.readsToc ? ['toc'] : [])].join(' ');
+    const relay = (this.relay = src.host.spawn({ argv: ['sh', '-c', RELAY, 'sh', this.dir, names, ...this.producer()] }, { become: becomeOf(src.backupUser), signal: this.p.signal, env: backupEnv(src) }));
+    void relay.done.then((r) => (this.relayEnd = r), () => undefined); // nothing lost: check() awaits relay.done itself
+    const ready = new Promise<boolean>((resolve) => {
+      let out = '';
+      relay.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.startsWith('ready\n')) resolve(true);
+      });
+      void relay.done.then(() => resolve(false), () => resolve(false));
+    });
+    if (!(await ready)) throw this.relayFailed(await relay.done);
+  }
+
+  private relayFailed(r: RelayEnd): StepError {
+    const output = tail(r.stderr);
+    if (r.code === 4) return new StepError(this.srcName, 'move', `cannot create ${this.dir} as ${this.p.source.backupUser}`, { output });
+    const what = this.p.dumpPath ? `reading ${this.p.dumpPath}` : `${this.p.source.backupScript} --stdout ${this.p.source.database}`;
+    return new StepError(this.srcName, this.p.dumpPath ? 'move' : 'backup', `${what} exited with ${r.code ?? r.signal}`, { output, retryable: pgRetryable(null, output) });
+  }
+
+  /** `pg_restore -l -v` on the source reads the head of the dump from its own fifo. */
+  private async readToc(): Promise<Toc> {
+    const src = this.p.source;
+    const cmd = { argv: ['sh', '-c', 'f=$1; shift; exec "$@" < "$f"', 'sh', `${this.dir}/toc`, ...tocArgv()] };
+    const r = await src.host.exec(cmd, { become: becomeOf(src.backupUser), signal: this.p.signal });
+    if (r.code === 0) return parseToc(r.stdout);
+    this.drain('toc');
+    // No TOC because the script failed (no such database…): its own words say why.
+    const end = await within(valueOrNothing(this.relay!.done), 5000, undefined);
+    if (end && end.code !== 0) throw this.relayFailed(end);
+    throw new StepError(this.srcName, 'backup', `pg_restore -l could not read the dump's table of contents (exit ${r.code ?? r.signal})`, { output: tail(r.stderr) });
+  }
+
+  /** Each destination's writer, fed by its pull from the source (a destination already out: its fifo drained). */
+  private startPulls(): void {
+    const { link, source } = this.p;
+    for (const t of this.targets) {
+      const fifo = this.fifoOf.get(t)!;
+      if (t.error) {
+        this.drain(fifo);
+        continue;
+      }
+      const pull = pullCommand(link.peer, { ...link.routes[t.name]!, remote: ['cat', '--', `${this.dir}/${fifo}`], remoteUser: source.backupUser });
+      t.startWriter(this.p.signal, pull);
+      t.proc!.stdin.end();
+      // A writer that ends while the relay runs has gone: its fifo must not hold up the others.
+      void endOfKilled(t.proc!.done).then(() => this.relayEnd ?? this.drain(fifo));
+    }
+  }
+
+  /** The relay runs to its end: the dump is written and every reader has had all of it. */
+  private async send(): Promise<void> {
+    const end = await this.relay!.done;
+    if (end.code !== 0) throw this.relayFailed(end);
+  }
+
+  /** Read a little of a fifo nobody else will read, so the relay's tee opens it and drops it. */
+  private drain(fifo: string): void {
+    if (this.relayEnd) return;
+    const src = this.p.source;
+    const d = src.host.spawn({ argv: ['dd', `if=${this.dir}/${fifo}`, 'of=/dev/null', 'bs=64k', 'count=1', 'status=none'] }, { become: becomeOf(src.backupUser) });
+    void endOfKilled(d.done);
+    this.drainers.push(d);
+  }
+
+  /** The source's file, then each destination's copy of it, checked against each other. */
+  private async check(): Promise<void> {
+    for (const d of this.drainers) d.kill();
+    const { source, dumpPath } = this.p;
+    const path = dumpPath ?? writtenDumpPath(this.relayEnd!.stderr);
+    if (!path) throw new StepError(this.srcName, 'backup', `${source.backupScript} --stdout did not name the dump it wrote`, { output: tail(this.relayEnd!.stderr) });
+    const onSource = await fileDigest(source.host, source.backupUser, path, dumpPath ? 'move' : 'backup');
+    const dests = (this.finishing = Promise.all(this.targets.map((t) => t.finish(path, onSource.sha256, onSource.size))));
+    this.parts.succeeded({ path, size: onSource.size, sha256: onSource.sha256 }, this.targets, await dests);
+  }
+
+  /** Everything stops; the files go (the new databases are the caller's to drop). */
+  private async abort(): Promise<void> {
+    this.relay?.kill();
+    for (const d of this.drainers) d.kill();
+    await Promise.all([this.relay && within(endOfKilled(this.relay.done), KILL_WAIT_MS, undefined), ...this.targets.map((t) => t.stop())]);
+    let finished: DestMove[] = [];
+    if (this.finishing) finished = await this.finishing;
+    await Promise.all(this.targets.map((t) => t.removeFiles(finished.flatMap((m) => (m.host === t.name && m.ok ? [m.path] : []))[0])));
+  }
+}

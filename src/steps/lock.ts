@@ -60,6 +60,14 @@ export class Session {
     this.ended = true;
     for (const w of this.waiters.splice(0)) w('\0ended');
   }
+  /** psql exits at end of input, ending the session (its lock, its transaction); killed after 10 s. */
+  async close(): Promise<void> {
+    this.proc.stdin.end();
+    const t = setTimeout(() => this.proc.kill(), 10_000);
+    // Only that it ended matters: what the session held is gone either way.
+    await endOfKilled(this.proc.done);
+    clearTimeout(t);
+  }
   ask(sql: string): Promise<string> {
     if (this.ended) return Promise.resolve('\0ended');
     this.proc.stdin.write(sql + '\n');
@@ -109,13 +117,7 @@ export async function acquireLock(host: Host, p: LockParams): Promise<DestLock> 
     assertHeld() {
       if (s.ended) throw new StepError(host.name, 'lock', `the session holding the lock on ${p.database} ended; another run may write it`);
     },
-    async release() {
-      proc.stdin.end(); // psql exits at end of input; the session, and the lock, end with it
-      const t = setTimeout(() => proc.kill(), 10_000);
-      // Only that it ended matters: the session, and the lock with it, are gone either way.
-      await endOfKilled(proc.done);
-      clearTimeout(t);
-    },
+    release: () => s.close(),
   };
 }
 

@@ -3,7 +3,6 @@
 // (SET TRANSACTION SNAPSHOT) read in it, so the masked rows and the dump are one moment of the
 // database, as one pg_dump would be.
 import type { Host } from '../transport/types.js';
-import { endOfKilled } from '../util/settle.js';
 import { StepError } from './errors.js';
 import { Session } from './lock.js';
 import { becomeOf, psqlArgv, type PgConn } from './sql.js';
@@ -21,13 +20,7 @@ const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/;
 export async function holdSnapshot(host: Host, p: { database: string; backupUser: string; pg?: PgConn }): Promise<HeldSnapshot> {
   const proc = host.spawn({ argv: psqlArgv(p.database, p.pg, 'stagesync-snapshot') }, { become: becomeOf(p.backupUser) });
   const s = new Session(proc);
-  const release = async () => {
-    proc.stdin.end(); // psql exits at end of input; the transaction ends with it
-    const t = setTimeout(() => proc.kill(), 10_000);
-    // Only that it ended matters: the snapshot is gone either way.
-    await endOfKilled(proc.done);
-    clearTimeout(t);
-  };
+  const release = () => s.close();
   // psql -q prints nothing for BEGIN: one line comes back, the snapshot's id.
   const id = await s.ask('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT pg_export_snapshot();');
   if (!SNAPSHOT_ID.test(id)) {

@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { killProcesses, labConfig, labHost, psql, requireLab, sshExec } from '../../lab/index.js';
+import { labConfig, labHost, psql, requireLab, sshExec } from '../../lab/index.js';
+import { SlowTcpProxy } from '../../lab/slow-tcp-proxy.js';
 import { checksums } from '../steps/support.js';
 import { allOutput, dbNames, Ops, staleDest } from './support.js';
 
@@ -118,11 +119,28 @@ describe('orchestrate: stagesync_transfer: direct on the lab', function () {
     }
   });
 
+  /** stage2 pulls through a paced relay (4 MiB/s) that is cut once its copy holds 1 MiB. */
+  async function cutPullOfStage2(running: Promise<unknown>): Promise<void> {
+    const db1 = labHost('db1', cfg);
+    const address = db1.address.replace(/\.\d+$/, '.250');
+    const proxy = new SlowTcpProxy({ listen: { address, port: db1.sshPort }, target: { address: db1.address, port: db1.sshPort }, bytesPerSec: 4 * 2 ** 20 });
+    await proxy.start();
+    ops.write('host_vars/stage2.yml', `stagesync_direct_source_address: ${address}\n`);
+    try {
+      expect(await copyHolds('stage2', 2 ** 20, running), 'the run ended before the cut').to.equal(true);
+      expect(proxy.cut(), 'no connection through the relay').to.be.greaterThan(0);
+      await running;
+    } finally {
+      await proxy.close();
+      ops.write('host_vars/stage2.yml', '{}\n');
+    }
+  }
+
   it('SSH between the hosts cut mid-transfer: that destination is untouched, a rerun succeeds', async () => {
     await Promise.all([staleDest('stage1', DB), staleDest('stage2', DB)]);
     const before = await checksums('stage2', DB);
     const running = run([...forwarded, '-e', 'stagesync_dest_hosts=stage1:stage2']);
-    await cutPullTo('stage2');
+    await cutPullOfStage2(running);
     const r = await running;
     expect(r.code, allOutput(r)).to.equal(2);
     expect(r.stdout).to.match(/stage2\] .*the pull from the source stopped/);
@@ -136,7 +154,7 @@ describe('orchestrate: stagesync_transfer: direct on the lab', function () {
   it('with stagesync_max_retry_count: 1, a cut pull is tried again from the dump file (the other destination is not redone)', async () => {
     await Promise.all([staleDest('stage1', DB), staleDest('stage2', DB)]);
     const running = run([...forwarded, '-e', 'stagesync_dest_hosts=stage1:stage2', '-e', '{"stagesync_max_retry_count": 1, "stagesync_retry_delay": 1}']);
-    await cutPullTo('stage2');
+    await cutPullOfStage2(running);
     const r = await running;
     expect(r.code, allOutput(r)).to.equal(0);
     expect(r.stdout).to.contain('the pull from the source stopped');
@@ -148,14 +166,14 @@ describe('orchestrate: stagesync_transfer: direct on the lab', function () {
   });
 });
 
-/** Kill the ssh client of the destination's pull once its copy holds 2 MiB. */
-async function cutPullTo(host: string): Promise<void> {
-  let size = 0;
-  for (let i = 0; i < 600 && size < 2 * 2 ** 20; i++) {
+/** True once the host's copy of a direct pull holds `bytes`; false if the run ends first. */
+async function copyHolds(host: string, bytes: number, running: Promise<unknown>): Promise<boolean> {
+  let ended = false;
+  void running.finally(() => (ended = true));
+  while (!ended) {
     const s = await sshExec(host, 'stat -c %s /tmp/stagesync/*.direct-*.part 2>/dev/null || echo 0');
-    size = Number(s.stdout.trim().split('\n')[0] ?? 0);
-    if (size < 2 * 2 ** 20) await new Promise((r) => setTimeout(r, 50));
+    if (Number(s.stdout.trim().split('\n')[0] ?? 0) >= bytes) return true;
+    await new Promise((r) => setTimeout(r, 50));
   }
-  expect(size, `the pull to ${host} never got going`).to.be.at.least(2 * 2 ** 20);
-  expect(await killProcesses(host, 'ssh')).to.be.greaterThan(0);
+  return false;
 }

@@ -15,6 +15,7 @@ export { fastS3Client, fastS3Up, startFastS3, stopFastS3 } from './fauxqs.js';
 export { startFaultProxy, objectKeyOf, type FaultProxy } from './fault-proxy.js';
 export { nsExec, bootScript } from './namespace.js';
 export { freshCluster, killSshSessions, restartPostgres, killProcesses, mountSmallFs, unmountSmallFs, fillDir, emptyDir } from './host-faults.js';
+export { SlowTcpProxy, type SlowProxyOptions } from './slow-tcp-proxy.js';
 
 /** Variables to merge onto process.env to run orchestrate, ssh or aws against the lab. */
 export function labEnv(cfg: LabConfig = labConfig()): Record<string, string> {

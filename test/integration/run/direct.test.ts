@@ -5,8 +5,7 @@ import { expect } from 'chai';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labConfig, labHost, psql, requireLab, sshExec } from '../../lab/index.js';
-import { SlowTcpProxy } from '../../lab/slow-tcp-proxy.js';
+import { labConfig, labHost, psql, requireLab, SlowTcpProxy, sshExec } from '../../lab/index.js';
 import { checksums } from '../steps/support.js';
 import { allOutput, dbNames, Ops, staleDest } from './support.js';
 

@@ -114,7 +114,7 @@ async function timedCli(cmd: string, argv: string[], cliEnv: NodeJS.ProcessEnv):
   return m ? Number(m[1]) + Number(m[2]) : NaN;
 }
 
-const BIN = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'bin.js');
+const BIN = join(import.meta.dirname, '..', 'dist', 'bin', 'orchestrate.js');
 
 /** The CLI as a user runs it, from an ops dir of its own (a local host, one copy); its CPU time. */
 async function orchestrateCli(src: string, dst: string): Promise<number> {

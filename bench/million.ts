@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     join(ops, 'vars.yml'),
     `stagesync_dest_hosts: localhost\nstagesync_copies:\n  - {description: million, source_bucket: ${SRC}, dest_bucket: ${DST}, aws_profile: ${cfg.fastS3.profile}, delete: true}\n`,
   );
-  const bin = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'bin.js');
+  const bin = join(import.meta.dirname, '..', 'dist', 'bin', 'orchestrate.js');
   const r = await execa('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, ...(HEAP ? [`--max-old-space-size=${HEAP}`] : []), ...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : []), bin, '-i', 'hosts', '-e', 'vars.yml', '-t', 'files', '-v'], {
     cwd: ops,
     env: { ...process.env, ...labEnv(cfg), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 export NODE_NO_WARNINGS=1
 npx tsc -p tsconfig.json
+node scripts/bundle.mjs
 
 npm run --silent lab -- up
 npm run --silent lab -- seed
@@ -46,10 +47,10 @@ count_objects() { # profile bucket
 echo "stage1-media holds $(count_objects stage stage1-media) objects"
 
 echo; echo "== the plan: orchestrate --check --extra-vars vars/prod-to-stage1.yml =="
-node dist/src/cli/bin.js --check --extra-vars vars/prod-to-stage1.yml
+node dist/bin/orchestrate.js --check --extra-vars vars/prod-to-stage1.yml
 
 echo; echo "== the sync: orchestrate --extra-vars vars/prod-to-stage1.yml --confirm stage =="
-node dist/src/cli/bin.js --extra-vars vars/prod-to-stage1.yml --confirm stage
+node dist/bin/orchestrate.js --extra-vars vars/prod-to-stage1.yml --confirm stage
 
 echo; echo "== stage1 / stage after the sync: production's users with scrubbed emails, the stage1 OAuth client =="
 on_host stage1 stage "SELECT id, username, email FROM auth_user ORDER BY id LIMIT 3"

@@ -1,10 +1,11 @@
-// Runs the real `orchestrate` (compiled by `npm test`'s build, else through tsx) as a user would.
+// Runs the real `orchestrate` (the executable `npm test`'s build bundles, else the sources through tsx) as a user would.
 import { execa, type Result } from 'execa';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
-const compiled = join(repoRoot, 'dist/src/cli/bin.js');
+/** The executable as installed (scripts/bundle.mjs). */
+export const orchestrateBin = join(repoRoot, 'dist/bin/orchestrate.js');
 const source = join(repoRoot, 'src/cli/bin.ts');
 const tsx = join(repoRoot, 'node_modules/.bin/tsx');
 
@@ -14,9 +15,9 @@ export interface CliRun {
   stderr: string;
 }
 
-/** The command line that starts orchestrate: the compiled one, else the sources through tsx. */
+/** The command line that starts orchestrate: the built executable, else the sources through tsx. */
 export function orchestrateArgv(args: string[]): [string, string[]] {
-  return existsSync(compiled) && !process.env.STAGESYNC_TEST_FROM_SOURCE ? [process.execPath, [compiled, ...args]] : [tsx, [source, ...args]];
+  return existsSync(orchestrateBin) && !process.env.STAGESYNC_TEST_FROM_SOURCE ? [process.execPath, [orchestrateBin, ...args]] : [tsx, [source, ...args]];
 }
 
 /** Runs orchestrate with args in cwd; never throws on a non-zero exit. */

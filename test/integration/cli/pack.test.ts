@@ -27,7 +27,7 @@ describe('packaging', function () {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   it('ships the product only: no lab, no tests, but the host scripts', () => {
-    expect(files).to.include('dist/src/cli/bin.js');
+    expect(files).to.include('dist/bin/orchestrate.js');
     for (const f of readdirSync(join(repo, 'scripts', 'host'))) expect(files).to.include(`scripts/host/${f}`);
     expect(files.filter((f) => /(^|\/)(lab|test|bench)(\/|$)|\.test\.|moto|seed/.test(f))).to.deep.equal([]);
   });

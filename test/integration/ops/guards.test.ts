@@ -6,11 +6,11 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { orchestrate, repoRoot } from '../../support/cli.js';
+import { orchestrate, orchestrateBin, repoRoot } from '../../support/cli.js';
 import { hasScript, runInPty } from '../../unit/ops/pty.js';
 import { connectionRecorder, inventory, opsDir, type OpsDir } from './support.js';
 
-const bin = join(repoRoot, 'dist/src/cli/bin.js');
+const bin = orchestrateBin;
 const PROMPT = 'Type the database name to continue: ';
 
 describe('guards: --check, production, --confirm', function () {

@@ -8,7 +8,7 @@ import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { labEnv, psql, requireLab } from '../../lab/index.js';
-import { orchestrate, repoRoot } from '../../support/cli.js';
+import { orchestrate, orchestrateBin, repoRoot } from '../../support/cli.js';
 import { hasScript, runInPty } from '../../unit/ops/pty.js';
 import { opsDir, type OpsDir } from './support.js';
 
@@ -95,7 +95,7 @@ describe('a real run on the lab: secrets at -vvvv, the terminal tree', function 
   });
 
   it('schedule: SIGTERM during a run aborts it safely (the destination keeps its database) and exits 0', async function () {
-    const bin = join(repoRoot, 'dist/src/cli/bin.js');
+    const bin = orchestrateBin;
     if (!existsSync(bin)) this.skip();
     await psql('dev1', 'UPDATE t SET v = \'before the scheduled run\' WHERE id = 1', DST);
     const child = execa(process.execPath, [bin, 'schedule', '--cron', '* * * * * *', '-e', 'vars/ops.yml', '-t', 'db'], { cwd: ops.dir, env, reject: false, stdin: 'ignore', forceKillAfterDelay: false });
@@ -117,8 +117,8 @@ describe('a real run on the lab: secrets at -vvvv, the terminal tree', function 
   });
 
   it('on a terminal: the pair → host → step tree with outcomes, then the recap', async function () {
-    if (!hasScript() || !existsSync(join(repoRoot, 'dist/src/cli/bin.js'))) this.skip();
-    const r = await runInPty([process.execPath, join(repoRoot, 'dist/src/cli/bin.js'), '-e', 'vars/ops.yml', '-t', 'db', '-vvv', '--confirm', DST], { cwd: ops.dir, env });
+    if (!hasScript() || !existsSync(orchestrateBin)) this.skip();
+    const r = await runInPty([process.execPath, orchestrateBin, '-e', 'vars/ops.yml', '-t', 'db', '-vvv', '--confirm', DST], { cwd: ops.dir, env });
     expect(r.code, r.text.slice(-3000)).to.equal(0);
     expect(r.raw).to.not.include(PARAM);
     expect(r.raw).to.not.include(PASSWORD);

@@ -5,10 +5,10 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { orchestrate, repoRoot } from '../../support/cli.js';
+import { orchestrate, orchestrateBin, repoRoot } from '../../support/cli.js';
 import { closedPort, inventory, opsDir, type OpsDir } from './support.js';
 
-const bin = join(repoRoot, 'dist/src/cli/bin.js');
+const bin = orchestrateBin;
 
 describe('orchestrate schedule', function () {
   this.timeout(60_000);

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { labEnv, psql, requireLab } from '../../lab/index.js';
-import { repoRoot } from '../../support/cli.js';
+import { orchestrateBin, repoRoot } from '../../support/cli.js';
 import { checksums } from '../steps/support.js';
 import { dbNames, Ops, staleDest } from './support.js';
 
@@ -23,7 +23,7 @@ describe('orchestrate: interrupted during the restore', function () {
   it('exits 99 and leaves the destination database untouched, with no temporary copy or dump', async () => {
     ops.write('vars/intr.yml', `stagesync_dest_hosts: stage2\nstagesync_destdb: ${DB}\nstagesync_source_backups_dir: /opt/backups/e2e-intr\n`);
     const before = await checksums('stage2', DB);
-    const bin = join(repoRoot, 'dist/src/cli/bin.js');
+    const bin = orchestrateBin;
     expect(existsSync(bin), 'built').to.equal(true);
     const child = execa(process.execPath, [bin, '-e', 'vars/intr.yml', '-t', 'db', '-v'], { cwd: ops.dir, env: { ...process.env, ...labEnv() }, reject: false });
     let out = '';

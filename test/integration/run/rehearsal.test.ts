@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { labEnv, psql, requireLab } from '../../lab/index.js';
-import { repoRoot } from '../../support/cli.js';
+import { orchestrateBin, repoRoot } from '../../support/cli.js';
 import { checksums } from '../steps/support.js';
 import { allOutput, dbNames, Ops } from './support.js';
 import { DEST, PAIRED, USERS, migration, pairVars, readReport, rehearsalSource, rehearse, resetStage } from './rehearsal-support.js';
@@ -118,7 +118,7 @@ describe('orchestrate rehearse: migrations and checks on the new copy, never a s
   it('Ctrl-C during a migration: exit 99 at once, staging untouched, no copy, no monitor session left', async () => {
     const vars = pairVars(ops, ['stagesync_post_restore_commands:', '  - {command: "sleep 60", become_user: postgres}']);
     const before = await checksums('stage2', DEST);
-    const bin = join(repoRoot, 'dist/src/cli/bin.js');
+    const bin = orchestrateBin;
     expect(existsSync(bin), 'built').to.equal(true);
     const started = Date.now();
     const child = execa(process.execPath, [bin, 'rehearse', '-e', vars, '-v'], { cwd: ops.dir, env: { ...process.env, ...labEnv() }, reject: false });

@@ -9,7 +9,7 @@ import { LazyVars } from '../../../src/template/lazy.js';
 import { createScope } from '../../../src/template/render.js';
 import { readVarsFile } from '../../../src/vars/vars-file.js';
 import { setVaultSecrets } from '../../../src/vault/value.js';
-import { orchestrate, repoRoot } from '../../support/cli.js';
+import { orchestrate, orchestrateBin, repoRoot } from '../../support/cli.js';
 import { cleanTmpTrees, tmpTree } from '../inventory/tmp-tree.js';
 import { planFor } from './plan-for.js';
 
@@ -98,8 +98,8 @@ describe('Ansible Vault', () => {
     });
     it('--ask-vault-pass reads the password on a terminal (a pty made by script(1)), without echoing it', () => {
       const cwd = project();
-      const bin = existsSync(join(repoRoot, 'dist/src/cli/bin.js')) && !process.env.STAGESYNC_TEST_FROM_SOURCE
-        ? `${process.execPath} ${join(repoRoot, 'dist/src/cli/bin.js')}`
+      const bin = existsSync(orchestrateBin) && !process.env.STAGESYNC_TEST_FROM_SOURCE
+        ? `${process.execPath} ${orchestrateBin}`
         : `${join(repoRoot, 'node_modules/.bin/tsx')} ${join(repoRoot, 'src/cli/bin.ts')}`;
       const cmd = `${bin} ${evalArgs.map((a) => `'${a}'`).join(' ')} --ask-vault-pass`;
       const out = execSync(`(sleep 1; printf 'correct horse\\r') | script -qec ${JSON.stringify(cmd)} /dev/null`, { cwd, encoding: 'utf8', timeout: 30000 });

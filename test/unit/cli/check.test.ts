@@ -98,6 +98,17 @@ describe('orchestrate --check', function () {
     expect(steps(r.stdout)).to.include.members(['stage1 backup', 'dev1 swap', 'localhost bucket_copy']);
   });
 
+  it('the executable templates as Ansible does: a nested dict literal ends at its last `}}`, an undefined operand of a filter fails', async () => {
+    writeFileSync(join(ops, 'braces.yml'), "stagesync_destdb: \"{{ {'a': {'b': 'stagex'}}.a.b }}\"\n");
+    const r = await orchestrate(['--check', '-t', 'db', '-e', 'vars/prod-to-stage1.yml', '-e', '@braces.yml'], { cwd: ops });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/destination: +stage1 — database stagex owned by stage/);
+    writeFileSync(join(ops, 'undefined.yml'), "stagesync_destdb: \"{{ nope | upper }}\"\n");
+    const u = await orchestrate(['--check', '-t', 'db', '-e', 'vars/prod-to-stage1.yml', '-e', '@undefined.yml'], { cwd: ops });
+    expect(u.code).to.equal(5);
+    expect(u.stderr).to.match(/undefined\.yml:1: stagesync_destdb: .*'nope' is undefined/);
+  });
+
   it('stagesync_transfer: direct: each destination pulls from the source, by its own route', async () => {
     const r = await orchestrate(['--check', '-t', 'db', '-e', 'vars/prod-to-stage1.yml', '-e', 'stagesync_transfer=direct', '-e', 'stagesync_direct_source_address=10.1.2.3'], { cwd: ops });
     expect(r.code, r.stderr).to.equal(0);

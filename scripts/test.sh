@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.." || exit 1
 bash scripts/ensure-deps.sh || exit 1
 
 # The compiled sources (dist/src) for the lab and the tests, the bundled executable (dist/bin) as shipped.
-npx tsc -p tsconfig.json && node scripts/bundle.mjs || { echo "0 passed, 1 failed"; exit 1; }
+npx tsc -p tsconfig.json || { echo "0 passed, 1 failed"; exit 1; }
+node scripts/bundle.mjs || { echo "0 passed, 1 failed"; exit 1; }
 # The tests are typechecked too (mocha runs them through tsx, which only strips types).
 npx tsc -p tsconfig.test.json --noEmit || { echo "0 passed, 1 failed"; exit 1; }
 

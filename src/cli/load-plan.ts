@@ -9,7 +9,7 @@ import { createRunVars } from '../vars/host-vars.js';
 import { knownVariables } from '../schema/schema.js';
 import { validateVars } from '../schema/validate.js';
 import { collectSecrets } from '../util/redact.js';
-import { renderTemplate } from '../template/index.js';
+import { renderTemplate, toPlain } from '../template/index.js';
 import { buildPlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import type { CliOptions } from './options.js';
@@ -49,6 +49,7 @@ export function loadPlan(opts: CliOptions, cwd = process.cwd(), env = process.en
       ...(limitHosts ? { limitHosts } : {}),
       matchPattern: (pattern) => matchHosts(inventory, pattern, { cwd }),
       extraVars,
+      playValue: (name) => toPlain(runVars.play().get(name)),
       varsOf: (host) => runVars.rendered(host, planReads),
       templateVars: (host) => runVars.lazy(host),
       validate: (vars, host) => validateVars(vars, { host }),

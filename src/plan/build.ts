@@ -28,6 +28,8 @@ export interface PlanInputs {
   matchPattern(pattern: string): string[];
   /** The extra vars alone: play-level choices (which hosts take part) come from them. */
   extraVars: SourcedVars;
+  /** A play-level variable (an extra var) rendered with the play's variables; undefined when unset. */
+  playValue(name: string): unknown;
   /**
    * The rendered values of the variables a plan reads (stagesync_*, connection vars) of one
    * host, all precedence levels merged. Others stay unrendered: Ansible renders only what is used.
@@ -182,8 +184,10 @@ function noHost(inp: PlanInputs, variable: string, group: string): UserError {
 
 /** The hosts of a pair's pattern (a play's `hosts:`); none is bad input, as in Ansible's play. */
 function playHosts(inp: PlanInputs, variable: string, group: string): string[] {
-  const pattern = inp.extraVars.values[variable];
-  if (pattern === undefined || pattern === null) return inp.hostsOfGroup(group);
+  const value = inp.playValue(variable);
+  if (value === undefined || value === null) return inp.hostsOfGroup(group);
+  // Ansible's `hosts:` takes a list of patterns too ("{{ groups['x'] }}" renders to one).
+  const pattern = Array.isArray(value) && value.every((x) => typeof x === 'string') ? value.join(',') : value;
   if (typeof pattern !== 'string' || pattern.trim() === '') {
     throw new UserError('must be a host pattern (a non-empty string)', { file: inp.extraVars.origins[variable]?.file, path: variable });
   }

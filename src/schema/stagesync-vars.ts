@@ -17,9 +17,9 @@ export type StringList2 = string[];
 /** Variables of `orchestrate` (stagesync): group_vars, host_vars, vars files and extra vars. Names not starting with stagesync_ or ansible_ are your own variables and are allowed. */
 export interface StagesyncVars {
   /** Ansible host pattern of the pair's source host, like a play's hosts: (set in the pair's vars file passed with -e). */
-  stagesync_source_hosts?: string;
+  stagesync_source_hosts?: string | [string, ...string[]];
   /** Ansible host pattern of the pair's destination hosts (set in the pair's vars file passed with -e). */
-  stagesync_dest_hosts?: string;
+  stagesync_dest_hosts?: string | [string, ...string[]];
   /** Database to copy, on the source host. */
   stagesync_sourcedb?: string;
   /** Database to replace, on each destination host. */

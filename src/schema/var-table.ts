@@ -12,6 +12,7 @@ function typeOf(node: SchemaNode, root: SchemaNode): string {
   const n = resolveRef(node, root);
   if (n.enum) return n.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
   if (n.if && n.then && n.else) return 'string or mapping';
+  if (Array.isArray(n.anyOf)) return (n.anyOf as SchemaNode[]).map((alt) => typeOf(alt, root)).join(' or ');
   const types = typesOf(n);
   if (types.includes('array') && n.items) {
     const raw = n.items.$ref?.replace('#/definitions/', '');

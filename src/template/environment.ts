@@ -6,11 +6,12 @@ import nunjucks from 'nunjucks';
 import { builtinTemplatesDir } from '../util/paths.js';
 import { makeStrict } from './strict.js';
 import { installBraceCounting } from './braces.js';
+import { installPythonStringLiterals } from './string-literals.js';
 import { isUndefined, use } from './undefined.js';
 import { bool, defaultFilter, int, mandatory, quote, ternary } from './filters/core.js';
 import { toJson, toNiceJson } from './filters/json.js';
 import { basename, dirname } from './filters/path.js';
-import { regexReplace } from './filters/regex.js';
+import { regexReplace, regexTests } from './filters/regex.js';
 import { toNiceYaml, toYaml } from './filters/yaml.js';
 import { b64decode, b64encode, combine, map, reject, rejectattr, select, selectattr } from './filters/collections.js';
 import { lookup, query } from './lookups.js';
@@ -18,6 +19,7 @@ import { lookup, query } from './lookups.js';
 // Global, once: True/False/None, .items()/.keys()/.get(), slices; `}}` inside a dict literal.
 nunjucks.installJinjaCompat();
 installBraceCounting();
+installPythonStringLiterals();
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -79,6 +81,7 @@ export function createEnvironment(opts: { cwd?: string } = {}): nunjucks.Environ
   addTest('defined', (v: unknown) => v !== undefined && !isUndefined(v));
   addTest('undefined', (v: unknown) => v === undefined || isUndefined(v));
   addTest('none', (v: unknown) => use(v) === null);
+  for (const [name, t] of Object.entries(regexTests)) addTest(name, t);
   const tests = (env as unknown as { tests: Record<string, Fn> }).tests;
   for (const [name, t] of Object.entries(tests)) {
     if (name === 'defined' || name === 'undefined') continue;

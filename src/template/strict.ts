@@ -152,6 +152,17 @@ class StrictCompiler extends BaseCompiler {
     node.arr = oneName ? { typename: 'StrictKeys', target: node.arr, lineno: node.arr.lineno, colno: node.arr.colno } : useNode(node.arr);
     super.compileFor(node, frame);
   }
+  /** `x is test(a, b, k=v)`: nunjucks emits the arguments without commas (one positional only). */
+  compileIs(node: AnyNode, frame: AnyNode): void {
+    const test = node.right.name ? node.right.name.value : node.right.value;
+    this._emit(`env.getTest(${JSON.stringify(test)}).call(context, `);
+    this.compile(node.left, frame);
+    for (const arg of node.right.args?.children ?? []) {
+      this._emit(', ');
+      this.compile(arg, frame);
+    }
+    this._emit(') === true');
+  }
   compileFunCall(node: AnyNode, frame: AnyNode): void {
     node.name = useNode(node.name);
     node.lineno += 1; // nunjucks emits this one 0-based

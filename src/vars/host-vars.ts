@@ -4,6 +4,7 @@ import type { Inventory } from '../inventory/types.js';
 import { getHost } from '../inventory/localhost.js';
 import type { SourcedVars } from '../util/sourced-vars.js';
 import { createScope, LazyVars, toPlain } from '../template/index.js';
+import { magicVars } from './magic.js';
 import { resolveHostVars, type ResolveOptions } from './resolve.js';
 
 export interface HostVarsOptions extends ResolveOptions {
@@ -17,6 +18,8 @@ export interface RunVars {
   rendered(host: string, wanted: (name: string) => boolean): SourcedVars;
   /** Secret values met while rendering (vault, secret-named variables, secret env lookups). */
   secrets(): string[];
+  /** The play's own variables, as a play's `hosts:` is rendered with: the extra vars, `groups`, `playbook_dir`. */
+  play(): LazyVars;
 }
 
 export function createRunVars(inv: Inventory, opts: HostVarsOptions = {}): RunVars {
@@ -49,5 +52,10 @@ export function createRunVars(inv: Inventory, opts: HostVarsOptions = {}): RunVa
       return out;
     },
     secrets: () => [...scope.secrets],
+    play() {
+      const { groups, playbook_dir } = magicVars(inv, 'localhost', opts.cwd ?? process.cwd()).values;
+      const extra = opts.extraVars ?? { values: {}, origins: {} };
+      return new LazyVars('localhost', { groups, playbook_dir, ...extra.values }, scope, extra.origins);
+    },
   };
 }

@@ -116,3 +116,33 @@ export function regexReplace(value: unknown, ...args: unknown[]): string {
   }
   return out + text.slice(last);
 }
+
+interface RegexTestArgs {
+  pattern: unknown;
+  ignorecase: unknown;
+  multiline: unknown;
+  match_type: unknown;
+}
+
+/** Ansible's `regex` test: Python's re.search (or re.match: anchored at the start) over the text. */
+function regexTest(value: unknown, a: RegexTestArgs): boolean {
+  const text = typeof value === 'string' ? value : pyStr(value);
+  const { source, flags } = translatePattern(String(a.pattern));
+  let f = flags;
+  if (a.ignorecase && !f.includes('i')) f += 'i';
+  if (a.multiline && !f.includes('m')) f += 'm';
+  // re.match: the sticky flag anchors the match at the start, as Python's does.
+  return new RegExp(source, a.match_type === 'match' ? `${f}y` : f).test(text);
+}
+
+const TEST_DEFAULTS = { pattern: '', ignorecase: false, multiline: false, match_type: 'search' };
+const testOf =
+  (matchType?: 'match' | 'search') =>
+  (value: unknown, ...args: unknown[]): boolean => {
+    const names = matchType ? ['pattern', 'ignorecase', 'multiline'] : ['pattern', 'ignorecase', 'multiline', 'match_type'];
+    const a = pyArgs(args, names, TEST_DEFAULTS) as unknown as RegexTestArgs;
+    return regexTest(value, matchType ? { ...a, match_type: matchType } : a);
+  };
+
+/** The tests `regex`, `match` and `search`, as Ansible's (ansible.builtin). */
+export const regexTests = { regex: testOf(), match: testOf('match'), search: testOf('search') };

@@ -58,6 +58,19 @@ describe('orchestrate --check', function () {
     expect(steps(but.stdout).filter((s) => s.endsWith('swap'))).to.deep.equal(['stage1 swap', 'stage2 swap']);
   });
 
+  it('stagesync_dest_hosts is rendered as a play\'s hosts: with the extra vars and groups, a list of patterns too', async () => {
+    const swaps = (stdout: string) => steps(stdout).filter((s) => s.endsWith('swap'));
+    const named = await orchestrate(['--check', '-e', 'stagesync_sourcedb=production', '-e', 'env_name=stage2', '-e', 'stagesync_dest_hosts={{ env_name }}'], { cwd: ops });
+    expect(named.code, named.stderr).to.equal(0);
+    expect(swaps(named.stdout)).to.deep.equal(['stage2 swap']);
+    const listed = await orchestrate(['--check', '-e', 'stagesync_sourcedb=production', '-e', `{"stagesync_dest_hosts": "{{ groups['stagesync-destdb'] | select('match', 'stage') | list }}"}`], { cwd: ops });
+    expect(listed.code, listed.stderr).to.equal(0);
+    expect(swaps(listed.stdout)).to.deep.equal(['stage1 swap', 'stage2 swap']);
+    const undef = await orchestrate(['--check', '-e', 'stagesync_sourcedb=production', '-e', 'stagesync_dest_hosts={{ nope }}-db'], { cwd: ops });
+    expect(undef.code).to.equal(5);
+    expect(undef.stderr).to.match(/stagesync_dest_hosts: .*'nope' is undefined/);
+  });
+
   it('-l leaves out the bucket copies unless localhost is in the pattern', async () => {
     const r = await orchestrate(['--check', '-e', 'vars/prod-to-stage1.yml', '-l', 'stage1'], { cwd: ops });
     expect(steps(r.stdout)).to.not.include('localhost bucket_copy');

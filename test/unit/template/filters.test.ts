@@ -93,6 +93,32 @@ describe('template filters (Ansible parity)', () => {
     });
   });
 
+  describe('string literals, as Python reads them', () => {
+    it('an unknown escape keeps its backslash; \\n, \\x41, \\u00e9, octal and \\\\ are escapes', () => {
+      expect(r(`{{ '1a22' | regex_replace('\\d+', 'N') }}`)).to.equal('NaN');
+      expect(r(`{{ 'a.b' | regex_replace('\\.', '-') }}`)).to.equal('a-b');
+      expect(r(`{{ '\\x41\\u00e9\\101|\\\\d|\\'' }}`)).to.equal("Aé" + "A|\\d|'");
+      expect(r(`{{ 'a\\nb' | length }}`)).to.equal('3');
+      expect(fails(`{{ '\\x4' }}`)).to.contain('truncated');
+    });
+  });
+
+  describe('the tests match, search and regex', () => {
+    it('match anchors at the start (re.match), search anywhere (re.search), with ignorecase and keywords', () => {
+      expect(r(`{{ 'stage1' is match('stage') }}`)).to.equal('True');
+      expect(r(`{{ 'dev-stage1' is match('stage') }}`)).to.equal('False');
+      expect(r(`{{ 'dev-stage1' is search('stage') }}`)).to.equal('True');
+      expect(r(`{{ 'STAGE1' is match('stage', ignorecase=true) }}`)).to.equal('True');
+      expect(r(`{{ 'STAGE1' is match('stage') }}`)).to.equal('False');
+      expect(r(`{{ v is search('^stage', multiline=true) }}`, { v: 'a\nstage' })).to.equal('True');
+      expect(r(`{{ v is search('^stage') }}`, { v: 'a\nstage' })).to.equal('False');
+      expect(r(`{{ 10 is divisibleby(5) and 'ab' is match('a', true) }}`)).to.equal('True');
+      expect(r(`{{ 'dev-stage1' is regex('stage', match_type='match') }}`)).to.equal('False');
+      expect(r(`{{ 'x-12' is regex('(?P<n>\\d+)$') }}`)).to.equal('True');
+      expect(r(`{{ hosts | select('match', 'stage') | list }}`, { hosts: ['stage1', 'dev1', 'stage2'] })).to.equal("['stage1', 'stage2']");
+    });
+  });
+
   describe('regex_replace', () => {
     it('translates Python groups, back-references and replacement syntax', () => {
       expect(r(`{{ 'abc' | regex_replace('(?P<x>b)', '[\\\\g<x>]') }}`)).to.equal('a[b]c');

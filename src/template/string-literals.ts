@@ -22,7 +22,7 @@ const SIMPLE: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', n: '\n'
 const HEX_DIGITS: Record<string, number> = { x: 2, u: 4, U: 8 };
 
 /** The text an escape `\<rest…>` stands for, and how many characters after the backslash it used. */
-export function pythonEscape(rest: string): { text: string; used: number } {
+function pythonEscape(rest: string): { text: string; used: number } {
   const c = rest[0] ?? '';
   if (c in SIMPLE) return { text: SIMPLE[c]!, used: 1 };
   const octal = /^[0-7]{1,3}/.exec(rest);

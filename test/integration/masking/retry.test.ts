@@ -2,13 +2,13 @@
 // the dump was made in is held across the attempts, so the retry's masked rows match it.
 import { expect } from 'chai';
 import { psql, requireLab, sshExec } from '../../lab/index.js';
-import { allOutput, Ops, staleDest } from '../run/support.js';
+import { allOutput, dropConnectionOnce, Ops, staleDest } from '../run/support.js';
 import { pairVars, rowCounts, SALT } from './support.js';
 
 const DB = 'stage';
 const MARK = '/tmp/stagesync-masking-retry-once';
-// Kills the sshd process serving this very connection, the first time only (as in run/retry.test.ts).
-const DROP_ONCE = `[ -e ${MARK} ] || { touch ${MARK}; [ "$(cat /proc/$PPID/comm)" = sshd ] && kill -9 $PPID; sleep 5; }`;
+// Drops the connection the hook runs on, the first time only.
+const DROP_ONCE = dropConnectionOnce(MARK);
 
 describe('masking: a retry resumes from the dump, in the same snapshot (lab)', function () {
   this.timeout(400_000);

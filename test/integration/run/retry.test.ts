@@ -6,13 +6,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireLab, sshExec } from '../../lab/index.js';
 import { checksums } from '../steps/support.js';
-import { allOutput, Ops, staleDest } from './support.js';
+import { allOutput, dropConnectionOnce, Ops, staleDest } from './support.js';
 
 const DB = 'e2e_retry';
 const MARK = '/tmp/stagesync-e2e-retry-once';
-// Kills the sshd process serving this very connection, the first time only: a dropped connection.
-// (The hook's shell is a child of the sshd session process; only that one is killed.)
-const DROP_ONCE = `[ -e ${MARK} ] || { touch ${MARK}; [ "$(cat /proc/$PPID/comm)" = sshd ] && kill -9 $PPID; sleep 5; }`;
+// A dropped connection, the first time only.
+const DROP_ONCE = dropConnectionOnce(MARK);
 
 describe('orchestrate: retries resume after the last completed step', function () {
   this.timeout(400_000);

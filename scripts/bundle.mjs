@@ -1,10 +1,11 @@
 // Builds the `orchestrate` executable: src/cli/bin.ts and everything it imports in a few files
-// (dist/bin/orchestrate.js and the chunks of its lazy imports). Node resolves, reads and links
-// every ES module one by one; the SDK alone is several hundred. A bundle halves the start-up of
-// every command. Left as packages: ssh2 (it loads native addons by path) and nunjucks (src/template
-// patches its lexer and compiler modules through require(): one instance, the package's).
+// (dist/bin/chunks/cli.js and the chunks of its lazy imports, loaded by dist/bin/orchestrate.js).
+// Node resolves, reads and links every ES module one by one; the SDK alone is several hundred.
+// A bundle halves the start-up of every command. Left as packages: ssh2 (it loads native addons
+// by path) and nunjucks (src/template patches its lexer and compiler modules through require():
+// one instance, the package's).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,7 +15,7 @@ rmSync(outdir, { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
-  entryPoints: { orchestrate: 'src/cli/bin.ts' },
+  entryPoints: { 'chunks/cli': 'src/cli/bin.ts' },
   outdir,
   bundle: true,
   splitting: true,
@@ -31,3 +32,18 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
 });
+
+// The executable itself only turns on Node's compile cache (Node >= 22.1; a no-op before) and then
+// loads the bundle: the cache must be on before the first module is compiled, and static imports
+// are all compiled before a module's body runs. Measured: a fifth of a files-only run's start-up.
+const bin = join(outdir, 'orchestrate.js');
+writeFileSync(
+  bin,
+  `#!/usr/bin/env node
+// stagesync's \`orchestrate\` (built by scripts/bundle.mjs).
+import module from 'node:module';
+module.enableCompileCache?.();
+await import('./chunks/cli.js');
+`,
+);
+chmodSync(bin, 0o755);

@@ -98,14 +98,21 @@ export function credentialProvider(settings: SideSettings, explicit: boolean): A
   });
 }
 
-/** An HTTP handler with `concurrency` kept-alive sockets (per host). */
-export function makeHandler(concurrency: number): NodeHttpHandler {
+/** No byte for this long on a request's socket fails it, retryably: a stalled endpoint must not hang a run. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+
+/**
+ * An HTTP handler with `concurrency` kept-alive sockets (per host). The limit is on silence, not on
+ * a request's length: a big part upload may take minutes, and S3 sends blanks while a long
+ * CopyObject runs. (The handler's `requestTimeout` only logs a warning unless told to throw.)
+ */
+export function makeHandler(concurrency: number, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS): NodeHttpHandler {
   const agentOpts = { keepAlive: true, maxSockets: Math.max(concurrency, 1) };
   return new NodeHttpHandler({
     httpAgent: new HttpAgent(agentOpts),
     httpsAgent: new HttpsAgent(agentOpts),
     connectionTimeout: 10_000,
-    requestTimeout: 300_000,
+    socketTimeout: idleTimeoutMs,
   });
 }
 
@@ -126,24 +133,29 @@ export function makeS3Client(sdk: S3Sdk, side: Omit<S3Side, 'client'>, maxAttemp
   });
 }
 
+export interface OpenSideOptions {
+  /** The profile the copy names (undefined: AWS_PROFILE or `default`). */
+  profile: string | undefined;
+  defaultRegion?: string;
+  concurrency: number;
+  env?: NodeJS.ProcessEnv;
+  /** Attempts the SDK itself makes per request (default 3). */
+  sdkMaxAttempts?: number;
+  idleTimeoutMs?: number;
+}
+
 /** Settings + resolved credentials + client, or an error naming the profile. */
-export async function openSide(
-  profileName: string | undefined,
-  defaultRegion: string | undefined,
-  concurrency: number,
-  env: NodeJS.ProcessEnv = process.env,
-  sdkMaxAttempts = 3,
-): Promise<S3Side> {
-  const settings = await resolveSideSettings(profileName, defaultRegion, env);
+export async function openSide(o: OpenSideOptions): Promise<S3Side> {
+  const settings = await resolveSideSettings(o.profile, o.defaultRegion, o.env ?? process.env);
   let credentials: AwsCredentialIdentity;
   try {
-    credentials = await credentialProvider(settings, !!profileName)();
+    credentials = await credentialProvider(settings, !!o.profile)();
   } catch (e) {
     throw new Error(`AWS profile "${settings.profile}": no credentials (${(e as Error).message.split('\n')[0]})`);
   }
-  const handler = makeHandler(concurrency);
+  const handler = makeHandler(o.concurrency, o.idleTimeoutMs);
   const side = { ...settings, credentials, handler };
-  return { ...side, client: new LazyClient((sdk) => makeS3Client(sdk, side, sdkMaxAttempts)) };
+  return { ...side, client: new LazyClient((sdk) => makeS3Client(sdk, side, o.sdkMaxAttempts ?? 3)) };
 }
 
 /**

@@ -74,8 +74,9 @@ export async function syncBucket(spec: CopySpec, opts: SyncOptions = {}): Promis
   let source: S3Side;
   let dest: S3Side;
   try {
-    source = await openSide(srcProfile, opts.defaultRegion, concurrency, env, opts.sdkMaxAttempts);
-    dest = srcProfile === dstProfile ? source : await openSide(dstProfile, opts.defaultRegion, concurrency, env, opts.sdkMaxAttempts);
+    const side = { defaultRegion: opts.defaultRegion, concurrency, env, sdkMaxAttempts: opts.sdkMaxAttempts, idleTimeoutMs: opts.idleTimeoutMs };
+    source = await openSide({ ...side, profile: srcProfile });
+    dest = srcProfile === dstProfile ? source : await openSide({ ...side, profile: dstProfile });
   } catch (e) {
     return finish(result, started, describeError(e));
   }

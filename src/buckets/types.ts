@@ -71,6 +71,8 @@ export interface SyncOptions {
   backoffCapMs?: number;
   /** Attempts the SDK itself makes per request (default 3); tests set 1 to exercise ours alone. */
   sdkMaxAttempts?: number;
+  /** A request whose socket stays silent this long fails and is retried (default 120 s). */
+  idleTimeoutMs?: number;
   /** Aborting stops starting new copies, lets those in flight finish, and skips deletions. */
   signal?: AbortSignal;
   /** Environment to read AWS_* variables from (default process.env); tests pass their own. */

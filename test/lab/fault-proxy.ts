@@ -1,10 +1,11 @@
 // A fault-injecting HTTP proxy for the lab's S3 endpoint: clients point their endpoint_url here and
-// a share of requests get 503 SlowDown or a dropped connection instead of reaching the endpoint.
+// a share of requests get 503 SlowDown, a dropped connection or no answer at all (a stalled
+// endpoint) instead of reaching the endpoint.
 // Used by the bucket tests to prove that copies finish by retrying and fail cleanly when they can't.
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = 'slowdown' | 'drop' | '500';
+export type Fault = 'slowdown' | 'drop' | '500' | 'stall';
 
 export interface FaultProxyOptions {
   /** The real endpoint, e.g. http://127.0.0.1:5055. */
@@ -16,6 +17,8 @@ export interface FaultProxyOptions {
   slowDownRate?: number;
   /** Share of object requests whose connection is dropped before any answer (0..1). */
   dropRate?: number;
+  /** Share of object requests read but never answered, the connection held open (0..1). */
+  stallRate?: number;
   /** Also fault bucket-level requests (listings, DeleteObjects)? Default: only object requests. */
   includeBucketRequests?: boolean;
   /** Keys (exact, or substrings when `persistentMatch: 'substring'`) that fail on every request. */
@@ -30,6 +33,7 @@ export interface FaultProxyStats {
   requests: number;
   slowdowns: number;
   drops: number;
+  stalls: number;
   persistent: number;
   forwarded: number;
 }
@@ -94,7 +98,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const opts: FaultProxyOptions = { ...options };
   let random = opts.seed !== undefined ? seeded(opts.seed) : Math.random;
   const target = new URL(opts.target);
-  const stats: FaultProxyStats = { requests: 0, slowdowns: 0, drops: 0, persistent: 0, forwarded: 0 };
+  const stats: FaultProxyStats = { requests: 0, slowdowns: 0, drops: 0, stalls: 0, persistent: 0, forwarded: 0 };
 
   const apply = (fault: Fault, req: IncomingMessage, res: ServerResponse, key: string | undefined) => {
     if (fault === 'drop') {
@@ -102,6 +106,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       req.socket.destroy();
     } else if (fault === '500') {
       internalError(res);
+    } else if (fault === 'stall') {
+      // Take the request and say nothing: only the client's own timeout ends this.
+      req.resume();
     } else {
       slowDown(res, key);
     }
@@ -123,6 +130,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const r = random();
       const slow = opts.slowDownRate ?? 0;
       const drop = opts.dropRate ?? 0;
+      const stall = opts.stallRate ?? 0;
       if (r < slow) {
         stats.slowdowns++;
         // Drain the body first so the client reads our answer rather than a reset.
@@ -133,6 +141,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (r < slow + drop) {
         stats.drops++;
         apply('drop', req, res, key);
+        return;
+      }
+      if (r < slow + drop + stall) {
+        stats.stalls++;
+        apply('stall', req, res, key);
         return;
       }
     }

@@ -1,5 +1,6 @@
 // Issue 5 acceptance: behind the fault-injecting proxy a copy completes by retrying; with a
 // persistent failure it names the failed keys, reports failure (exit 2 for the caller) and deletes nothing.
+// A stalled endpoint (requests taken, never answered) fails those requests by the idle timeout.
 import { expect } from 'chai';
 import { copySucceeded, formatCopyFailures, syncBucket, type CopySpec } from '../../../src/buckets/index.js';
 import { startFaultProxy, type FaultProxy, S3_KEYS } from '../../lab/index.js';
@@ -109,5 +110,29 @@ describe('buckets: retries behind a fault-injecting proxy', function () {
     expect((await listAll(s3, dst)).map((o) => o.key)).to.include('stale-1');
     const lines = formatCopyFailures(r).join('\n');
     for (const k of failing) expect(lines).to.include(k);
+  });
+
+  it('retries requests a stalled endpoint never answers, and names a key that always stalls', async () => {
+    const dst = await fresh('fstall');
+    proxy.configure({ slowDownRate: 0, dropRate: 0, stallRate: 0.05, includeBucketRequests: false, persistentKeys: [] });
+    const before = proxy.stats.stalls;
+    const spec: CopySpec = { source_bucket: src, dest_bucket: dst, aws_profile: 'faulty', concurrency: 16 };
+    const idle = { ...fast, idleTimeoutMs: 300 };
+    const r = await syncBucket(spec, { env: home.env, ...idle });
+    expect(proxy.stats.stalls - before, 'requests stalled').to.be.greaterThan(3);
+    expect(r.failures).to.deep.equal([]);
+    expect(r.copied).to.equal(objs.length);
+    await expectCopied(dst);
+
+    const stuck = objs[7]!.Key;
+    proxy.configure({ stallRate: 0, persistentKeys: [stuck], persistentFault: 'stall' });
+    const again = await fresh('fstall2');
+    const started = Date.now();
+    const r2 = await syncBucket({ ...spec, dest_bucket: again }, { env: home.env, ...idle, retries: 2 });
+    proxy.configure({ persistentKeys: [] });
+    expect(Date.now() - started, 'ended by the idle timeout, not hung').to.be.below(30_000);
+    expect(r2.failures.map((f) => f.key)).to.deep.equal([stuck]);
+    expect(r2.failures[0]!.error).to.match(/timed out|Timeout/i);
+    expect(r2.copied).to.equal(objs.length - 1);
   });
 });

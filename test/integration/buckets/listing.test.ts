@@ -39,7 +39,7 @@ for (const endpoint of ['moto', 'fauxqs'] as const) {
     });
 
     it('gives what the SDK gives, page after page, and stays on its own reader', async () => {
-      const side = await openSide('side', undefined, 8, home.env);
+      const side = await openSide({ profile: 'side', concurrency: 8, env: home.env });
       const lean = leanBucket(side, bucket);
       expect(lean, 'a path-style endpoint takes the plain request').to.not.equal(undefined);
       const leanTarget: ListTarget = { client: side.client, lean: lean!, bucket, prefix: 'p/' };

@@ -2,9 +2,11 @@
 // catalog check at the source's preflight, the snapshot held across the dump and the masked reads,
 // each destination's masked rows and post-data pass, and its leak check before the swap.
 import type { DbSourcePlan, MaskingPlan } from '../plan/types.js';
-import type { Host } from '../transport/types.js';
+import type { Command, Host } from '../transport/types.js';
 import { readCatalog, resolveMasking, type ResolvedMasking } from '../steps/mask-catalog.js';
 import { copyMasked, restorePostData } from '../steps/mask-copy.js';
+import type { DirectLink } from '../steps/direct.js';
+import { pullCommand } from '../transport/pull.js';
 import { leakCheck, type ColumnLeak } from '../steps/mask-leak.js';
 import { holdSnapshot, type HeldSnapshot } from '../steps/mask-snapshot.js';
 import { quoteIdent as id, quoteLiteral as lit, runSql, type PgConn } from '../steps/sql.js';
@@ -49,6 +51,8 @@ export interface MaskTarget extends CopyTarget {
 export class MaskingRun {
   /** The rules checked against the source's catalog (at its preflight). */
   resolved?: ResolvedMasking;
+  /** stagesync_transfer: direct — the destinations pull the masked rows from the source too. */
+  link?: DirectLink;
   private sourcePg?: PgConn;
 
   constructor(
@@ -136,10 +140,19 @@ export class MaskingRun {
         table,
         salt: this.plan.salt,
         ...(snapshot ? { snapshot: snapshot.id } : {}),
+        ...this.pullFor(d.host.name),
         signal: this.ctx.signal,
       });
     }
     return rows;
+  }
+
+  /** With direct transfer: how destination `name` runs a command on the source. */
+  private pullFor(name: string): { pullFromSource?: (remote: readonly string[]) => Command } {
+    const route = this.link?.routes[name];
+    if (!this.link || !route) return {};
+    const { peer } = this.link;
+    return { pullFromSource: (remote) => pullCommand(peer, { ...route, remote, remoteUser: this.source.backupUser }) };
   }
 
   /** Production values of each masked column looked for in the new copy, by keyed hash. */

@@ -93,6 +93,7 @@ export class DbSyncRun {
     const peer = await this.src.peer();
     const routes = Object.fromEntries(this.live().map((d) => [d.host, { address: d.plan.pullFrom?.address ?? peer.hostname, ...(d.plan.pullFrom?.identityFile ? { identityFile: d.plan.pullFrom.identityFile } : {}) }]));
     this.link = { peer, routes };
+    if (this.masking) this.masking.link = this.link;
     const check = (d: DestinationRun) => ({ peer, route: routes[d.host]!, sourceName: source.host, sourceUser: source.backupUser });
     await this.forEachLive((d) => d.step('compatibility', async () => ({ value: undefined, outcome: 'ok' as const, detail: await checkPull(this.ctx.hostOf(d.host), check(d)) })).then(() => undefined));
     return this.live().length > 0;

@@ -1,10 +1,11 @@
 // The masked rows into a new copy (docs/masking.md): on the source, psql runs
 // `COPY (SELECT <masked expressions> ...) TO STDOUT` in the dump's snapshot, so only masked values
-// leave it; the controller pipes them (no disk) into `COPY ... FROM STDIN` on the destination. Then
+// leave it; they are piped (no disk) into `COPY ... FROM STDIN` on the destination, by the
+// controller or, with direct transfer, by the destination's own SSH pull from the source. Then
 // the dump's post-data section (indexes, constraints, triggers) is restored: unique indexes and
 // foreign keys are built and checked on the masked rows.
 import { pipeline } from 'node:stream/promises';
-import type { Host } from '../transport/types.js';
+import type { Command, Host } from '../transport/types.js';
 import { valueOrNothing } from '../util/settle.js';
 import { StepError, pgRetryable, tail } from './errors.js';
 import { copyInSql, copyOutSql, tableSql, type MaskedTable } from './mask-sql.js';
@@ -25,14 +26,32 @@ export interface CopyMaskedParams {
   salt: string;
   /** The dump's snapshot (held on the source). */
   snapshot?: string;
+  /**
+   * Direct transfer: the destination runs the source's command itself (its SSH pull, run as the
+   * source's backup user there); the controller only sends the query, on stdin.
+   */
+  pullFromSource?: (remote: readonly string[]) => Command;
   signal?: AbortSignal;
 }
 
 /** psql that prints the command tag (`COPY <n>`): PSQL_FLAGS without -q. */
 const tagged = (db: string, pg?: PgConn) => ['psql', ...PSQL_FLAGS.filter((f) => f !== '-q'), '-d', conninfo(db, pg, 'stagesync-mask')];
 
+const readFailed = (p: CopyMaskedParams, status: number | string | undefined, stderr: string) =>
+  new StepError(p.source.host.name, 'mask', `reading the masked rows of ${tableSql(p.table)} failed (psql exit ${status})`, { output: tail(stderr), retryable: pgRetryable(typeof status === 'number' ? status : null, stderr) });
+
+const writeFailed = (p: CopyMaskedParams, status: number | string | undefined, stderr: string) =>
+  new StepError(p.dest.host.name, 'mask', `writing the masked rows of ${tableSql(p.table)} failed (psql exit ${status})`, { output: tail(stderr), retryable: pgRetryable(typeof status === 'number' ? status : null, stderr) });
+
+const rowsOf = (tag: string) => Number(/COPY (\d+)/.exec(tag)?.[1] ?? 0);
+
 /** One table's masked rows from the source into the destination; the number of rows. */
-export async function copyMasked(p: CopyMaskedParams): Promise<number> {
+export function copyMasked(p: CopyMaskedParams): Promise<number> {
+  return p.pullFromSource ? copyPulled(p, p.pullFromSource) : copyRelayed(p);
+}
+
+/** The controller reads the source's psql and writes the destination's. */
+async function copyRelayed(p: CopyMaskedParams): Promise<number> {
   const { source, dest, table } = p;
   const out = source.host.spawn({ argv: psqlArgv(source.database, source.pg, 'stagesync-mask') }, { become: becomeOf(source.backupUser), signal: p.signal });
   const into = dest.host.spawn({ argv: [...tagged(dest.database, dest.pg), '-c', copyInSql(table)] }, { become: becomeOf(dest.backupUser), signal: p.signal });
@@ -47,16 +66,26 @@ export async function copyMasked(p: CopyMaskedParams): Promise<number> {
     into.kill();
   }
   const [o, i] = await Promise.all([valueOrNothing(out.done), valueOrNothing(into.done)]);
-  if (o?.code !== 0) {
-    const stderr = o?.stderr ?? '';
-    throw new StepError(source.host.name, 'mask', `reading the masked rows of ${tableSql(table)} failed (psql exit ${o?.code ?? o?.signal})`, { output: tail(stderr), retryable: pgRetryable(o?.code ?? null, stderr) });
-  }
-  if (i?.code !== 0) {
-    const stderr = i?.stderr ?? '';
-    throw new StepError(dest.host.name, 'mask', `writing the masked rows of ${tableSql(table)} failed (psql exit ${i?.code ?? i?.signal})`, { output: tail(stderr), retryable: pgRetryable(i?.code ?? null, stderr) });
-  }
-  const n = /COPY (\d+)/.exec(tag);
-  return n ? Number(n[1]) : 0;
+  if (o?.code !== 0) throw readFailed(p, o?.code ?? o?.signal, o?.stderr ?? '');
+  if (i?.code !== 0) throw writeFailed(p, i?.code ?? i?.signal, i?.stderr ?? '');
+  return rowsOf(tag);
+}
+
+/** The destination pulls the source's psql output into its own (the query goes over both links, on stdin). */
+async function copyPulled(p: CopyMaskedParams, pull: (remote: readonly string[]) => Command): Promise<number> {
+  const { source, dest, table } = p;
+  const feed = pull(psqlArgv(source.database, source.pg, 'stagesync-mask'));
+  const into = dest.host.spawn(
+    { argv: [...tagged(dest.database, dest.pg), '-c', copyInSql(table)] },
+    { become: becomeOf(dest.backupUser), signal: p.signal, stdinFrom: feed, feedReadsStdin: true },
+  );
+  let tag = '';
+  into.stdout.on('data', (c: Buffer) => (tag += c.toString()));
+  into.stdin.end(copyOutSql(table, p.salt, p.snapshot));
+  const r = await into.done;
+  if (r.feedExit !== undefined) throw readFailed(p, r.feedExit, r.stderr);
+  if (r.code !== 0) throw writeFailed(p, r.code ?? r.signal, r.stderr);
+  return rowsOf(tag);
 }
 
 export interface PostDataParams {

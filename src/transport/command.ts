@@ -33,12 +33,21 @@ export function envPrefix(env: Record<string, string> | undefined): string {
  * The sh line for a command. argv words are quoted; a script runs under `/bin/sh -c` so the
  * login shell (bash, zsh, …) never interprets it; with become the script is sudo's `sh -c` body.
  */
-export function buildCommand(cmd: Command, opts: { env?: Record<string, string>; become?: Become; stdinFrom?: Command } = {}): BuiltCommand {
+export interface BuildOptions {
+  env?: Record<string, string>;
+  become?: Become;
+  stdinFrom?: Command;
+  /** The stdinFrom command gets the line's stdin (else /dev/null). */
+  feedReadsStdin?: boolean;
+}
+
+export function buildCommand(cmd: Command, opts: BuildOptions = {}): BuiltCommand {
   if (opts.stdinFrom) {
     if (opts.become?.password) throw new Error('a command fed by another one cannot become with a sudo password (sudo would read it from the pipe)');
     const built = buildCommand(cmd, { env: opts.env, become: opts.become });
+    const feedIn = opts.feedReadsStdin ? '' : ' </dev/null';
     // The feeder's failure is told on stderr (a cut feed looks like a short, clean end to cmd).
-    return { ...built, line: `{ ${buildCommand(opts.stdinFrom).line} </dev/null || echo "${FEED_TAG}$?" >&2; } | ${built.line}` };
+    return { ...built, line: `{ ${buildCommand(opts.stdinFrom).line}${feedIn} || echo "${FEED_TAG}$?" >&2; } | ${built.line}` };
   }
   const env = envPrefix(opts.env);
   if (opts.become) {

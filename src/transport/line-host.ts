@@ -17,7 +17,7 @@ export abstract class LineHost implements Host {
 
   spawn(cmd: Command, o: Omit<ExecOptions, 'stdin' | 'onStdout' | 'onStderr'> = {}): StreamingProcess {
     const toProcess = this.envToProcess && !o.become;
-    const built = buildCommand(cmd, { env: toProcess ? undefined : o.env, become: o.become, stdinFrom: o.stdinFrom });
+    const built = buildCommand(cmd, { env: toProcess ? undefined : o.env, become: o.become, stdinFrom: o.stdinFrom, feedReadsStdin: o.feedReadsStdin });
     return startProcess(this.name, (line) => this.open(line, toProcess ? o.env : undefined), built, {
       timeoutMs: o.timeoutMs,
       signal: o.signal,

@@ -28,9 +28,12 @@ function sshOptions(o: PullOptions): string[] {
   return opts.flatMap((x) => ['-o', x]);
 }
 
-/** The remote command line, as the peer's login shell reads it. */
+/**
+ * The remote command line, as the peer's login shell reads it. As another user it runs from `/`
+ * (the login's home may be closed to that user: PostgreSQL's tools complain of it on every call).
+ */
 export function remoteLine(peer: PeerAccess, remote: readonly string[], remoteUser?: string): string {
-  const become = remoteUser && remoteUser !== peer.user ? ['sudo', '-n', '-H', '-u', remoteUser, '--'] : [];
+  const become = remoteUser && remoteUser !== peer.user ? ['sudo', '-n', '-H', '-u', remoteUser, '--', '/bin/sh', '-c', 'cd / && exec "$@"', 'sh'] : [];
   return commandLine([...become, ...remote]);
 }
 

@@ -30,6 +30,8 @@ export interface ExecOptions {
    * Not with a sudo password (sudo would read it from that pipe).
    */
   stdinFrom?: Command;
+  /** The stdinFrom command reads what is written to this one's stdin (else it reads nothing). */
+  feedReadsStdin?: boolean;
 }
 
 export interface ExecResult {

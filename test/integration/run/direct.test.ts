@@ -2,12 +2,11 @@
 // the hosts (OpenSSH on the destination, the controller's agent forwarded with -A, or a key on
 // the destination), checked against the host key the controller accepted for db1.
 import { expect } from 'chai';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labConfig, labHost, psql, requireLab, SlowTcpProxy, sshExec } from '../../lab/index.js';
 import { checksums } from '../steps/support.js';
-import { allOutput, dbNames, Ops, staleDest } from './support.js';
+import { allOutput, dbNames, Ops, staleDest, startSshAgent, type SshAgent } from './support.js';
 
 const SRC = 'directsrc';
 const DB = 'directdst';
@@ -26,22 +25,20 @@ const VARS = ['stagesync_source_hosts: stagesync-sourcedb', `stagesync_sourcedb:
 describe('orchestrate: stagesync_transfer: direct on the lab', function () {
   this.timeout(300_000);
   let ops: Ops;
-  let agent: ChildProcess | undefined;
-  const sock = () => join(ops.dir, 'agent.sock');
+  let agent: SshAgent | undefined;
+  const sock = () => agent!.sock;
   let source: Record<string, string>;
 
   before(async function () {
     await requireLab(this);
     ops = new Ops();
-    agent = spawn('ssh-agent', ['-D', '-a', sock()], { stdio: 'ignore' });
-    for (let i = 0; i < 50 && !existsSync(sock()); i++) await new Promise((r) => setTimeout(r, 50));
-    execFileSync('ssh-add', ['-q', cfg.sshKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock() }, stdio: 'ignore' });
+    agent = await startSshAgent(ops.dir);
     ops.write('vars/direct.yml', VARS);
     await sourceDb();
     source = await checksums('db1', SRC);
   });
   after(() => {
-    agent?.kill();
+    agent?.stop();
     ops?.remove();
   });
 

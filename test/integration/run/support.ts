@@ -1,9 +1,10 @@
 // End-to-end runs of `orchestrate` against the lab, from a temporary ops directory that starts
 // as a copy of the repo's example ops files (inventories/, vars/).
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { labEnv, psql } from '../../lab/index.js';
+import { labConfig, labEnv, psql } from '../../lab/index.js';
 import { orchestrate, repoRoot, type CliRun } from '../../support/cli.js';
 
 export class Ops {
@@ -46,4 +47,19 @@ export async function staleDest(host: string, db: string): Promise<void> {
   await psql(host, `DROP DATABASE IF EXISTS ${db}_stagesync_new WITH (FORCE); DROP DATABASE IF EXISTS ${db}_stagesync_prev WITH (FORCE); DROP DATABASE IF EXISTS ${db} WITH (FORCE);`);
   await psql(host, `CREATE DATABASE ${db} OWNER stage;`);
   await psql(host, `SET ROLE stage; CREATE TABLE stale(id int primary key, note text); INSERT INTO stale SELECT g, 'old ' || g FROM generate_series(1, 300) g;`, db);
+}
+
+/** An ssh-agent of the test's own holding the lab's key (direct transfers forward it with -A). */
+export interface SshAgent {
+  /** Its socket: the SSH_AUTH_SOCK of the runs that use it. */
+  sock: string;
+  stop(): void;
+}
+
+export async function startSshAgent(dir: string): Promise<SshAgent> {
+  const sock = join(dir, 'agent.sock');
+  const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+  for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+  execFileSync('ssh-add', ['-q', labConfig().sshKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+  return { sock, stop: () => agent.kill() };
 }

@@ -33,7 +33,7 @@ describe('transport: pull over OpenSSH', () => {
   });
 
   it('runs the remote command as another user with sudo -n, or directly when the login user is that user', () => {
-    expect(remoteLine(peer, ['cat', 'f'], 'postgres')).to.equal('sudo -n -H -u postgres -- cat f');
+    expect(remoteLine(peer, ['cat', 'f'], 'postgres')).to.equal(`sudo -n -H -u postgres -- /bin/sh -c 'cd / && exec "$@"' sh cat f`);
     expect(remoteLine({ ...peer, user: 'postgres' }, ['cat', 'f'], 'postgres')).to.equal('cat f');
   });
 
@@ -66,5 +66,11 @@ describe('transport: pull over OpenSSH', () => {
     const r = execFileSync('sh', ['-c', `{ ${b.line}; } 2>&1`]).toString();
     expect(r).to.match(/stagesync-feed-failed:7/);
     expect(r).to.match(/^\s*3$/m);
+  });
+
+  it('with feedReadsStdin the feeder reads the line\'s stdin, the command reads the feeder', () => {
+    const b = buildCommand({ argv: ['tr', 'a-z', 'A-Z'] }, { stdinFrom: { argv: ['sed', 's/^/fed: /'] }, feedReadsStdin: true });
+    expect(b.line).not.to.contain('/dev/null');
+    expect(execFileSync('sh', ['-c', b.line], { input: 'select 1\n' }).toString()).to.equal('FED: SELECT 1\n');
   });
 });

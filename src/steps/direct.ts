@@ -11,16 +11,16 @@ import { randomBytes } from 'node:crypto';
 import { pullCommand } from '../transport/pull.js';
 import type { PeerAccess, StreamingProcess } from '../transport/types.js';
 import { hostScript } from '../util/host-scripts.js';
-import { endOfKilled, valueOrNothing } from '../util/settle.js';
+import { endOfKilled } from '../util/settle.js';
 import { fileDigest } from './digest.js';
 import { StepError, pgRetryable, tail } from './errors.js';
-import { within, type DestMove } from './move.js';
+import type { DestMove } from './move.js';
 import { tocArgv } from './pg-restore.js';
 import { PipelineParts, type StreamRun } from './pipeline-parts.js';
 import { backupEnv } from './backup.js';
 import { becomeOf } from './sql.js';
-import { writtenDumpPath, type StreamSource } from './stream-head.js';
-import { KILL_WAIT_MS, Target, type StreamDest } from './stream-target.js';
+import { dumpPathOf, scriptFailed, stdoutBackupArgv, tocFailure, type StreamSource } from './stream-head.js';
+import { Target, type StreamDest } from './stream-target.js';
 import { parseToc, type Toc } from './toc.js';
 
 /** How one destination reaches the source. */
@@ -63,8 +63,8 @@ class DirectPipeline {
   private readonly targets: Target[];
   /** The relay's private directory on the source, holding one fifo per reader. */
   private readonly dir: string;
-  private readonly fifoOf = new Map<Target, string>();
   private relay?: StreamingProcess;
+  /** The relay's end, once it has come (a fifo is drained only while it runs). */
   private relayEnd?: RelayEnd;
   private readonly drainers: StreamingProcess[] = [];
   private finishing?: Promise<DestMove[]>;
@@ -74,13 +74,17 @@ class DirectPipeline {
     this.srcName = src.host.name;
     const tag = randomBytes(4).toString('hex');
     this.targets = p.dests.map((d) => new Target(d, `${src.database}.${this.srcName}.direct-${tag}.part`));
-    this.targets.forEach((t, i) => this.fifoOf.set(t, `d${i}`));
     this.dir = `${src.tmpDir.replace(/\/+$/, '')}/direct-${tag}`;
     this.parts = new PipelineParts(this.srcName, p.dests);
   }
 
   private live(): Target[] {
     return this.targets.filter((t) => !t.error);
+  }
+
+  /** The fifo a destination reads on the source. */
+  private fifoOf(t: Target): string {
+    return `d${this.targets.indexOf(t)}`;
   }
 
   /** The TOC is read on the source only for a new dump with restoring destinations. */
@@ -91,8 +95,7 @@ class DirectPipeline {
   async run(): Promise<void> {
     try {
       await this.start();
-      await this.send();
-      await this.check();
+      await this.check(await this.send());
     } catch (e) {
       await this.abort();
       this.parts.failed(e, this.targets);
@@ -123,15 +126,14 @@ class DirectPipeline {
 
   private producer(): string[] {
     const { source, dumpPath } = this.p;
-    if (dumpPath) return ['cat', '--', dumpPath];
-    return ['sh', '-c', 'cd / && exec "$0" "$@"', source.backupScript, '--stdout', ...(source.dumpArgs ?? []), source.database];
+    return dumpPath ? ['cat', '--', dumpPath] : stdoutBackupArgv(source);
   }
 
   private async openRelay(): Promise<void> {
     const src = this.p.source;
-    const names = [...this.fifoOf.values(), ...(this.readsToc ? ['toc'] : [])].join(' ');
+    const names = [...this.targets.map((t) => this.fifoOf(t)), ...(this.readsToc ? ['toc'] : [])].join(' ');
     const relay = (this.relay = src.host.spawn({ argv: ['sh', '-c', RELAY, 'sh', this.dir, names, ...this.producer()] }, { become: becomeOf(src.backupUser), signal: this.p.signal, env: backupEnv(src) }));
-    void relay.done.then((r) => (this.relayEnd = r), () => undefined); // nothing lost: check() awaits relay.done itself
+    void relay.done.then((r) => (this.relayEnd = r), () => undefined); // nothing lost: send() awaits relay.done itself
     const ready = new Promise<boolean>((resolve) => {
       let out = '';
       relay.stdout.on('data', (c: Buffer) => {
@@ -145,9 +147,10 @@ class DirectPipeline {
 
   private relayFailed(r: RelayEnd): StepError {
     const output = tail(r.stderr);
-    if (r.code === 4) return new StepError(this.srcName, 'move', `cannot create ${this.dir} as ${this.p.source.backupUser}`, { output });
-    const what = this.p.dumpPath ? `reading ${this.p.dumpPath}` : `${this.p.source.backupScript} --stdout ${this.p.source.database}`;
-    return new StepError(this.srcName, this.p.dumpPath ? 'move' : 'backup', `${what} exited with ${r.code ?? r.signal}`, { output, retryable: pgRetryable(null, output) });
+    const { source, dumpPath } = this.p;
+    if (r.code === 4) return new StepError(this.srcName, 'move', `cannot create ${this.dir} as ${source.backupUser}`, { output });
+    if (!dumpPath) return scriptFailed(source, r);
+    return new StepError(this.srcName, 'move', `reading ${dumpPath} exited with ${r.code ?? r.signal}`, { output, retryable: pgRetryable(null, output) });
   }
 
   /** `pg_restore -l -v` on the source reads the head of the dump from its own fifo. */
@@ -157,17 +160,15 @@ class DirectPipeline {
     const r = await src.host.exec(cmd, { become: becomeOf(src.backupUser), signal: this.p.signal });
     if (r.code === 0) return parseToc(r.stdout);
     this.drain('toc');
-    // No TOC because the script failed (no such database…): its own words say why.
-    const end = await within(valueOrNothing(this.relay!.done), 5000, undefined);
-    if (end && end.code !== 0) throw this.relayFailed(end);
-    throw new StepError(this.srcName, 'backup', `pg_restore -l could not read the dump's table of contents (exit ${r.code ?? r.signal})`, { output: tail(r.stderr) });
+    const own = new StepError(this.srcName, 'backup', `pg_restore -l could not read the dump's table of contents (exit ${r.code ?? r.signal})`, { output: tail(r.stderr) });
+    throw await tocFailure(src, this.relay!, own, (_, end) => this.relayFailed(end));
   }
 
   /** Each destination's writer, fed by its pull from the source (a destination already out: its fifo drained). */
   private startPulls(): void {
     const { link, source } = this.p;
     for (const t of this.targets) {
-      const fifo = this.fifoOf.get(t)!;
+      const fifo = this.fifoOf(t);
       if (t.error) {
         this.drain(fifo);
         continue;
@@ -181,9 +182,10 @@ class DirectPipeline {
   }
 
   /** The relay runs to its end: the dump is written and every reader has had all of it. */
-  private async send(): Promise<void> {
+  private async send(): Promise<RelayEnd> {
     const end = await this.relay!.done;
     if (end.code !== 0) throw this.relayFailed(end);
+    return end;
   }
 
   /** Read a little of a fifo nobody else will read, so the relay's tee opens it and drops it. */
@@ -196,23 +198,18 @@ class DirectPipeline {
   }
 
   /** The source's file, then each destination's copy of it, checked against each other. */
-  private async check(): Promise<void> {
+  private async check(end: RelayEnd): Promise<void> {
     for (const d of this.drainers) d.kill();
     const { source, dumpPath } = this.p;
-    const path = dumpPath ?? writtenDumpPath(this.relayEnd!.stderr);
-    if (!path) throw new StepError(this.srcName, 'backup', `${source.backupScript} --stdout did not name the dump it wrote`, { output: tail(this.relayEnd!.stderr) });
+    const path = dumpPath ?? dumpPathOf(source, end);
     const onSource = await fileDigest(source.host, source.backupUser, path, dumpPath ? 'move' : 'backup');
     const dests = (this.finishing = Promise.all(this.targets.map((t) => t.finish(path, onSource.sha256, onSource.size))));
     this.parts.succeeded({ path, size: onSource.size, sha256: onSource.sha256 }, this.targets, await dests);
   }
 
-  /** Everything stops; the files go (the new databases are the caller's to drop). */
-  private async abort(): Promise<void> {
-    this.relay?.kill();
+  /** Everything stops; the files go (src/steps/pipeline-parts.ts). */
+  private abort(): Promise<void> {
     for (const d of this.drainers) d.kill();
-    await Promise.all([this.relay && within(endOfKilled(this.relay.done), KILL_WAIT_MS, undefined), ...this.targets.map((t) => t.stop())]);
-    let finished: DestMove[] = [];
-    if (this.finishing) finished = await this.finishing;
-    await Promise.all(this.targets.map((t) => t.removeFiles(finished.flatMap((m) => (m.host === t.name && m.ok ? [m.path] : []))[0])));
+    return this.parts.abandon(this.targets, this.relay, this.finishing);
   }
 }

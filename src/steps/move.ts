@@ -37,13 +37,20 @@ export interface MoveResult {
 }
 
 /** How long to wait for a killed command to report its end before going on without it. */
-const KILL_WAIT_MS = 15_000;
+export const KILL_WAIT_MS = 15_000;
 
 /** `p`, or `fallback` once `ms` have passed. */
 export function within<T, F>(p: Promise<T>, ms: number, fallback: F): Promise<T | F> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** Kill a command and wait (a while) for its end; whatever it says then is not an error. */
+export async function killAndWait(proc: StreamingProcess | undefined): Promise<void> {
+  if (!proc) return;
+  proc.kill();
+  await within(endOfKilled(proc.done), KILL_WAIT_MS, undefined);
 }
 
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
@@ -125,8 +132,7 @@ async function streamOut(p: MoveParams, size: number, targets: MoveTarget[]): Pr
   } catch (e) {
     // Source side failed: every destination's writer sees a short file and removes it.
     reader.kill();
-    for (const t of targets) t.proc.kill();
-    await Promise.all(targets.map((t) => within(endOfKilled(t.proc.done), KILL_WAIT_MS, undefined)));
+    await Promise.all(targets.map((t) => killAndWait(t.proc)));
     await Promise.all(targets.map((t) => removeQuietly(t.d, t.temp)));
     throw asStepError(src.host.name, e);
   }
@@ -153,8 +159,7 @@ async function land(t: MoveTarget, sent: { bytes: number; sha256: string; srcSha
     if (mv.code !== 0) throw new StepError(name, 'move', `cannot rename ${t.temp}`, { output: tail(mv.stderr) });
     return { host: name, ok: true, path: t.final, bytes: sent.bytes, sha256 };
   } catch (e) {
-    t.proc.kill();
-    await within(endOfKilled(t.proc.done), KILL_WAIT_MS, undefined);
+    await killAndWait(t.proc);
     await removeQuietly(t.d, t.temp);
     return { host: name, ok: false, error: asStepError(name, e) };
   }

@@ -1,9 +1,10 @@
 // What the two pipelined transfers share (src/steps/stream.ts through the controller,
 // src/steps/direct.ts host to host): the parts the caller sees, settled one by one, and how a
 // failure of the whole transfer is told to each of them.
+import type { StreamingProcess } from '../transport/types.js';
 import { deferred, type Deferred } from '../util/settle.js';
 import { StepError, UpstreamFailed } from './errors.js';
-import type { MoveResult } from './move.js';
+import { killAndWait, type DestMove, type MoveResult } from './move.js';
 import type { PreparedRestore } from './restore.js';
 import { asError, type StreamDest, type Target } from './stream-target.js';
 
@@ -71,5 +72,16 @@ export class PipelineParts {
     for (const t of targets) {
       this.restores.get(t.name)?.reject(t.error ?? new UpstreamFailed(t.name, 'restore', `the dump from ${srcName} did not arrive whole: ${err.message}`));
     }
+  }
+
+  /**
+   * Everything stops and the files go (the new databases are the caller's to drop, as after any
+   * failure before the swap). A destination that had finished (a check failed after) drops its
+   * copy too.
+   */
+  async abandon(targets: Target[], source: StreamingProcess | undefined, finishing?: Promise<DestMove[]>): Promise<void> {
+    await Promise.all([killAndWait(source), ...targets.map((t) => t.stop())]);
+    const finished = finishing ? await finishing : [];
+    await Promise.all(targets.map((t) => t.removeFiles(finished.flatMap((m) => (m.host === t.name && m.ok ? [m.path] : []))[0])));
   }
 }

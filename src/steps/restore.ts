@@ -3,13 +3,11 @@
 // swap drops it and leaves `<destdb>` as it was. in_place mode: `pg_restore --clean --if-exists` into the
 // live database, as the Stage Sync role does (no such guarantee).
 import type { Host } from '../transport/types.js';
-import { StepError, isRetryable } from './errors.js';
+import { isRetryable } from './errors.js';
 import { listPathOf, pgRestore, readFilteredToc, writeFileAs } from './pg-restore.js';
-import { runPostRestoreSql, type PostRestoreSql, type PostSqlResult } from './post-sql.js';
+import type { PostRestoreSql } from './post-sql.js';
 import { connectCommand, databaseExists, newDbName, quoteIdent as id, runSql, type PgConn, type SqlTarget } from './sql.js';
-import { dropRetired, swapIn } from './swap.js';
 import type { TableName } from './verify.js';
-import { verifyRestore, type VerifyResult } from './verify.js';
 import { valueOrNothing } from '../util/settle.js';
 
 export interface RestoreParams {

@@ -1,7 +1,9 @@
 // The head of a streamed dump, up to the end of its table of contents: each restoring destination
 // needs its --use-list before the data (src/steps/stream.ts).
 import type { StreamingProcess } from '../transport/types.js';
-import { StepError, tail } from './errors.js';
+import { valueOrNothing } from '../util/settle.js';
+import { StepError, pgRetryable, tail } from './errors.js';
+import { within } from './move.js';
 import { tocArgv } from './pg-restore.js';
 import { becomeOf, type PgConn } from './sql.js';
 import { parseToc, type Toc } from './toc.js';
@@ -24,10 +26,39 @@ export interface StreamSource {
 /** The TOC is at the head of the dump; more than this before it is complete means no TOC at all. */
 const HEAD_LIMIT = 64 * 2 ** 20;
 
+type ScriptEnd = Awaited<StreamingProcess['done']>;
+
+/** The backup script sending its dump on to stdout as pg_dump writes it (run from `/`). */
+export function stdoutBackupArgv(src: StreamSource): string[] {
+  return ['sh', '-c', 'cd / && exec "$0" "$@"', src.backupScript, '--stdout', ...(src.dumpArgs ?? []), src.database];
+}
+
+/** The backup script failed: its exit and its last words. */
+export function scriptFailed(src: StreamSource, end: ScriptEnd): StepError {
+  const output = tail(end.stderr);
+  return new StepError(src.host.name, 'backup', `${src.backupScript} --stdout ${src.database} exited with ${end.code ?? end.signal}`, { output, retryable: pgRetryable(null, output) });
+}
+
+/**
+ * The TOC could not be read: when the script failed (no such database…), its own words say why,
+ * if its end comes soon; else `tocError` is the one told.
+ */
+export async function tocFailure(src: StreamSource, script: StreamingProcess, tocError: unknown, failed = scriptFailed): Promise<unknown> {
+  const end = await within(valueOrNothing(script.done), 5000, undefined);
+  return end && end.code !== 0 ? failed(src, end) : tocError;
+}
+
 /** The script's last word on stderr: `dump written: <path>`. */
 export function writtenDumpPath(stderr: string): string | undefined {
   const lines = stderr.split('\n').filter((l) => l.startsWith('dump written: '));
   return lines.at(-1)?.slice('dump written: '.length);
+}
+
+/** The path of the dump the script wrote, from its last words. */
+export function dumpPathOf(src: StreamSource, end: ScriptEnd): string {
+  const path = writtenDumpPath(end.stderr);
+  if (!path) throw new StepError(src.host.name, 'backup', `${src.backupScript} --stdout did not name the dump it wrote`, { output: tail(end.stderr) });
+  return path;
 }
 
 /** Read the dump's head until `pg_restore -l -v` (fed the same bytes) has printed the TOC. */

@@ -4,7 +4,7 @@ import type { Command, Host, StreamingProcess } from '../transport/types.js';
 import { fileDigest, SHA256_OF_STDIN } from './digest.js';
 import { StepError, brokenPipe, tail } from './errors.js';
 import type { Sink } from './fanout.js';
-import { destDumpPath, within, type DestMove } from './move.js';
+import { destDumpPath, killAndWait, KILL_WAIT_MS, within, type DestMove } from './move.js';
 import { pgRestoreArgv, writeFileAs } from './pg-restore.js';
 import { prepareTarget, type PreparedRestore } from './restore.js';
 import { becomeOf, type PgConn } from './sql.js';
@@ -36,18 +36,7 @@ export interface StreamDest {
   restore?: StreamRestore;
 }
 
-export const KILL_WAIT_MS = 15_000;
-
-/**
- * On each destination ($1 dir, $2 temp file, $3 --use-list file, then pg_restore's argv, or none
- * for the file only): dd writes the stream to the file at the network's pace, and pg_restore
- * follows the file as it grows (GNU tail, polling as postgresbackup.sh does), so a slow restore
- * never holds up the stream and one that has read all it needs (trailing data of excluded
- * tables) just stops reading. A failing pg_restore stops dd at once. When the stream has ended
- * the file is summed (while pg_restore catches up) and the last line of stdout is
- * `sha256 <hex>`. Exit 3: pg_restore failed; 4: the file. Anything but success removes the
- * file; a hang-up or kill removes it too.
- */
+/** Each destination's writer: scripts/host/stream-writer.sh (its header says what it does). */
 const WRITER = hostScript('stream-writer.sh', { SHA256_OF_STDIN });
 
 /** Errors keep their type (a lost connection stays one: the run counts it unreachable). */
@@ -111,7 +100,6 @@ export class Target {
    */
   startWriter(signal?: AbortSignal, feed?: Command): Sink {
     const { d } = this;
-    const r = d.restore;
     const proc = d.host.spawn({ argv: ['sh', '-c', WRITER, 'sh', d.tmpDir, this.part, this.list, ...this.restoreWords()] }, { become: becomeOf(d.backupUser), signal, ...(feed ? { stdinFrom: feed } : {}) });
     this.proc = proc;
     // Its end is read in finish(), or it is killed; until then a rejection is not an error.
@@ -169,9 +157,8 @@ export class Target {
   }
 
   /** Kill the writer and wait (a while) for it to end. */
-  async stop(): Promise<void> {
-    this.proc?.kill();
-    if (this.proc) await within(endOfKilled(this.proc.done), KILL_WAIT_MS, undefined);
+  stop(): Promise<void> {
+    return killAndWait(this.proc);
   }
 
   /** Its temporary files (and the named copy, when the run fails after it was made). */

@@ -11,18 +11,18 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import type { StreamingProcess } from '../transport/types.js';
 import { fileDigest } from './digest.js';
-import { StepError, isRetryable, pgRetryable, tail } from './errors.js';
+import { StepError, isRetryable } from './errors.js';
 import { fanOut } from './fanout.js';
 import { PipelineParts, type StreamRun } from './pipeline-parts.js';
-import { within, type DestMove } from './move.js';
+import type { DestMove } from './move.js';
 import { backupEnv } from './backup.js';
 import { becomeOf } from './sql.js';
-import { readHead, writtenDumpPath, type StreamSource } from './stream-head.js';
-import { KILL_WAIT_MS, Target, type StreamDest } from './stream-target.js';
-import { awaitedLater, endOfKilled, valueOrNothing } from '../util/settle.js';
+import { dumpPathOf, readHead, scriptFailed, stdoutBackupArgv, tocFailure, type StreamSource } from './stream-head.js';
+import { Target, type StreamDest } from './stream-target.js';
+import { awaitedLater } from '../util/settle.js';
 
 export type { StreamSource } from './stream-head.js';
-export type { StreamedDump, StreamRun } from './pipeline-parts.js';
+export type { StreamRun } from './pipeline-parts.js';
 export type { StreamDest, StreamRestore } from './stream-target.js';
 export { writtenDumpPath } from './stream-head.js';
 
@@ -33,8 +33,6 @@ export interface StreamParams {
   /** Bytes streamed so far (progress). */
   onProgress?: (bytes: number) => void;
 }
-
-type ScriptEnd = Awaited<StreamingProcess['done']>;
 
 export function streamDump(p: StreamParams): StreamRun {
   const s = new StreamPipeline(p);
@@ -94,35 +92,23 @@ class StreamPipeline {
    */
   private async start(): Promise<Buffer[]> {
     const { src, p } = this;
-    const script = src.host.spawn({ argv: ['sh', '-c', 'cd / && exec "$0" "$@"', src.backupScript, '--stdout', ...(src.dumpArgs ?? []), src.database] }, { become: becomeOf(src.backupUser), signal: p.signal, env: backupEnv(src) });
+    const script = src.host.spawn({ argv: stdoutBackupArgv(src) }, { become: becomeOf(src.backupUser), signal: p.signal, env: backupEnv(src) });
     this.script = script;
     awaitedLater(script.done);
     const chunks = (this.chunks = script.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
     const prepared = Promise.all(this.targets.map((t) => t.prepare()));
     const headRead = this.targets.some((t) => t.d.restore)
       ? readHead(src, chunks, p.signal).catch(async (e: unknown) => {
-          // No TOC because the script failed (no such database…): its own words say why.
-          // Its end, if it comes soon; else the head's own error is the one told.
-          const d = await within(valueOrNothing(script.done), 5000, undefined);
-          throw d && d.code !== 0 ? this.scriptFailed(d) : e;
+          throw await tocFailure(src, script, e);
         })
       : Promise.resolve(undefined);
     awaitedLater(headRead);
     // Every new database is made (or not) before anything below can fail: the caller drops them.
     await prepared;
-    this.noneLeft();
+    this.parts.noneLeft(this.targets);
     const r = await headRead;
     await Promise.all(this.live().filter((t) => t.d.restore).map((t) => t.writeList(r!.toc)));
     return r?.head ?? [];
-  }
-
-  private scriptFailed(d: ScriptEnd): StepError {
-    const output = tail(d.stderr);
-    return new StepError(this.srcName, 'backup', `${this.src.backupScript} --stdout ${this.src.database} exited with ${d.code ?? d.signal}`, { output, retryable: pgRetryable(null, output) });
-  }
-
-  private noneLeft(): void {
-    this.parts.noneLeft(this.targets);
   }
 
   /**
@@ -133,13 +119,13 @@ class StreamPipeline {
     const chunks = this.chunks!;
     for (let r = await chunks.next(); !r.done; r = await chunks.next()) yield r.value;
     const done = await this.script!.done;
-    if (done.code !== 0) throw this.scriptFailed(done);
+    if (done.code !== 0) throw scriptFailed(this.src, done);
   }
 
   /** Every destination's writer (and pg_restore), then the bytes to all of them at once. */
   private async send(head: Buffer[]): Promise<number> {
     const sinks = this.live().map((t) => t.startWriter(this.p.signal));
-    this.noneLeft();
+    this.parts.noneLeft(this.targets);
     let sent = 0;
     const bytes = await fanOut(this.rest(), sinks, (chunk) => {
       this.hash.update(chunk);
@@ -161,9 +147,7 @@ class StreamPipeline {
    */
   private async check(bytes: number): Promise<void> {
     const { src, srcName } = this;
-    const done = await this.script!.done;
-    const path = writtenDumpPath(done.stderr);
-    if (!path) throw new StepError(srcName, 'backup', `${src.backupScript} --stdout did not name the dump it wrote`, { output: tail(done.stderr) });
+    const path = dumpPathOf(src, await this.script!.done);
     const sha256 = this.hash.digest('hex');
     const dests = (this.finishing = Promise.all(this.targets.map((t) => t.finish(path, sha256, bytes))));
     const onSource = await fileDigest(src.host, src.backupUser, path, 'backup');
@@ -173,16 +157,8 @@ class StreamPipeline {
     this.parts.succeeded({ path, size: bytes, sha256 }, this.targets, await dests);
   }
 
-  /**
-   * Everything stops; the files go. The new databases are the caller's to drop, as after any
-   * failure before the swap.
-   */
-  private async abort(): Promise<void> {
-    this.script?.kill();
-    await Promise.all([this.script && within(endOfKilled(this.script.done), KILL_WAIT_MS, undefined), ...this.targets.map((t) => t.stop())]);
-    // A destination that had finished (the source's check failed after) drops its copy too.
-    let finished: DestMove[] = [];
-    if (this.finishing) finished = await this.finishing;
-    await Promise.all(this.targets.map((t) => t.removeFiles(finished.flatMap((m) => (m.host === t.name && m.ok ? [m.path] : []))[0])));
+  /** Everything stops; the files go (src/steps/pipeline-parts.ts). */
+  private abort(): Promise<void> {
+    return this.parts.abandon(this.targets, this.script, this.finishing);
   }
 }

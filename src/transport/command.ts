@@ -7,12 +7,14 @@ import type { Become, Command } from './types.js';
 export interface BuiltCommand {
   line: string;
   become?: BecomeWrap;
+  /** Fed by a stdinFrom command: its failure is told in stderr (feedFailure). */
+  fed?: boolean;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** stderr line `stagesync-feed-failed:N`: the command given as stdinFrom exited with N. */
-export const FEED_TAG = 'stagesync-feed-failed:';
+const FEED_TAG = 'stagesync-feed-failed:';
 const FEED_LINE = new RegExp(`^${FEED_TAG}(\\d+)\\n?`, 'm');
 
 /** The feeder's exit status from a command's stderr (absent: it succeeded), and stderr without it. */
@@ -47,7 +49,7 @@ export function buildCommand(cmd: Command, opts: BuildOptions = {}): BuiltComman
     const built = buildCommand(cmd, { env: opts.env, become: opts.become });
     const feedIn = opts.feedReadsStdin ? '' : ' </dev/null';
     // The feeder's failure is told on stderr (a cut feed looks like a short, clean end to cmd).
-    return { ...built, line: `{ ${buildCommand(opts.stdinFrom).line}${feedIn} || echo "${FEED_TAG}$?" >&2; } | ${built.line}` };
+    return { ...built, fed: true, line: `{ ${buildCommand(opts.stdinFrom).line}${feedIn} || echo "${FEED_TAG}$?" >&2; } | ${built.line}` };
   }
   const env = envPrefix(opts.env);
   if (opts.become) {

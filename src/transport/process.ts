@@ -124,7 +124,7 @@ export function startProcess(host: string, open: RawOpener, built: BuiltCommand,
     stderr.end();
     if (failure) throw failure;
     if (hs && hs.state !== 'ok') throw new BecomeError(host, hs.failureMessage());
-    return { code: exit.code, signal: exit.signal, ...feedFailure(tail) };
+    return { code: exit.code, signal: exit.signal, ...(built.fed ? feedFailure(tail) : { stderr: tail }) };
   };
 
   const done = run().then(

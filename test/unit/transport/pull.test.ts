@@ -53,6 +53,7 @@ describe('transport: pull over OpenSSH', () => {
     const b = buildCommand({ argv: ['sh', '-c', 'cat > f'] }, { become: { user: 'postgres' }, stdinFrom: { argv: ['ssh', 'db1', 'cat d0'] } });
     expect(b.line).to.match(/^\{ ssh db1 'cat d0' <\/dev\/null \|\| echo "stagesync-feed-failed:\$\?" >&2; \} \| sudo -H -S -n -u postgres /);
     expect(b.become?.marker).to.match(/^BECOME-SUCCESS-/);
+    expect([b.fed, buildCommand({ argv: ['true'] }).fed]).to.deep.equal([true, undefined]);
     expect(() => buildCommand({ argv: ['true'] }, { become: { user: 'postgres', password: 'x' }, stdinFrom: { argv: ['true'] } })).to.throw(/sudo password/);
   });
 

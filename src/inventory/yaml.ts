@@ -42,7 +42,6 @@ export function parseYamlInventory(text: string, file: string, builder: Inventor
 }
 
 function parseGroup(ctx: Ctx, name: string, data: Node | null, line: number | undefined): string {
-  const where: Where = { file: ctx.file, line };
   if (data !== null && !isMap(data) && !isNull(data)) {
     ctx.builder.inventory.warnings.push(`${ctx.file}:${line}: skipping '${name}': not a valid group definition`);
     return name;

@@ -78,11 +78,18 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
   const secrets = new Set<string>();
   const hosts = new Map<string, HostConnection>();
   const validated = new Map<string, ResolvedVars>();
+  const sourced = new Map<string, SourcedVars>();
 
+  /** A host's rendered variables and where each came from, rendered once. */
+  const sourcedOf = (host: string): SourcedVars => {
+    let s = sourced.get(host);
+    if (!s) sourced.set(host, (s = inp.varsOf(host)));
+    return s;
+  };
   const varsOf = (host: string): ResolvedVars => {
     let v = validated.get(host);
     if (!v) {
-      v = asResolved(inp.validate(inp.varsOf(host), host));
+      v = asResolved(inp.validate(sourcedOf(host), host));
       validated.set(host, v);
       for (const s of inp.secretsOf(v)) secrets.add(s);
       hosts.set(host, { name: host, vars: connectionVars(v) });
@@ -106,7 +113,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
     if (sources.length > 1) {
       throw new UserError(`group ${SOURCE_GROUP} has ${sources.length} hosts (${sources.join(', ')}); a pair has exactly one source`, { file: inp.inventory.sources.join(', ') || 'inventory' });
     }
-    const origin = (h: string) => (key: string) => ({ file: inp.varsOf(h).origins[key]?.file, path: key });
+    const origin = (h: string) => (key: string) => ({ file: sourcedOf(h).origins[key]?.file, path: key });
     destinations = dests.map((h) => destinationPlan(h, varsOf(h), req.command, origin(h)));
     for (const d of destinations) {
       for (const s of d.migrate ? urlSecrets(d.migrate.databaseUrl) : []) secrets.add(s);
@@ -121,7 +128,7 @@ export function buildPlan(req: PlanRequest, inp: PlanInputs): Plan {
       destinations = destinations.map((d) => ({ ...d, pipelined: pipelined && (d.jobs === 1 || d.mode === 'swap') }));
       const direct = sv.stagesync_transfer === 'direct';
       if (direct) destinations = destinations.map((d) => ({ ...d, pullFrom: directPlan(varsOf(d.host)) }));
-      const origins = inp.varsOf(sources[0]!).origins;
+      const origins = sourcedOf(sources[0]!).origins;
       const masking = maskingPlan(sv, source, (variable) => origins[variable]?.file);
       db = { source, destinations, transfer: direct ? 'direct' : 'stream', ...(masking ? { masking } : {}) };
     }

@@ -2,6 +2,7 @@
 // (src/run/db-sync.ts); the one place that says which step comes when, and whether at all.
 import type { BucketCopyPlan, DbDestinationPlan, DbSourcePlan, DbStepAction, HookAction, HookCommand, MaskingPlan, PlanCommand, PlanStep } from './types.js';
 import { checksSummary, migrateSummary, rehearsalEndSummary } from './rehearsal-summary.js';
+import { rulesByTable } from './masking.js';
 
 /** A step before it has its place: everything but the id. */
 type NewStep = PlanStep extends infer S ? (S extends PlanStep ? Omit<S, 'id'> : never) : never;
@@ -94,8 +95,7 @@ export function orderSteps({ command, source, destinations, copies, direct, mask
 }
 
 function maskedTables(m: MaskingPlan): string {
-  const tables = [...new Set(m.rules.map((r) => `${r.schema}.${r.name}`))];
-  return `${tables.join(', ')} (and the tables whose foreign keys reference them)`;
+  return `${[...rulesByTable(m).keys()].join(', ')} (and the tables whose foreign keys reference them)`;
 }
 
 const hookHost = (where: 'dest' | 'localhost', dest: string) => (where === 'localhost' ? 'localhost' : dest);

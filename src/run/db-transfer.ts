@@ -145,7 +145,7 @@ function streamDests(t: TransferInput, restoring: Set<string>): StreamDest[] {
     backupUser: d.plan.backupUser,
     tmpDir: d.plan.tmpDir,
     ...(restoring.has(d.host)
-      ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints, jobs: d.plan.jobs, pg: d.plan.pg, ...(t.dumpArgs ? { sections: 'data' as const } : {}) } }
+      ? { restore: { database: d.plan.database, role: d.plan.role, mode: d.plan.mode, excludeTables: d.plan.excludeTables, fkConstraints: d.plan.fkConstraints, jobs: d.plan.jobs, pg: d.plan.pg, ...(t.ctx.plan.db?.masking ? { sections: 'data' as const } : {}) } }
       : {}),
   }));
 }

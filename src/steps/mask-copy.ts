@@ -43,6 +43,9 @@ const readFailed = (p: CopyMaskedParams, status: number | string | undefined, st
 const writeFailed = (p: CopyMaskedParams, status: number | string | undefined, stderr: string) =>
   new StepError(p.dest.host.name, 'mask', `writing the masked rows of ${tableSql(p.table)} failed (psql exit ${status})`, { output: tail(stderr), retryable: pgRetryable(typeof status === 'number' ? status : null, stderr) });
 
+/** ssh's exit status for an error of its own (the remote command's status is passed on). */
+const SSH_FAILED = 255;
+
 const rowsOf = (tag: string) => Number(/COPY (\d+)/.exec(tag)?.[1] ?? 0);
 
 /** One table's masked rows from the source into the destination; the number of rows. */
@@ -83,6 +86,8 @@ async function copyPulled(p: CopyMaskedParams, pull: (remote: readonly string[])
   into.stdout.on('data', (c: Buffer) => (tag += c.toString()));
   into.stdin.end(copyOutSql(table, p.salt, p.snapshot));
   const r = await into.done;
+  // OpenSSH's own failure (the link between the hosts), not psql's: another attempt may get through.
+  if (r.feedExit === SSH_FAILED) throw new StepError(dest.host.name, 'mask', `the pull of the masked rows of ${tableSql(table)} from ${source.host.name} failed (ssh exit 255)`, { output: tail(r.stderr), retryable: true });
   if (r.feedExit !== undefined) throw readFailed(p, r.feedExit, r.stderr);
   if (r.code !== 0) throw writeFailed(p, r.code ?? r.signal, r.stderr);
   return rowsOf(tag);

@@ -1,5 +1,7 @@
-// The head of a streamed dump, up to the end of its table of contents: each restoring destination
-// needs its --use-list before the data (src/steps/stream.ts).
+// The source side of a pipelined dump, shared by src/steps/stream.ts and src/steps/direct.ts: the
+// backup script run with --stdout, how its failure and its dump's path are told, and the head of
+// the dump up to the end of its table of contents (each restoring destination needs its
+// --use-list before the data).
 import type { StreamingProcess } from '../transport/types.js';
 import { valueOrNothing } from '../util/settle.js';
 import { StepError, pgRetryable, tail } from './errors.js';

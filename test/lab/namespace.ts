@@ -68,7 +68,6 @@ function cluster(h: LabHost, data: string, log: string, conf: string): string[] 
 
 export function bootScript(h: LabHost): string {
   const q = quote;
-  const bin = '/usr/lib/postgresql/15/bin';
   const mounts = privateDirs(h).map((d) => `mount --bind ${q(d.src)} ${d.target}`);
   return [
     '#!/bin/sh',

@@ -1,7 +1,6 @@
 // Masked syncs on the lab (issue 12): the pair's vars, the byte search over a destination host,
 // and what production looks like for the comparisons.
 import { labHost, nsExec, psql } from '../../lab/index.js';
-import { Ops } from '../run/support.js';
 
 export const SALT = 'lab-masking-salt-5f2c9e';
 export const PROD = 'production';

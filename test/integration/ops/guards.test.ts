@@ -5,8 +5,7 @@
 // reaching for the hosts (which then turn out unreachable, exit 4).
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { orchestrate, orchestrateBin, repoRoot } from '../../support/cli.js';
+import { orchestrate, orchestrateBin } from '../../support/cli.js';
 import { hasScript, runInPty } from '../../unit/ops/pty.js';
 import { connectionRecorder, inventory, opsDir, type OpsDir } from './support.js';
 

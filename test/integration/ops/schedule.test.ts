@@ -4,8 +4,7 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { orchestrate, orchestrateBin, repoRoot } from '../../support/cli.js';
+import { orchestrate, orchestrateBin } from '../../support/cli.js';
 import { closedPort, inventory, opsDir, type OpsDir } from './support.js';
 
 const bin = orchestrateBin;

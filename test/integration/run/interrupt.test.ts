@@ -2,9 +2,8 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { labEnv, psql, requireLab } from '../../lab/index.js';
-import { orchestrateBin, repoRoot } from '../../support/cli.js';
+import { orchestrateBin } from '../../support/cli.js';
 import { checksums } from '../steps/support.js';
 import { dbNames, Ops, staleDest } from './support.js';
 

@@ -3,9 +3,8 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { labEnv, psql, requireLab } from '../../lab/index.js';
-import { orchestrateBin, repoRoot } from '../../support/cli.js';
+import { orchestrateBin } from '../../support/cli.js';
 import { checksums } from '../steps/support.js';
 import { allOutput, dbNames, Ops } from './support.js';
 import { DEST, PAIRED, USERS, migration, pairVars, readReport, rehearsalSource, rehearse, resetStage } from './rehearsal-support.js';

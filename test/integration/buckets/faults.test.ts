@@ -117,7 +117,8 @@ describe('buckets: retries behind a fault-injecting proxy', function () {
     proxy.configure({ slowDownRate: 0, dropRate: 0, stallRate: 0.05, includeBucketRequests: false, persistentKeys: [] });
     const before = proxy.stats.stalls;
     const spec: CopySpec = { source_bucket: src, dest_bucket: dst, aws_profile: 'faulty', concurrency: 16 };
-    const idle = { ...fast, idleTimeoutMs: 300 };
+    // 1 s of silence: far above a loaded moto's answer to a copy, far below the 120 s default.
+    const idle = { ...fast, idleTimeoutMs: 1000 };
     const r = await syncBucket(spec, { env: home.env, ...idle });
     expect(proxy.stats.stalls - before, 'requests stalled').to.be.greaterThan(3);
     expect(r.failures).to.deep.equal([]);
@@ -128,7 +129,7 @@ describe('buckets: retries behind a fault-injecting proxy', function () {
     proxy.configure({ stallRate: 0, persistentKeys: [stuck], persistentFault: 'stall' });
     const again = await fresh('fstall2');
     const started = Date.now();
-    const r2 = await syncBucket({ ...spec, dest_bucket: again }, { env: home.env, ...idle, retries: 2 });
+    const r2 = await syncBucket({ ...spec, dest_bucket: again }, { env: home.env, ...idle, retries: 3 });
     proxy.configure({ persistentKeys: [] });
     expect(Date.now() - started, 'ended by the idle timeout, not hung').to.be.below(30_000);
     expect(r2.failures.map((f) => f.key)).to.deep.equal([stuck]);

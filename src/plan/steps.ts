@@ -66,7 +66,7 @@ export function orderSteps({ command, source, destinations, copies, direct, mask
     for (const d of destinations) if (d.mode === 'in_place' && !d.pipelined) preHooks(d);
     for (const d of destinations) {
       if (!d.pipelined) restore(d, 'file', 'from the moved file');
-      if (masking) db(d.host, 'mask', `COPY the masked rows of ${maskedTables(masking)} from ${source.host} (read masked there, in the dump's snapshot), then build indexes and constraints`, d.host);
+      if (masking) db(d.host, 'mask', `COPY the masked rows of ${maskedTables(masking)} ${direct ? `pulled from ${source.host} over SSH` : `from ${source.host}`} (read masked there, in the dump's snapshot), then build indexes and constraints`, d.host);
       if (d.postRestoreSql.length) db(d.host, 'post_restore_sql', `${d.postRestoreSql.length} statement(s) with bound parameters`, d.host);
       db(d.host, 'verify', 'every restored table present, row counts recorded', d.host);
       if (masking && masking.leakSample > 0) db(d.host, 'leak_check', `up to ${masking.leakSample} production values per masked column compared by keyed hash with the new copy: any match fails ${d.host}`, d.host);

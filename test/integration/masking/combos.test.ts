@@ -30,6 +30,8 @@ describe('masking with direct transfer and with rehearse (lab)', function () {
   it('direct: stage1 pulls the dump and the masked rows from db1; counts equal production', async () => {
     await staleDest('stage1', DB);
     ops.write('vars/direct.yml', pairVars('stage1', { salt: SALT, extra: 'stagesync_transfer: direct' }));
+    const plan = await ops.run(['-e', 'vars/direct.yml', '-t', 'db', '--check']);
+    expect(plan.stdout, allOutput(plan)).to.match(/stage1 +mask +COPY the masked rows of .* pulled from db1 over SSH/);
     const report = join(ops.dir, 'direct.json');
     const r = await ops.run(['-e', 'vars/direct.yml', '-t', 'db', '-e', 'ansible_ssh_extra_args=-A', '--report', report], { SSH_AUTH_SOCK: agent.sock });
     expect(r.code, allOutput(r)).to.equal(0);

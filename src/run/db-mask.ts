@@ -5,8 +5,7 @@ import type { DbSourcePlan, MaskingPlan } from '../plan/types.js';
 import type { Command, Host } from '../transport/types.js';
 import { readCatalog, resolveMasking, type ResolvedMasking } from '../steps/mask-catalog.js';
 import { copyMasked, restorePostData } from '../steps/mask-copy.js';
-import type { DirectLink } from '../steps/direct.js';
-import { pullCommand } from '../transport/pull.js';
+import { pullOver, type DirectLink } from '../steps/direct.js';
 import { leakCheck, type ColumnLeak } from '../steps/mask-leak.js';
 import { holdSnapshot, type HeldSnapshot } from '../steps/mask-snapshot.js';
 import { quoteIdent as id, quoteLiteral as lit, runSql, type PgConn } from '../steps/sql.js';
@@ -149,10 +148,9 @@ export class MaskingRun {
 
   /** With direct transfer: how destination `name` runs a command on the source. */
   private pullFor(name: string): { pullFromSource?: (remote: readonly string[]) => Command } {
-    const route = this.link?.routes[name];
-    if (!this.link || !route) return {};
-    const { peer } = this.link;
-    return { pullFromSource: (remote) => pullCommand(peer, { ...route, remote, remoteUser: this.source.backupUser }) };
+    const link = this.link;
+    if (!link?.routes[name]) return {};
+    return { pullFromSource: (remote) => pullOver(link, name, remote, this.source.backupUser) };
   }
 
   /** Production values of each masked column looked for in the new copy, by keyed hash. */

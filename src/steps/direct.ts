@@ -9,7 +9,7 @@
 // it was until the caller swaps it in.
 import { randomBytes } from 'node:crypto';
 import { pullCommand } from '../transport/pull.js';
-import type { PeerAccess, StreamingProcess } from '../transport/types.js';
+import type { Command, PeerAccess, StreamingProcess } from '../transport/types.js';
 import { hostScript } from '../util/host-scripts.js';
 import { endOfKilled } from '../util/settle.js';
 import { fileDigest } from './digest.js';
@@ -36,6 +36,11 @@ export interface DirectLink {
   peer: PeerAccess;
   /** By destination host name. */
   routes: Record<string, PullRoute>;
+}
+
+/** `remote` run on the source as `remoteUser`, started by destination `dest` (one of the link's) over its route. */
+export function pullOver(link: DirectLink, dest: string, remote: readonly string[], remoteUser: string): Command {
+  return pullCommand(link.peer, { ...link.routes[dest]!, remote, remoteUser });
 }
 
 export interface DirectParams {
@@ -173,8 +178,7 @@ class DirectPipeline {
         this.drain(fifo);
         continue;
       }
-      const pull = pullCommand(link.peer, { ...link.routes[t.name]!, remote: ['cat', '--', `${this.dir}/${fifo}`], remoteUser: source.backupUser });
-      t.startWriter(this.p.signal, pull);
+      t.startWriter(this.p.signal, pullOver(link, t.name, ['cat', '--', `${this.dir}/${fifo}`], source.backupUser));
       t.proc!.stdin.end();
       // A writer that ends while the relay runs has gone: its fifo must not hold up the others.
       void endOfKilled(t.proc!.done).then(() => this.relayEnd ?? this.drain(fifo));

@@ -1,5 +1,6 @@
 // pg_restore on a destination, as the backup user: read the dump's TOC, write the filtered
 // --use-list next to the dump, run the restore owned by the destination role.
+import { putFileCommand } from '../transport/put-file.js';
 import type { Host } from '../transport/types.js';
 import { StepError, pgRetryable, tail } from './errors.js';
 import { filterToc, parseToc, type FilteredToc, type TocFilter } from './toc.js';
@@ -17,9 +18,12 @@ export async function readFilteredToc(host: Host, backupUser: string, dumpPath: 
   return filterToc(parseToc(r.stdout), f);
 }
 
-/** Write `content` to `path` as the backup user, private to it. */
+/**
+ * Write `content` to `path` as the backup user, private to it, and whole: a destination writer
+ * starts pg_restore as soon as its --use-list exists, so the file appears only once complete.
+ */
 export async function writeFileAs(host: Host, user: string, path: string, content: string): Promise<void> {
-  const r = await host.exec({ argv: ['sh', '-c', 'umask 077; cat > "$1"', 'sh', path] }, { become: becomeOf(user), stdin: content });
+  const r = await host.exec(putFileCommand(path, { mode: 0o600 }), { become: becomeOf(user), stdin: content });
   if (r.code !== 0) throw new StepError(host.name, 'restore', `cannot write ${path}`, { output: tail(r.stderr) });
 }
 

@@ -7,7 +7,7 @@ import { psql, requireLab } from '../../lab/index.js';
 import { installScripts } from '../../../src/steps/backup.js';
 import { cleanupDest } from '../../../src/steps/cleanup.js';
 import { UpstreamFailed } from '../../../src/steps/errors.js';
-import { readFilteredToc } from '../../../src/steps/pg-restore.js';
+import { readFilteredToc, writeFileAs } from '../../../src/steps/pg-restore.js';
 import { streamDump, type StreamDest, type StreamRun } from '../../../src/steps/stream.js';
 import { renderTemplate } from '../../../src/template/index.js';
 import { verifyRestore } from '../../../src/steps/verify.js';
@@ -201,6 +201,20 @@ describe('steps on the lab: the pipelined backup → move → restore', function
     let err: Error | undefined;
     await verifyRestore(t, DEST_DB, [{ schema: 'public', name: 'stale' }, { schema: 'public', name: "no such 'table" }]).catch((e: Error) => (err = e));
     expect(err?.message).to.match(/tables missing after the restore: public\.no such 'table$/);
+  });
+
+  it('a --use-list appears only whole: a writer that starts pg_restore once it exists never reads half of it', async () => {
+    // The direct pull's writer waits for the list while the TOC is read on the source (scripts/host/stream-writer.sh).
+    const list = `${TMP_DIR}/steps-whole.list`;
+    await stage1.exec({ argv: ['sh', '-c', 'mkdir -p "$(dirname "$1")" && rm -f "$1"', 'sh', list] }, { become: { user: USER } });
+    const watcher = stage1.spawn({ argv: ['sh', '-c', 'echo watching; while [ ! -e "$1" ]; do :; done; wc -c < "$1"; stat -c %a "$1"', 'sh', list] }, { become: { user: USER } });
+    let out = '';
+    await new Promise<void>((resolve) => watcher.stdout.on('data', (c: Buffer) => (out += c.toString()).startsWith('watching\n') && resolve()));
+    const content = '1; 2615 16384 SCHEMA - public postgres\n'.repeat(100_000);
+    await writeFileAs(stage1, USER, list, content);
+    expect((await watcher.done).code).to.equal(0);
+    expect(out.split('\n').slice(1, 3)).to.deep.equal([String(Buffer.byteLength(content)), '600']);
+    await stage1.exec({ argv: ['rm', '-f', list] }, { become: { user: USER } });
   });
 
   it('the script fails (no such database): its own error, nothing streamed anywhere', async () => {

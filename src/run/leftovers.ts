@@ -11,7 +11,7 @@ import type { Tracker } from './tracker.js';
 import { valueOrNothing } from '../util/settle.js';
 
 const destParams = (d: DbDestinationPlan, s: DbSourcePlan) => ({ database: d.database, backupUser: d.backupUser, pg: d.pg, tmpDir: d.tmpDir, sourceDb: s.database, sourceHost: s.host });
-const sourceParams = (s: DbSourcePlan) => ({ backupsDir: s.backupsDir, database: s.database, backupUser: s.backupUser });
+const sourceParams = (s: DbSourcePlan) => ({ backupsDir: s.backupsDir, tmpDir: s.tmpDir, database: s.database, backupUser: s.backupUser });
 
 /**
  * At a run's start (the destinations locked): one warning per host holding leftovers. Never fails

@@ -2,6 +2,8 @@
 // full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"), only for errors that a
 // later attempt can fix — 5xx, SlowDown/throttling, timeouts, dropped connections.
 
+import { backoffDelay, sleep } from '../util/backoff.js';
+
 const RETRYABLE_NAMES = new Set([
   'SlowDown',
   'Throttling',
@@ -78,12 +80,6 @@ export function isRetryable(err: unknown): boolean {
   return e.cause !== undefined && e.cause !== err && isRetryable(e.cause);
 }
 
-/** Full jitter: a uniform wait in [0, min(cap, base·2^attempt)); attempt counts from 0. */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
-  return Math.floor(random() * ceiling);
-}
-
 export interface RetryPolicy {
   /** Attempts in all, including the first. */
   attempts: number;
@@ -95,19 +91,17 @@ export interface RetryPolicy {
   onRetry?: (attempt: number, delayMs: number, err: unknown) => void;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /** Run `fn` until it succeeds, fails with a non-retryable error, or runs out of attempts. */
 export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy): Promise<T> {
-  const sleep = policy.sleep ?? defaultSleep;
+  const wait = policy.sleep ?? sleep;
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
       if (attempt + 1 >= policy.attempts || !isRetryable(err)) throw err;
-      const delay = backoffDelay(attempt, policy.baseMs, policy.capMs, policy.random);
+      const delay = backoffDelay(attempt, { baseMs: policy.baseMs, capMs: policy.capMs, jitter: 'full', random: policy.random });
       policy.onRetry?.(attempt + 1, delay, err);
-      await sleep(delay);
+      await wait(delay);
     }
   }
 }

@@ -8,6 +8,7 @@ import type { Host } from '../transport/types.js';
 import type { RunOutput } from './output.js';
 import type { RunReport } from './report.js';
 import { Tracker } from './tracker.js';
+import { backoffDelay, sleep } from '../util/backoff.js';
 
 export interface AttemptsInput {
   plan: Plan;
@@ -23,18 +24,6 @@ export interface AttemptsInput {
 }
 
 const MAX_DELAY_MS = 10 * 60_000;
-
-/** Full jitter on an exponential base: spreads retries of many nightly pairs apart. */
-export function retryDelayMs(attempt: number, baseSec: number, random = Math.random): number {
-  const ceiling = Math.min(MAX_DELAY_MS, baseSec * 1000 * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-const sleepAbortable = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 /** Runs the plan's sync, retrying as configured; returns the last attempt's tracker. */
 export async function runWithRetries(inp: AttemptsInput): Promise<Tracker> {
@@ -61,10 +50,11 @@ export async function runWithRetries(inp: AttemptsInput): Promise<Tracker> {
       inp.report.set('attempts', attempt);
       return tracker;
     }
-    const delay = retryDelayMs(attempt, plan.retryDelaySec);
+    // Equal jitter: retries of many nightly pairs spread apart, none much sooner than the delay asked.
+    const delay = backoffDelay(attempt - 1, { baseMs: plan.retryDelaySec * 1000, capMs: MAX_DELAY_MS, jitter: 'equal' });
     const why = [...tracker.failures.values()].map((f) => `${f.host} ${f.step}: ${f.message.split('\n')[0]}`).join('; ');
     output.warn(`attempt ${attempt} failed (${inp.mask(why)}); retrying in ${(delay / 1000).toFixed(1)} s`);
-    await (inp.sleep ?? sleepAbortable)(delay, signal);
+    await (inp.sleep ?? sleep)(delay, signal);
     if (signal.aborted) {
       inp.report.set('attempts', attempt);
       return tracker;

@@ -7,6 +7,7 @@ import { StepError } from './errors.js';
 import type { LockRow, LockSample, SessionRow } from './lock-report.js';
 import { openRelay } from './relay.js';
 import type { PgConn } from './sql.js';
+import { sleep } from '../util/backoff.js';
 
 /**
  * One sample: the server's clock, the relation locks of the other sessions of this database
@@ -86,7 +87,7 @@ export async function startLockMonitor(host: Host, p: LockMonitorParams): Promis
     // One sample every intervalMs, however long a sample takes (never two at once).
     let began = Date.now();
     while (!stopping && !p.signal?.aborted) {
-      await new Promise((r) => setTimeout(r, Math.max(0, p.intervalMs - (Date.now() - began))));
+      await sleep(Math.max(0, p.intervalMs - (Date.now() - began)), p.signal);
       if (stopping) break;
       began = Date.now();
       await sample();

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { ConnectionLostError, type Host, type StreamingProcess } from '../transport/types.js';
 import { LockTimeoutError, StepError } from './errors.js';
 import { becomeOf, psqlArgv, type PgConn } from './sql.js';
+import { sleep } from '../util/backoff.js';
 import { endOfKilled } from '../util/settle.js';
 
 export interface LockParams {
@@ -76,8 +77,6 @@ export class Session {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function acquireLock(host: Host, p: LockParams): Promise<DestLock> {
   const key = lockKey(p.database);

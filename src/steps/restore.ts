@@ -8,6 +8,7 @@ import { listPathOf, pgRestore, readFilteredToc, writeFileAs } from './pg-restor
 import type { PostRestoreSql } from './post-sql.js';
 import { connectCommand, databaseExists, newDbName, quoteIdent as id, runSql, type PgConn, type SqlTarget } from './sql.js';
 import type { TableName } from './verify.js';
+import { backoffDelay, sleep } from '../util/backoff.js';
 import { valueOrNothing } from '../util/settle.js';
 
 export interface RestoreParams {
@@ -43,20 +44,21 @@ export async function dropNew(host: Host, p: { database: string; backupUser: str
   const fresh = newDbName(p.database);
   // The failure that brought us here may be the server restarting: give it time to come back
   // (both statements are idempotent); an error that is not worth another attempt fails at once.
-  for (let wait = 500; ; wait *= 2) {
+  for (let retry = 0; ; retry++) {
     try {
       if (!(await databaseExists(t, fresh))) return false;
       await runSql(t, 'postgres', `DROP DATABASE IF EXISTS ${id(fresh)} WITH (FORCE);`, 'cleanup');
       return true;
     } catch (e) {
-      if (!isRetryable(e) || wait > DROP_RETRY_MAX_WAIT_MS) throw e;
-      await new Promise((r) => setTimeout(r, wait));
+      if (!isRetryable(e) || retry >= DROP_RETRIES) throw e;
+      await sleep(backoffDelay(retry, DROP_BACKOFF));
     }
   }
 }
 
-/** dropNew's last pause: about 16 s in all across a server restart. */
-const DROP_RETRY_MAX_WAIT_MS = 8_000;
+/** dropNew's pauses: 0.5, 1, 2, 4, 8 s, about 16 s in all across a server restart. */
+const DROP_RETRIES = 5;
+const DROP_BACKOFF = { baseMs: 500, capMs: 8_000, jitter: 'none' } as const;
 
 /**
  * An empty database owned by the role. template0: nothing from template1 can clash with the

@@ -10,6 +10,7 @@ import { defaultConfigEnv, loadConfigText, resolveSsh, type SshConfigEnv, type S
 import { keyTypeOf } from './known-hosts.js';
 import { bytesIn, hostKeyOf } from './traffic.js';
 import { ConnectionLostError, UnreachableError, type PeerAccess } from './types.js';
+import { sleep } from '../util/backoff.js';
 
 export interface SshHostOptions {
   /** The name ssh looks up in its config: ansible_host, else the inventory name. */
@@ -186,7 +187,7 @@ export class SshHost extends LineHost {
         if (live.dead) throw new ConnectionLostError(this.name, `${this.name}: connection lost (${live.where}) before the command started`);
         // sshd frees a closed session slightly after it confirms the close: retry a refused open.
         if (attempt < OPEN_RETRIES && /open failed|open failure/i.test((e as Error).message)) {
-          await new Promise((r) => setTimeout(r, 25 * (attempt + 1)));
+          await sleep(25 * (attempt + 1));
           continue;
         }
         throw new Error(`${this.name}: could not open an ssh session channel: ${(e as Error).message}`);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { backoffDelay, describeError, isRetryable, S3ResponseError, withRetry } from '../../../src/buckets/retry.js';
+import { describeError, isRetryable, S3ResponseError, withRetry } from '../../../src/buckets/retry.js';
 
 /** What the SDK's HTTP handler really rejects with when the server drops the connection. */
 async function realHangUp(): Promise<unknown> {
@@ -52,12 +52,6 @@ describe('buckets/retry', () => {
     const denied = S3ResponseError.fromXml(403, '<Error><Code>AccessDenied</Code><Message>no</Message></Error>');
     expect([denied.retryable, isRetryable(denied)]).to.deep.equal([false, false]);
     expect(isRetryable(S3ResponseError.fromXml(502, 'Bad Gateway'))).to.equal(true);
-  });
-  it('backs off exponentially with full jitter under a cap', () => {
-    expect(backoffDelay(0, 100, 10_000, () => 0.999)).to.equal(99);
-    expect(backoffDelay(3, 100, 10_000, () => 0.5)).to.equal(400);
-    expect(backoffDelay(20, 100, 10_000, () => 0.999)).to.equal(9990);
-    expect(backoffDelay(5, 100, 10_000, () => 0)).to.equal(0);
   });
   it('gives up after the attempts, waiting between them', async () => {
     const waits: number[] = [];

@@ -60,8 +60,7 @@ async function retention(run: FinishInput, keepDumps: boolean): Promise<void> {
   const { ctx, source, dumpPath } = run;
   if (!dumpPath || !source.createScripts || !source.cleanupScriptContent || keepDumps) return;
   await ctx.tracker.step(source.host, 'cleanup', async () => {
-    // From /: sudo keeps the login user's cwd, which the backup user may not enter.
-    const r = await ctx.hostOf(source.host).exec({ argv: ['sh', '-c', 'cd / && exec "$0"', source.cleanupScript] }, { become: { user: source.backupUser } });
+    const r = await ctx.hostOf(source.host).exec({ argv: [source.cleanupScript] }, { become: { user: source.backupUser } });
     if (r.code !== 0) throw new StepError(source.host, 'cleanup', `${source.cleanupScript} exited with ${r.code}`, { output: r.stderr.trim() });
     const removed = r.stdout.trim().split('\n').filter(Boolean).length;
     return { value: r, outcome: removed ? 'changed' : 'ok', detail: removed ? `${removed} dump(s) past the retention removed` : 'no dump past the retention' };

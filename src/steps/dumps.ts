@@ -19,8 +19,7 @@ export function fnmatchEscape(s: string): string {
 /** Shell script listing candidate dumps as `<mtime> <size> <path>` lines (argv: $1 dir, $2 pattern). */
 export function listDumpsScript(dir: string, db: string): string {
   const pattern = `${fnmatchEscape(db)}.*.dump`;
-  // cd /: the login user's cwd (e.g. /root) is often unreadable to the backup user, and find fails on it.
-  return `cd / && find ${quote(dir)} -maxdepth 1 -type f -name ${quote(pattern)} ! -name '.*' -printf '%T@ %s %p\\n'`;
+  return `find ${quote(dir)} -maxdepth 1 -type f -name ${quote(pattern)} ! -name '.*' -printf '%T@ %s %p\\n'`;
 }
 
 export function parseDumpList(text: string): DumpFile[] {

@@ -30,9 +30,9 @@ const HEAD_LIMIT = 64 * 2 ** 20;
 
 type ScriptEnd = Awaited<StreamingProcess['done']>;
 
-/** The backup script sending its dump on to stdout as pg_dump writes it (run from `/`). */
+/** The backup script sending its dump on to stdout as pg_dump writes it (run as the backup user: from `/`, src/transport/become.ts). */
 export function stdoutBackupArgv(src: StreamSource): string[] {
-  return ['sh', '-c', 'cd / && exec "$0" "$@"', src.backupScript, '--stdout', ...(src.dumpArgs ?? []), src.database];
+  return [src.backupScript, '--stdout', ...(src.dumpArgs ?? []), src.database];
 }
 
 /** The backup script failed: its exit and its last words. */

@@ -53,44 +53,49 @@ export function copyMasked(p: CopyMaskedParams): Promise<number> {
   return p.pullFromSource ? copyPulled(p, p.pullFromSource) : copyRelayed(p);
 }
 
+/** The source's psql that runs the masked COPY ... TO STDOUT it reads on stdin. */
+const sourcePsql = (p: CopyMaskedParams) => psqlArgv(p.source.database, p.source.pg, 'stagesync-mask');
+
+/** The destination's `COPY ... FROM STDIN` (fed by the controller, or by `feed` on the host itself); its `COPY <n>` tag kept. */
+function copyInto(p: CopyMaskedParams, feed?: Command) {
+  const { dest } = p;
+  const proc = dest.host.spawn(
+    { argv: [...tagged(dest.database, dest.pg), '-c', copyInSql(p.table)] },
+    { become: becomeOf(dest.backupUser), signal: p.signal, ...(feed ? { stdinFrom: feed, feedReadsStdin: true } : {}) },
+  );
+  let tag = '';
+  proc.stdout.on('data', (c: Buffer) => (tag += c.toString()));
+  return { proc, rows: () => rowsOf(tag) };
+}
+
 /** The controller reads the source's psql and writes the destination's. */
 async function copyRelayed(p: CopyMaskedParams): Promise<number> {
-  const { source, dest, table } = p;
-  const out = source.host.spawn({ argv: psqlArgv(source.database, source.pg, 'stagesync-mask') }, { become: becomeOf(source.backupUser), signal: p.signal });
-  const into = dest.host.spawn({ argv: [...tagged(dest.database, dest.pg), '-c', copyInSql(table)] }, { become: becomeOf(dest.backupUser), signal: p.signal });
-  let tag = '';
-  into.stdout.on('data', (c: Buffer) => (tag += c.toString()));
-  out.stdin.end(copyOutSql(table, p.salt, p.snapshot));
+  const out = p.source.host.spawn({ argv: sourcePsql(p) }, { become: becomeOf(p.source.backupUser), signal: p.signal });
+  const into = copyInto(p);
+  out.stdin.end(copyOutSql(p.table, p.salt, p.snapshot));
   try {
-    await pipeline(out.stdout, into.stdin);
+    await pipeline(out.stdout, into.proc.stdin);
   } catch {
     // One side ended early: both are stopped, and their own words below say why.
     out.kill();
-    into.kill();
+    into.proc.kill();
   }
-  const [o, i] = await Promise.all([valueOrNothing(out.done), valueOrNothing(into.done)]);
+  const [o, i] = await Promise.all([valueOrNothing(out.done), valueOrNothing(into.proc.done)]);
   if (o?.code !== 0) throw readFailed(p, o?.code ?? o?.signal, o?.stderr ?? '');
   if (i?.code !== 0) throw writeFailed(p, i?.code ?? i?.signal, i?.stderr ?? '');
-  return rowsOf(tag);
+  return into.rows();
 }
 
 /** The destination pulls the source's psql output into its own (the query goes over both links, on stdin). */
 async function copyPulled(p: CopyMaskedParams, pull: (remote: readonly string[]) => Command): Promise<number> {
-  const { source, dest, table } = p;
-  const feed = pull(psqlArgv(source.database, source.pg, 'stagesync-mask'));
-  const into = dest.host.spawn(
-    { argv: [...tagged(dest.database, dest.pg), '-c', copyInSql(table)] },
-    { become: becomeOf(dest.backupUser), signal: p.signal, stdinFrom: feed, feedReadsStdin: true },
-  );
-  let tag = '';
-  into.stdout.on('data', (c: Buffer) => (tag += c.toString()));
-  into.stdin.end(copyOutSql(table, p.salt, p.snapshot));
-  const r = await into.done;
+  const into = copyInto(p, pull(sourcePsql(p)));
+  into.proc.stdin.end(copyOutSql(p.table, p.salt, p.snapshot));
+  const r = await into.proc.done;
   // OpenSSH's own failure (the link between the hosts), not psql's: another attempt may get through.
-  if (r.feedExit === SSH_FAILED) throw new StepError(dest.host.name, 'mask', `the pull of the masked rows of ${tableSql(table)} from ${source.host.name} failed (ssh exit 255)`, { output: tail(r.stderr), retryable: true });
+  if (r.feedExit === SSH_FAILED) throw new StepError(p.dest.host.name, 'mask', `the pull of the masked rows of ${tableSql(p.table)} from ${p.source.host.name} failed (ssh exit 255)`, { output: tail(r.stderr), retryable: true });
   if (r.feedExit !== undefined) throw readFailed(p, r.feedExit, r.stderr);
   if (r.code !== 0) throw writeFailed(p, r.code ?? r.signal, r.stderr);
-  return rowsOf(tag);
+  return into.rows();
 }
 
 export interface PostDataParams {

@@ -5,7 +5,9 @@
 // destination is the old or the new copy, whole (fingerprint), and that the source is unchanged.
 // Then one clean run. Prints a table of faults × outcomes.
 //
-//   npx tsx bench/soak.ts [--runs 50] [--seed N] [--json FILE]
+//   npx tsx bench/soak.ts [--runs 50] [--seed N] [--json FILE] [--transfer direct]
+//
+// --transfer direct: stage2 pulls the dump from db1 itself (the controller's agent forwarded).
 //
 // Not part of the test suite. Needs the lab up and seeded; uses db1's production, stage2's
 // soak_stage and a bucket of its own. Builds nothing: runs dist/ when built, else the sources.
@@ -14,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { checksums } from '../test/integration/steps/support.js';
-import { Ops, staleDest } from '../test/integration/run/support.js';
+import { Ops, staleDest, startSshAgent, type SshAgent } from '../test/integration/run/support.js';
 import { startOrchestrate } from '../test/support/live-run.js';
 import type { CliRun } from '../test/support/cli.js';
 import { DEST, FAULTS, type Fault, type SoakCtx } from './soak-faults.js';
@@ -24,6 +26,7 @@ const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
 const RUNS = Number(opt('runs') ?? 50);
 const JSON_OUT = opt('json');
+const TRANSFER = opt('transfer') ?? 'stream';
 let seed = Number(opt('seed') ?? Date.now() % 100_000);
 const SEED = seed;
 /** mulberry32: a run can be replayed with --seed. */
@@ -55,7 +58,10 @@ async function main(): Promise<void> {
   const cfg = labConfig();
   const ops = new Ops();
   const report = join(ops.dir, 'report.json');
-  ops.write('vars/soak.yml', [`stagesync_dest_hosts: ${DEST}`, `stagesync_destdb: ${DB}`, `stagesync_source_backups_dir: /opt/backups/${DB}`, `stagesync_dest_tmp_dir: ${TMP}`, 'stagesync_copies: []', ''].join('\n'));
+  if (TRANSFER !== 'stream' && TRANSFER !== 'direct') throw new Error(`--transfer: stream or direct, not ${TRANSFER}`);
+  const direct = TRANSFER === 'direct' ? ['stagesync_transfer: direct', 'ansible_ssh_extra_args: -A'] : [];
+  ops.write('vars/soak.yml', [`stagesync_dest_hosts: ${DEST}`, `stagesync_destdb: ${DB}`, `stagesync_source_backups_dir: /opt/backups/${DB}`, `stagesync_dest_tmp_dir: ${TMP}`, 'stagesync_copies: []', ...direct, ''].join('\n'));
+  agent = direct.length ? await startSshAgent(ops.dir) : undefined;
   const proxy = await startFaultProxy({ target: cfg.s3.endpoint, seed: SEED });
   const awsConfig = join(ops.dir, 'aws-config');
   writeFileSync(awsConfig, readFileSync(join(cfg.home, '.aws', 'config'), 'utf8').split(cfg.s3.endpoint).join(proxy.endpoint));
@@ -65,6 +71,7 @@ async function main(): Promise<void> {
     tmpDir: TMP,
     proxy,
     random,
+    direct: direct.length > 0,
     writeOps: (file, content) => (content === undefined ? rmSync(join(ops.dir, file), { force: true }) : void ops.write(file, content)),
   };
   const source = await checksums('db1', 'production');
@@ -83,16 +90,20 @@ async function main(): Promise<void> {
     printTable(rows, cleanOk);
     if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ seed: SEED, rows, cleanOk }, null, 2));
   } finally {
+    agent?.stop();
     await proxy.close();
     ops.remove();
   }
 }
 
 const fingerprint = () => checksums(DEST, DB);
+/** With --transfer direct: the agent the destination's pull uses. */
+let agent: SshAgent | undefined;
+const runEnv = (awsConfig: string) => ({ ...labEnv(), AWS_CONFIG_FILE: awsConfig, ...(agent ? { SSH_AUTH_SOCK: agent.sock } : {}) });
 
 function once(p: { ops: Ops; report: string; awsConfig: string; args: string[] }) {
   rmSync(p.report, { force: true });
-  return startOrchestrate(['-e', 'vars/soak.yml', '-v', '--report', p.report, ...p.args], { cwd: p.ops.dir, env: { ...labEnv(), AWS_CONFIG_FILE: p.awsConfig } }).result;
+  return startOrchestrate(['-e', 'vars/soak.yml', '-v', '--report', p.report, ...p.args], { cwd: p.ops.dir, env: runEnv(p.awsConfig) }).result;
 }
 
 async function soakOne(i: number, fault: Fault, s: { ctx: SoakCtx; ops: Ops; report: string; awsConfig: string; source: Record<string, string> }): Promise<Row> {
@@ -105,7 +116,7 @@ async function soakOne(i: number, fault: Fault, s: { ctx: SoakCtx; ops: Ops; rep
     ? ['-e', JSON.stringify({ stagesync_copies: [{ description: 'soak', source_bucket: 'prod-media', source_path: fault.files, dest_bucket: BUCKET, dest_path: `run-${i}/`, aws_profile: 'production', delete: true }] })]
     : ['-t', 'db'];
   rmSync(s.report, { force: true });
-  const run = startOrchestrate(['-e', 'vars/soak.yml', '-v', '--report', s.report, ...copy], { cwd: s.ops.dir, env: { ...labEnv(), AWS_CONFIG_FILE: s.awsConfig } });
+  const run = startOrchestrate(['-e', 'vars/soak.yml', '-v', '--report', s.report, ...copy], { cwd: s.ops.dir, env: runEnv(s.awsConfig) });
   let hit = false;
   try {
     hit = (await fault.strike?.(s.ctx, run)) ?? false;
@@ -148,7 +159,7 @@ function printTable(rows: Row[], cleanOk: boolean): void {
     const n = (p: (r: Row) => boolean) => String(rs.filter(p).length);
     lines.push([f.name, String(rs.length), n((r) => r.hit), ...codes.map((c) => n((r) => r.code === c)), n((r) => r.dest === 'old'), n((r) => r.dest === 'new'), n((r) => r.dest === 'mixed'), n((r) => r.problems.includes('EXIT 0 AFTER A FAULT HIT')), n((r) => r.problems.length > 0)]);
   }
-  console.log(`\nseed ${SEED}, ${rows.length} runs (exit codes of SIGKILLed runs are their reruns')`);
+  console.log(`\nseed ${SEED}, ${rows.length} runs, ${TRANSFER} transfer (exit codes of SIGKILLed runs are their reruns')`);
   console.log(lines.map((l) => `| ${l.join(' | ')} |`).join('\n').replace(/^(\|.*\|)\n/, `$1\n|${head.map(() => '---').join('|')}|\n`));
   const bad = rows.filter((r) => r.problems.length).length;
   console.log(`\n${bad} run(s) with problems; clean run after the soak: ${cleanOk ? 'ok' : 'FAILED'}`);

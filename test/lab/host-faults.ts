@@ -53,12 +53,21 @@ export async function freshCluster(host: string, cfg: LabConfig = labConfig()): 
   await inHost(host, ['sh', '-c', script], cfg);
 }
 
-/** SIGKILL the host's processes named exactly `name` (e.g. pg_dump); returns how many there were. */
+/**
+ * SIGKILL the processes named exactly `name` (e.g. pg_dump) that still run (a zombie has done its
+ * work: killing it is no fault); returns how many the signal reached.
+ */
 export async function killProcesses(host: string, name: string, cfg: LabConfig = labConfig()): Promise<number> {
-  const pids = (await nsExec(labHost(host, cfg), ['pgrep', '-x', name])).stdout;
-  const list = String(pids).split('\n').filter(Boolean);
-  if (list.length) await nsExec(labHost(host, cfg), ['kill', '-KILL', ...list]);
-  return list.length;
+  const listed = String((await nsExec(labHost(host, cfg), ['ps', '-C', name, '-o', 'pid=,stat='])).stdout);
+  const live = listed.split('\n').map((l) => l.trim().split(/\s+/)).filter(([pid, stat]) => pid && stat && !stat.startsWith('Z')).map(([pid]) => pid!);
+  if (!live.length) return 0;
+  const killed = await nsExec(labHost(host, cfg), ['sh', '-c', 'n=0; for p; do kill -KILL "$p" 2>/dev/null && n=$((n + 1)); done; echo "$n"', 'sh', ...live]);
+  return Number(String(killed.stdout).trim());
+}
+
+/** How many processes whose command line holds `text` run (pgrep -f). */
+export async function processesRunning(host: string, text: string, cfg: LabConfig = labConfig()): Promise<number> {
+  return String((await nsExec(labHost(host, cfg), ['pgrep', '-f', '--', text])).stdout).split('\n').filter(Boolean).length;
 }
 
 /** A small tmpfs on `dir` inside the host (its mount namespace only), owned by `owner`. */

@@ -14,7 +14,7 @@ export { s3Client, s3Up, startS3Endpoint, stopS3Endpoint, findMotoServer } from 
 export { fastS3Client, fastS3Up, startFastS3, stopFastS3 } from './fauxqs.js';
 export { startFaultProxy, objectKeyOf, type FaultProxy } from './fault-proxy.js';
 export { nsExec, bootScript } from './namespace.js';
-export { freshCluster, killSshSessions, restartPostgres, killProcesses, mountSmallFs, unmountSmallFs, fillDir, emptyDir } from './host-faults.js';
+export { freshCluster, killSshSessions, restartPostgres, killProcesses, processesRunning, mountSmallFs, unmountSmallFs, fillDir, emptyDir } from './host-faults.js';
 export { SlowTcpProxy, type SlowProxyOptions } from './slow-tcp-proxy.js';
 
 /** Variables to merge onto process.env to run orchestrate, ssh or aws against the lab. */

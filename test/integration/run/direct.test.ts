@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labConfig, labHost, psql, requireLab, SlowTcpProxy, sshExec } from '../../lab/index.js';
+import { killSshSessions, labConfig, labHost, psql, requireLab, SlowTcpProxy, sshExec } from '../../lab/index.js';
 import { checksums } from '../steps/support.js';
 import { allOutput, dbNames, Ops, staleDest, startSshAgent, type SshAgent } from './support.js';
 
@@ -115,8 +115,8 @@ describe('orchestrate: stagesync_transfer: direct on the lab', function () {
     }
   });
 
-  /** stage2 pulls through a paced relay (4 MiB/s) that is cut once its copy holds 1 MiB. */
-  async function cutPullOfStage2(running: Promise<unknown>): Promise<void> {
+  /** stage2 pulls through a paced relay (4 MiB/s); once its copy holds 1 MiB, `strike` (the connections it cut). */
+  async function midPullOfStage2(running: Promise<unknown>, strike: (relay: SlowTcpProxy) => number): Promise<void> {
     const db1 = labHost('db1', cfg);
     const address = db1.address.replace(/\.\d+$/, '.250');
     const proxy = new SlowTcpProxy({ listen: { address, port: db1.sshPort }, target: { address: db1.address, port: db1.sshPort }, bytesPerSec: 4 * 2 ** 20 });
@@ -124,7 +124,7 @@ describe('orchestrate: stagesync_transfer: direct on the lab', function () {
     ops.write('host_vars/stage2.yml', `stagesync_direct_source_address: ${address}\n`);
     try {
       expect(await copyHolds('stage2', 2 ** 20, running), 'the run ended before the cut').to.equal(true);
-      expect(proxy.cut(), 'no connection through the relay').to.be.greaterThan(0);
+      expect(strike(proxy), 'no connection cut').to.be.greaterThan(0);
       await running;
     } finally {
       await proxy.close();
@@ -136,7 +136,7 @@ describe('orchestrate: stagesync_transfer: direct on the lab', function () {
     await Promise.all([staleDest('stage1', DB), staleDest('stage2', DB)]);
     const before = await checksums('stage2', DB);
     const running = run([...forwarded, '-e', 'stagesync_dest_hosts=stage1:stage2']);
-    await cutPullOfStage2(running);
+    await midPullOfStage2(running, (relay) => relay.cut());
     const r = await running;
     expect(r.code, allOutput(r)).to.equal(2);
     expect(r.stdout).to.match(/stage2\] .*the pull from the source stopped/);
@@ -150,7 +150,7 @@ describe('orchestrate: stagesync_transfer: direct on the lab', function () {
   it('with stagesync_max_retry_count: 1, a cut pull is tried again from the dump file (the other destination is not redone)', async () => {
     await Promise.all([staleDest('stage1', DB), staleDest('stage2', DB)]);
     const running = run([...forwarded, '-e', 'stagesync_dest_hosts=stage1:stage2', '-e', '{"stagesync_max_retry_count": 1, "stagesync_retry_delay": 1}']);
-    await cutPullOfStage2(running);
+    await midPullOfStage2(running, (relay) => relay.cut());
     const r = await running;
     expect(r.code, allOutput(r)).to.equal(0);
     expect(r.stdout).to.contain('the pull from the source stopped');
@@ -159,6 +159,17 @@ describe('orchestrate: stagesync_transfer: direct on the lab', function () {
     const retried = stepsOf(r.report).filter((s) => (s as { attempt?: number }).attempt === 2);
     expect(retried.filter((s) => s.host === 'stage1' && s.action === 'restore')).to.deep.equal([]);
     expect(retried.filter((s) => s.host === 'stage2' && s.action === 'restore')).to.have.length(1);
+  });
+
+  it("the source's SSH sessions killed mid-pull (the controller's and the destination's): exit 4, the destination untouched", async () => {
+    await staleDest('stage2', DB);
+    const before = await checksums('stage2', DB);
+    const running = run([...forwarded, '-e', 'stagesync_dest_hosts=stage2']);
+    await midPullOfStage2(running, () => killSshSessions('db1'));
+    const r = await running;
+    expect(r.code, allOutput(r)).to.equal(4);
+    expect(r.stdout, allOutput(r)).to.match(/\[db1\] [a-z_]+: UNREACHABLE! .*connection lost/);
+    await untouched('stage2', before);
   });
 });
 

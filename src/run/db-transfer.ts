@@ -70,7 +70,7 @@ export async function fileBackup(t: TransferInput): Promise<Sent> {
       }
       const dests = toMove.map((d) => ({ host: ctx.hostOf(d.host), backupUser: d.plan.backupUser, tmpDir: d.plan.tmpDir }));
       const r = t.link
-        ? await directDump({ source: sourceOf(t), dests, link: t.link, dumpPath: backed.path, signal: ctx.signal }).move
+        ? await directDump({ source: sourceOf(t), dests, link: t.link, dumpPath: backed.path, signal: ctx.signal, onProgress: progressOf(ctx, source.host, backed.size) }).move
         : await move({ dumpPath: backed.path, source: { host: src, backupUser: source.backupUser }, dests, signal: ctx.signal, onProgress: progressOf(ctx, source.host, backed.size) });
       return movedOutcome(ctx, source.host, r);
     }),
@@ -102,7 +102,7 @@ export async function streamBackup(t: TransferInput, restoring: Set<string>): Pr
         const dests = streamDests(t, restoring);
         const from = { ...sourceOf(t), dumpArgs };
         const s = t.link
-          ? directDump({ source: from, dests, link: t.link, signal: ctx.signal })
+          ? directDump({ source: from, dests, link: t.link, signal: ctx.signal, onProgress: progressOf(ctx, source.host) })
           : streamDump({ source: from, dests, signal: ctx.signal, onProgress: progressOf(ctx, source.host) });
         started(s);
         const dump = await s.backup;

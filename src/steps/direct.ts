@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { pullCommand } from '../transport/pull.js';
 import type { Command, PeerAccess, StreamingProcess } from '../transport/types.js';
 import { hostScript } from '../util/host-scripts.js';
+import { sleep } from '../util/backoff.js';
 import { endOfKilled } from '../util/settle.js';
 import { fileDigest } from './digest.js';
 import { StepError, pgRetryable, tail } from './errors.js';
@@ -50,9 +51,14 @@ export interface DirectParams {
   /** A dump already on the source (a retry, a --jobs restore): pulled as it is, no backup run. */
   dumpPath?: string;
   signal?: AbortSignal;
+  /** Bytes the slowest destination holds so far, measured about every second. */
+  onProgress?: (bytes: number) => void;
 }
 
 const RELAY = hostScript('direct-relay.sh');
+
+/** No byte crosses the controller: the progress is the destinations' copies, measured this often. */
+const PROGRESS_POLL_MS = 1000;
 
 export function directDump(p: DirectParams): StreamRun {
   const d = new DirectPipeline(p);
@@ -71,6 +77,8 @@ class DirectPipeline {
   private relay?: StreamingProcess;
   /** The relay's end, once it has come (a fifo is drained only while it runs). */
   private relayEnd?: RelayEnd;
+  /** Aborted once the relay has ended, well or not. */
+  private readonly relayOver = new AbortController();
   private readonly drainers: StreamingProcess[] = [];
   private finishing?: Promise<DestMove[]>;
 
@@ -121,6 +129,7 @@ class DirectPipeline {
     }
     this.parts.noneLeft(this.targets);
     this.startPulls();
+    void this.measure();
     if (!this.readsToc) return;
     const toc = await this.readToc();
     await Promise.all(this.live().filter((x) => x.d.restore).map((x) => x.writeList(toc)));
@@ -139,6 +148,7 @@ class DirectPipeline {
     const names = [...this.targets.map((t) => this.fifoOf(t)), ...(this.readsToc ? ['toc'] : [])].join(' ');
     const relay = (this.relay = src.host.spawn({ argv: ['sh', '-c', RELAY, 'sh', this.dir, names, ...this.producer()] }, { become: becomeOf(src.backupUser), signal: this.p.signal, env: backupEnv(src) }));
     void relay.done.then((r) => (this.relayEnd = r), () => undefined); // nothing lost: send() awaits relay.done itself
+    void relay.done.finally(() => this.relayOver.abort()).catch(() => undefined);
     const ready = new Promise<boolean>((resolve) => {
       let out = '';
       relay.stdout.on('data', (c: Buffer) => {
@@ -182,6 +192,19 @@ class DirectPipeline {
       t.proc!.stdin.end();
       // A writer that ends while the relay runs has gone: its fifo must not hold up the others.
       void endOfKilled(t.proc!.done).then(() => this.relayEnd ?? this.drain(fifo));
+    }
+  }
+
+  /** While the relay runs: what the slowest destination's copy holds, for the progress. */
+  private async measure(): Promise<void> {
+    const onProgress = this.p.onProgress;
+    const over = this.relayOver.signal;
+    while (onProgress && !over.aborted) {
+      await sleep(PROGRESS_POLL_MS, over);
+      if (over.aborted) return;
+      const sizes = await Promise.all(this.live().map((t) => t.bytesWritten()));
+      const known = sizes.filter((n): n is number => n !== undefined);
+      if (known.length && !over.aborted) onProgress(Math.min(...known));
     }
   }
 

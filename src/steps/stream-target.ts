@@ -10,7 +10,7 @@ import { prepareTarget, type PreparedRestore } from './restore.js';
 import { becomeOf, type PgConn } from './sql.js';
 import { filterToc, type Toc } from './toc.js';
 import { hostScript } from '../util/host-scripts.js';
-import { endOfKilled } from '../util/settle.js';
+import { endOfKilled, valueOrNothing } from '../util/settle.js';
 
 export interface StreamRestore {
   database: string;
@@ -154,6 +154,13 @@ export class Target {
       await this.removeFiles();
       return { host: this.name, ok: false, error };
     }
+  }
+
+  /** The size of its copy so far (undefined when it cannot be told: the host gone, no file yet). */
+  async bytesWritten(): Promise<number | undefined> {
+    const r = await valueOrNothing(this.d.host.exec({ argv: ['stat', '-c', '%s', '--', this.part] }, { become: becomeOf(this.d.backupUser) }));
+    const n = r?.code === 0 ? Number(r.stdout.trim()) : NaN;
+    return Number.isFinite(n) ? n : undefined;
   }
 
   /** Kill the writer and wait (a while) for it to end. */

@@ -46,6 +46,7 @@ describe('orchestrate: stagesync_transfer: direct on the lab', function () {
     const report = join(ops.dir, `report-${Date.now()}.json`);
     return ops.run(['-e', 'vars/direct.yml', '-t', 'db', '--report', report, ...extra], env).then((r) => ({ ...r, report: JSON.parse(readFileSync(report, 'utf8')) as Record<string, unknown> }));
   };
+  type RunResult = Awaited<ReturnType<typeof run>>;
   const forwarded = ['-e', 'ansible_ssh_extra_args=-A'];
   const stepsOf = (report: Record<string, unknown>) => report.steps as { host: string; action: string; outcome: string }[];
   const untouched = async (host: string, before: Record<string, string>) => {
@@ -115,29 +116,46 @@ describe('orchestrate: stagesync_transfer: direct on the lab', function () {
     }
   });
 
-  /** stage2 pulls through a paced relay (4 MiB/s); once its copy holds 1 MiB, `strike` (the connections it cut). */
-  async function midPullOfStage2(running: Promise<unknown>, strike: (relay: SlowTcpProxy) => number): Promise<void> {
+  /** While `fn` runs, stage2 pulls through a paced relay (4 MiB/s): a 24 MiB pull takes six seconds. */
+  async function pacedPullOfStage2<T>(fn: (relay: SlowTcpProxy) => Promise<T>): Promise<T> {
     const db1 = labHost('db1', cfg);
     const address = db1.address.replace(/\.\d+$/, '.250');
     const proxy = new SlowTcpProxy({ listen: { address, port: db1.sshPort }, target: { address: db1.address, port: db1.sshPort }, bytesPerSec: 4 * 2 ** 20 });
     await proxy.start();
     ops.write('host_vars/stage2.yml', `stagesync_direct_source_address: ${address}\n`);
     try {
-      expect(await copyHolds('stage2', 2 ** 20, running), 'the run ended before the cut').to.equal(true);
-      expect(strike(proxy), 'no connection cut').to.be.greaterThan(0);
-      await running;
+      return await fn(proxy);
     } finally {
       await proxy.close();
       ops.write('host_vars/stage2.yml', '{}\n');
     }
   }
 
+  /** `run()` with stage2's pull paced; once its copy holds 1 MiB, `strike` (the connections it cut). */
+  async function midPullOfStage2(start: () => Promise<RunResult>, strike: (relay: SlowTcpProxy) => number): Promise<RunResult> {
+    return pacedPullOfStage2(async (proxy) => {
+      const running = start();
+      expect(await copyHolds('stage2', 2 ** 20, running), 'the run ended before the cut').to.equal(true);
+      expect(strike(proxy), 'no connection cut').to.be.greaterThan(0);
+      return running;
+    });
+  }
+
+  it('-v shows the move\'s progress, measured on the destinations (no byte of the dump crosses the controller)', async () => {
+    await staleDest('stage2', DB);
+    const r = await pacedPullOfStage2(() => run([...forwarded, '-v', '-e', 'stagesync_dest_hosts=stage2']));
+    expect(r.code, allOutput(r)).to.equal(0);
+    const lines = r.stdout.match(/<db1> move: [\d.]+ MiB \([\d.]+ MiB\/s\)/g) ?? [];
+    expect(lines.length, allOutput(r)).to.be.greaterThan(0);
+    const mibs = lines.map((l) => Number(/move: ([\d.]+) MiB/.exec(l)![1]));
+    expect(mibs[0]).to.be.greaterThan(0);
+    expect(Math.max(...mibs)).to.be.at.most((r.report.dump as { bytes: number }).bytes / 2 ** 20);
+  });
+
   it('SSH between the hosts cut mid-transfer: that destination is untouched, a rerun succeeds', async () => {
     await Promise.all([staleDest('stage1', DB), staleDest('stage2', DB)]);
     const before = await checksums('stage2', DB);
-    const running = run([...forwarded, '-e', 'stagesync_dest_hosts=stage1:stage2']);
-    await midPullOfStage2(running, (relay) => relay.cut());
-    const r = await running;
+    const r = await midPullOfStage2(() => run([...forwarded, '-e', 'stagesync_dest_hosts=stage1:stage2']), (relay) => relay.cut());
     expect(r.code, allOutput(r)).to.equal(2);
     expect(r.stdout).to.match(/stage2\] .*the pull from the source stopped/);
     expect(await checksums('stage1', DB)).to.deep.equal(source);
@@ -149,9 +167,7 @@ describe('orchestrate: stagesync_transfer: direct on the lab', function () {
 
   it('with stagesync_max_retry_count: 1, a cut pull is tried again from the dump file (the other destination is not redone)', async () => {
     await Promise.all([staleDest('stage1', DB), staleDest('stage2', DB)]);
-    const running = run([...forwarded, '-e', 'stagesync_dest_hosts=stage1:stage2', '-e', '{"stagesync_max_retry_count": 1, "stagesync_retry_delay": 1}']);
-    await midPullOfStage2(running, (relay) => relay.cut());
-    const r = await running;
+    const r = await midPullOfStage2(() => run([...forwarded, '-e', 'stagesync_dest_hosts=stage1:stage2', '-e', '{"stagesync_max_retry_count": 1, "stagesync_retry_delay": 1}']), (relay) => relay.cut());
     expect(r.code, allOutput(r)).to.equal(0);
     expect(r.stdout).to.contain('the pull from the source stopped');
     expect(await checksums('stage1', DB)).to.deep.equal(source);
@@ -164,9 +180,7 @@ describe('orchestrate: stagesync_transfer: direct on the lab', function () {
   it("the source's SSH sessions killed mid-pull (the controller's and the destination's): exit 4, the destination untouched", async () => {
     await staleDest('stage2', DB);
     const before = await checksums('stage2', DB);
-    const running = run([...forwarded, '-e', 'stagesync_dest_hosts=stage2']);
-    await midPullOfStage2(running, () => killSshSessions('db1'));
-    const r = await running;
+    const r = await midPullOfStage2(() => run([...forwarded, '-e', 'stagesync_dest_hosts=stage2']), () => killSshSessions('db1'));
     expect(r.code, allOutput(r)).to.equal(4);
     expect(r.stdout, allOutput(r)).to.match(/\[db1\] [a-z_]+: UNREACHABLE! .*connection lost/);
     await untouched('stage2', before);

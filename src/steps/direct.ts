@@ -224,13 +224,17 @@ class DirectPipeline {
     this.drainers.push(d);
   }
 
-  /** The source's file, then each destination's copy of it, checked against each other. */
+  /**
+   * The source's file and each destination's copy of it, checked against each other: the file is
+   * summed while the destinations' restores finish.
+   */
   private async check(end: RelayEnd): Promise<void> {
     for (const d of this.drainers) d.kill();
     const { source, dumpPath } = this.p;
     const path = dumpPath ?? dumpPathOf(source, end);
-    const onSource = await fileDigest(source.host, source.backupUser, path, dumpPath ? 'move' : 'backup');
-    const dests = (this.finishing = Promise.all(this.targets.map((t) => t.finish(path, onSource.sha256, onSource.size))));
+    const summing = fileDigest(source.host, source.backupUser, path, dumpPath ? 'move' : 'backup');
+    const dests = (this.finishing = Promise.all(this.targets.map((t) => t.finish(path, summing))));
+    const onSource = await summing;
     this.parts.succeeded({ path, size: onSource.size, sha256: onSource.sha256 }, this.targets, await dests);
   }
 

@@ -28,6 +28,12 @@ export interface StreamRestore {
   pg?: PgConn;
 }
 
+/** The dump as the source has it (or as it was streamed). */
+export interface SourceFile {
+  sha256: string;
+  size: number;
+}
+
 export interface StreamDest {
   host: Host;
   backupUser: string;
@@ -124,8 +130,11 @@ export class Target {
     return [String(live.length), ...live, ...pgRestoreArgv({ ...base, jobs, sections: 'post-data', dumpPath: this.part })];
   }
 
-  /** After the stream: its commands' outcome, then its file checked and named. */
-  async finish(dumpPath: string, sha256: string, bytes: number): Promise<DestMove> {
+  /**
+   * After the stream: its commands' outcome, then its file checked against the source's (which
+   * may still be being summed: it is awaited only then) and named.
+   */
+  async finish(dumpPath: string, source: SourceFile | Promise<SourceFile>): Promise<DestMove> {
     try {
       if (this.error) throw this.error;
       // The writer's own word first (pg_restore failed), then the stream's.
@@ -143,11 +152,12 @@ export class Target {
       // A restoring writer summed its file; a plain one is read back.
       const written = /^sha256 ([0-9a-f]{64})$/m.exec(this.out)?.[1];
       const got = written ?? (await fileDigest(this.d.host, this.d.backupUser, this.part, 'move')).sha256;
+      const { sha256, size } = await source;
       if (got !== sha256) throw new StepError(this.name, 'move', `sha256 mismatch: ${sha256} sent, ${got} received`);
       const final = destDumpPath(this.d.tmpDir, dumpPath);
       const mv = await this.d.host.exec({ argv: ['mv', '-f', this.part, final] }, { become: becomeOf(this.d.backupUser) });
       if (mv.code !== 0) throw new StepError(this.name, 'move', `cannot rename ${this.part}`, { output: tail(mv.stderr) });
-      return { host: this.name, ok: true, path: final, bytes, sha256 };
+      return { host: this.name, ok: true, path: final, bytes: size, sha256 };
     } catch (e) {
       const error = this.fail(e, 'move');
       await this.stop();

@@ -133,7 +133,7 @@ class StreamPipeline {
     }, head);
     if (sinks.every((s) => s.error)) {
       // Each destination's own failure (what its writer said, or the lost connection) first.
-      await Promise.all(this.live().map((t) => t.finish('', '', bytes)));
+      await Promise.all(this.live().map((t) => t.finish('', { sha256: '', size: bytes })));
       const why = this.targets.flatMap((t) => (t.error ? [`${t.name}: ${t.error.message}`] : [])).join('; ');
       throw new StepError(this.srcName, 'move', why, { retryable: this.targets.every((t) => !t.error || isRetryable(t.error)) });
     }
@@ -149,7 +149,7 @@ class StreamPipeline {
     const { src, srcName } = this;
     const path = dumpPathOf(src, await this.script!.done);
     const sha256 = this.hash.digest('hex');
-    const dests = (this.finishing = Promise.all(this.targets.map((t) => t.finish(path, sha256, bytes))));
+    const dests = (this.finishing = Promise.all(this.targets.map((t) => t.finish(path, { sha256, size: bytes }))));
     const onSource = await fileDigest(src.host, src.backupUser, path, 'backup');
     if (onSource.sha256 !== sha256 || onSource.size !== bytes) {
       throw new StepError(srcName, 'backup', `sha256 mismatch: ${sha256} streamed (${bytes} bytes), ${onSource.sha256} in ${path} (${onSource.size} bytes)`);

@@ -1,9 +1,7 @@
 // Jinja's lexer counts braces, so `{{ {'a': {'b': 1}} | to_json }}` ends at the last `}}`;
 // nunjucks' ends the expression at the first `}}`. We wrap its tokenizer: inside an open dict
 // literal, `}}` is read as a single `}`.
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { nunjucksLexer } from './nunjucks-internals.js';
 
 interface Token {
   type: string;
@@ -27,8 +25,7 @@ interface LexerModule {
 
 // Marked on the lexer itself: this module may be instantiated more than once, the lexer never is.
 const INSTALLED = Symbol.for('stagesync.braceCounting');
-// The same module instance nunjucks' parser calls through.
-const lexer = require('nunjucks/src/lexer.js') as LexerModule & { [INSTALLED]?: true };
+const lexer = nunjucksLexer as LexerModule & { [INSTALLED]?: true };
 
 export function installBraceCounting(): void {
   if (lexer[INSTALLED]) return;

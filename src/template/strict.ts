@@ -3,16 +3,14 @@
 // their operands, so `{% if x %}`, `x.y`, `x | upper` and `{% for i in x %}` fail too.
 // nunjucks builds its Compiler inside compiler.compile(), so we patch Template#_compile once,
 // and only for environments marked as strict: other environments are untouched.
-import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
 import { isUndefined, makeUndefined, use, UndefinedVariableError } from './undefined.js';
 import { captureOutput } from './native.js';
 import { pyStr, pyTuple } from './python.js';
 import { lazyOf } from './lazy-context.js';
+import { nunjucksTransformer } from './nunjucks-internals.js';
 
-const require = createRequire(import.meta.url);
-// Same module instances as nunjucks' own (not exported from its index).
-const transformer = require('nunjucks/src/transformer.js') as { transform(ast: unknown, asyncFilters: unknown, name: unknown): unknown };
+const transformer = nunjucksTransformer as { transform(ast: unknown, asyncFilters: unknown, name: unknown): unknown };
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyNode = any;

@@ -2,9 +2,7 @@
 // `\t`, `\x41`, `\u00e9`, octal… are escapes, and an unknown escape keeps its backslash, so
 // `regex_replace('\d+', '')` sees the pattern `\d+`. nunjucks drops the backslash of any escape it
 // does not know (`'\d+'` became `d+`), which silently changed every such regex.
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { nunjucksLexer } from './nunjucks-internals.js';
 
 interface Tokenizer {
   str: string;
@@ -15,8 +13,7 @@ interface Tokenizer {
 }
 
 const INSTALLED = Symbol.for('stagesync.pythonStrings');
-// The same module instance nunjucks' parser calls through.
-const lexer = require('nunjucks/src/lexer.js') as { lex(src: string, opts: unknown): Tokenizer; [INSTALLED]?: true };
+const lexer = nunjucksLexer as { lex(src: string, opts: unknown): Tokenizer; [INSTALLED]?: true };
 
 const SIMPLE: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
 const HEX_DIGITS: Record<string, number> = { x: 2, u: 4, U: 8 };

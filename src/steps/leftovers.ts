@@ -1,9 +1,9 @@
 // What an interrupted run leaves behind (a SIGKILLed controller runs no cleanup): on a destination
 // the half-restored `<db>_stagesync_new` and the temporary dump files of the pair's source in the
 // dump dir; on the source the backup script's `.partial` files whose writer is gone and a direct
-// transfer's relay directory whose relay is gone. Found (to be
-// listed or said at a run's start) and removed (`orchestrate cleanup`); the caller holds the
-// destination's lock, so no live run of the pair is writing them.
+// transfer's relay directory whose relay is gone. Found (to be listed or said at a run's start)
+// and removed (`orchestrate cleanup`); the caller holds the destination's lock, so no live run of
+// the pair is writing them.
 import type { Host } from '../transport/types.js';
 import { hostScript } from '../util/host-scripts.js';
 import { StepError, tail } from './errors.js';

@@ -88,7 +88,7 @@ export async function startLockMonitor(host: Host, p: LockMonitorParams): Promis
     let began = Date.now();
     while (!stopping && !p.signal?.aborted) {
       await sleep(Math.max(0, p.intervalMs - (Date.now() - began)), p.signal);
-      if (stopping) break;
+      if (stopping || p.signal?.aborted) break;
       began = Date.now();
       await sample();
     }

@@ -2,6 +2,7 @@
 // observable point, then a random delay) and strikes, saying whether it hit work still going
 // (a hit fault must never end in exit 0, unless the fault is one retries are meant to absorb).
 import type { LiveRun } from '../test/support/live-run.js';
+import { sleep } from '../src/util/backoff.js';
 import { psql, emptyDir, fillDir, killProcesses, killSshSessions, processesRunning, mountSmallFs, restartPostgres, unmountSmallFs, type FaultProxy } from '../test/lab/index.js';
 
 export const DEST = 'stage2';
@@ -29,7 +30,6 @@ export interface Fault {
   after?(c: SoakCtx): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Polls until `f` holds or the run ends; true when it held. */
 async function until(run: LiveRun, f: () => Promise<boolean>): Promise<boolean> {
   while (!run.ended()) {

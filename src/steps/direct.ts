@@ -75,9 +75,7 @@ class DirectPipeline {
   /** The relay's private directory on the source, holding one fifo per reader. */
   private readonly dir: string;
   private relay?: StreamingProcess;
-  /** The relay's end, once it has come (a fifo is drained only while it runs). */
-  private relayEnd?: RelayEnd;
-  /** Aborted once the relay has ended, well or not. */
+  /** Aborted once the relay has ended, well or not (a fifo is drained only while it runs). */
   private readonly relayOver = new AbortController();
   private readonly drainers: StreamingProcess[] = [];
   private finishing?: Promise<DestMove[]>;
@@ -147,7 +145,7 @@ class DirectPipeline {
     const src = this.p.source;
     const names = [...this.targets.map((t) => this.fifoOf(t)), ...(this.readsToc ? ['toc'] : [])].join(' ');
     const relay = (this.relay = src.host.spawn({ argv: ['sh', '-c', RELAY, 'sh', this.dir, names, ...this.producer()] }, { become: becomeOf(src.backupUser), signal: this.p.signal, env: backupEnv(src) }));
-    void relay.done.then((r) => (this.relayEnd = r), () => undefined); // nothing lost: send() awaits relay.done itself
+    // Nothing lost: send() awaits relay.done itself.
     void relay.done.finally(() => this.relayOver.abort()).catch(() => undefined);
     const ready = new Promise<boolean>((resolve) => {
       let out = '';
@@ -191,7 +189,7 @@ class DirectPipeline {
       t.startWriter(this.p.signal, pullOver(link, t.name, ['cat', '--', `${this.dir}/${fifo}`], source.backupUser));
       t.proc!.stdin.end();
       // A writer that ends while the relay runs has gone: its fifo must not hold up the others.
-      void endOfKilled(t.proc!.done).then(() => this.relayEnd ?? this.drain(fifo));
+      void endOfKilled(t.proc!.done).then(() => this.drain(fifo));
     }
   }
 
@@ -217,7 +215,7 @@ class DirectPipeline {
 
   /** Read a little of a fifo nobody else will read, so the relay's tee opens it and drops it. */
   private drain(fifo: string): void {
-    if (this.relayEnd) return;
+    if (this.relayOver.signal.aborted) return;
     const src = this.p.source;
     const d = src.host.spawn({ argv: ['dd', `if=${this.dir}/${fifo}`, 'of=/dev/null', 'bs=64k', 'count=1', 'status=none'] }, { become: becomeOf(src.backupUser) });
     void endOfKilled(d.done);
